@@ -1,0 +1,37 @@
+import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import type { Environment } from './environment.js';
+
+/** Flags every command that talks to AWS takes, with the AWS CLI's names and meanings. */
+export interface AwsFlags {
+  endpointUrl?: string;
+  profile?: string;
+  region?: string;
+  concurrency: number;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export function positiveInt(name: string, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors commander's own generic bound
+export function addAwsOptions<Args extends any[], Opts extends OptionValues, Globals extends OptionValues>(
+  command: Command<Args, Opts, Globals>,
+) {
+  return command
+    .option('--endpoint-url <url>', 'send IAM and STS calls to this URL (default: AWS_ENDPOINT_URL_IAM, then AWS)')
+    .option('--profile <name>', 'use this profile from the AWS config files (default: AWS_PROFILE)')
+    .option('--region <region>', 'AWS region; picks the partition (default: AWS_REGION, then us-east-1)')
+    .option('--concurrency <n>', 'IAM calls in flight at most', positiveInt('--concurrency', 64), DEFAULT_CONCURRENCY);
+}
+
+/** IAM is global: the region only picks the partition, so us-east-1 is a safe default. */
+export function resolveRegion(flags: AwsFlags, environment: Environment): string {
+  return flags.region ?? environment.env.AWS_REGION ?? environment.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}

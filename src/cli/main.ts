@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * The iampass entry: argument parsing, exit codes, signals. The only module that touches `process`.
+ * Commands are imported on demand so `validate` and `--help` start without loading the AWS SDK or Ink.
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import { addAwsOptions, positiveInt } from './aws-options.js';
+import type { Environment } from './environment.js';
+import { EXIT, UserError } from './errors.js';
+
+const environment: Environment = {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  cwd: process.cwd(),
+};
+
+let stopRequests = 0;
+const stop = { requested: () => stopRequests > 0 };
+
+async function run(action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const detail = process.env.IAMPASS_DEBUG ? (error as Error).stack : (error as Error).message;
+    process.stderr.write(`iampass: internal error: ${detail}\nPlease report this; set IAMPASS_DEBUG=1 for a stack trace.\n`);
+    process.exitCode = EXIT.error;
+  }
+}
+
+const configOption = () =>
+  new Option('-c, --config <file>', 'the desired-state file').default('iampass.yaml');
+
+const program = new Command()
+  .name('iampass')
+  .description('Declarative reconciler for AWS IAM console access: password policy and login profiles as code.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).',
+  );
+
+program
+  .command('validate')
+  .description('check the desired-state file offline (schema and semantic checks; no AWS calls)')
+  .addOption(configOption())
+  .action((opts) =>
+    run(async () => (await import('./commands/validate.js')).validateCommand(opts.config, environment)),
+  );
+
+addAwsOptions(
+  program
+    .command('plan')
+    .description('show what apply would change, and why')
+    .addOption(configOption())
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+).action((opts) => run(async () => (await import('./commands/plan.js')).planCommand(opts, environment)));
+
+addAwsOptions(
+  program
+    .command('apply')
+    .description('carry out the plan after confirmation')
+    .addOption(configOption())
+    .option('--auto-approve', 'apply without asking (for CI)')
+    .option('--password-dir <dir>', 'write each generated password to DIR/<user>.password (mode 0600)')
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+    .option('--interactive', 'treat the session as interactive even if it does not look like one')
+    .option('--no-interactive', 'never prompt; refuse instead of asking'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', () => {
+      stopRequests += 1;
+      if (stopRequests === 1) {
+        process.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n');
+      } else {
+        process.stderr.write('\nSecond interrupt: exiting now. Run plan to see what was applied.\n');
+        process.exit(EXIT.error);
+      }
+    });
+    return (await import('./commands/apply.js')).applyCommand(opts, environment, stop);
+  }),
+);
+
+program
+  .command('sandbox')
+  .description('run a local IAM endpoint (IAM Query API + STS) for trying iampass without an AWS account')
+  .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', positiveIntOrZero, 4566)
+  .option('--state <file>', 'persist the account to this JSON file')
+  .option('--seed <file>', 'YAML account description to start from')
+  .option('--verbose', 'log every request (action, user, status, latency) to stderr')
+  .option('--latency-ms <n>', 'fault: added latency per call', Number)
+  .option('--rate <n>', 'fault: calls per second before Throttling', Number)
+  .option('--burst <n>', 'fault: burst size of the rate limit', Number)
+  .option('--failure-rate <p>', 'fault: probability 0..1 of ServiceFailure', Number)
+  .option('--drop-rate <p>', 'fault: probability 0..1 of a dropped connection', Number)
+  .action((opts) =>
+    run(async () => {
+      await (await import('../sandbox/command.js')).runSandbox(opts);
+      return EXIT.ok;
+    }),
+  );
+
+function positiveIntOrZero(value: string): number {
+  return value === '0' ? 0 : positiveInt('--port', 65535)(value);
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,61 @@
+import type { PasswordPolicy } from '../plan/policy.js';
+
+/** A place in a source file, 1-based, for messages a person can jump to. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * What the file says about the account password policy.
+ * - `unmanaged`: the `passwordPolicy` key is absent; iampass never reads into or touches the policy.
+ * - `aws-default`: `passwordPolicy: default`; no custom policy may exist (one that does is deleted).
+ * - `custom`: the complete desired policy.
+ */
+export type PolicyIntent =
+  | { kind: 'unmanaged' }
+  | { kind: 'aws-default' }
+  | { kind: 'custom'; policy: PasswordPolicy };
+
+/** What to do with users that are in scope but not listed under `users`. */
+export type UnlistedMode = 'ignore' | 'disable';
+
+/**
+ * Which live users the file governs. A user outside scope is never read in detail nor touched.
+ * `tags` must all match (AND). `protected` users never lose console access through this file.
+ */
+export interface Scope {
+  pathPrefix: string | null;
+  tags: Readonly<Record<string, string>>;
+  unlisted: UnlistedMode;
+  protected: readonly string[];
+}
+
+/**
+ * One listed user. `passwordResetRequired` is the intent applied when a password is set (defaults already
+ * folded in); it is not a steady state to enforce, see the diff.
+ */
+export interface DesiredUser {
+  name: string;
+  console: boolean;
+  passwordResetRequired: boolean;
+  /** Where the user's entry starts, for errors found after reading IAM (e.g. no such user). Display only. */
+  at?: SourcePosition;
+}
+
+/**
+ * The validated desired state (format version 1). Invariant: users are unique case-insensitively and sorted by
+ * name; every number is within IAM's range; no protected user is listed with `console: false`.
+ */
+export interface DesiredState {
+  version: 1;
+  /** The only account id plan/apply may act on, when set. */
+  account: string | null;
+  passwordPolicy: PolicyIntent;
+  scope: Scope;
+  defaults: { passwordResetRequired: boolean };
+  users: readonly DesiredUser[];
+  /** Position of the `account` value, for the mismatch error. Display only. */
+  accountAt?: SourcePosition;
+}

@@ -1,0 +1,199 @@
+/**
+ * The IAM adapter: the only module that calls the AWS SDK. It is imported lazily (by `connect`) so that offline
+ * commands such as `validate` never pay for loading the SDK.
+ */
+import {
+  CreateLoginProfileCommand,
+  DeleteAccountPasswordPolicyCommand,
+  DeleteLoginProfileCommand,
+  GetAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
+  IAMClient,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  UpdateAccountPasswordPolicyCommand,
+  UpdateLoginProfileCommand,
+  type PasswordPolicy as SdkPasswordPolicy,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { LoginProfile } from '../plan/live.js';
+import type { PasswordPolicy } from '../plan/policy.js';
+import { IamError } from './errors.js';
+import type { IamGateway, ListedUser } from './gateway.js';
+import type { Caller } from './retry.js';
+
+export interface ConnectionOptions {
+  /** Overrides the IAM endpoint (and STS's, unless `stsEndpointUrl` is given). */
+  endpointUrl?: string;
+  stsEndpointUrl?: string;
+  profile?: string;
+  /** IAM is global; the region picks the partition and signing region. */
+  region: string;
+  /** Upper bound of calls in flight; sizes the HTTP connection pool. */
+  concurrency: number;
+}
+
+/** How long an `EntityTemporarilyUnmodifiable` is retried: IAM's eventual consistency (Terraform uses 2 min). */
+export const UNMODIFIABLE_RETRY_WINDOW_MS = 120_000;
+
+export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway {
+  const agent = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
+  const common = {
+    region: options.region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    // Retries are iampass's own (see retry.ts): one SDK attempt per call.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, httpAgent: agent, httpsAgent: agent },
+  };
+  const iam = new IAMClient({ ...common, ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}) });
+  const stsEndpoint = options.stsEndpointUrl ?? options.endpointUrl;
+  const sts = new STSClient({ ...common, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+
+  const notFoundIsNull = async <T>(fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof IamError && error.code === 'NoSuchEntity') return null;
+      throw error;
+    }
+  };
+
+  return {
+    async callerIdentity() {
+      const out = await caller.run('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+      if (!out.Account || !out.Arn) throw new IamError('InvalidResponse', 'STS returned no account', 200, undefined);
+      return { account: out.Account, arn: out.Arn };
+    },
+
+    async listUsers() {
+      const users: ListedUser[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await caller.run('ListUsers', () =>
+          iam.send(new ListUsersCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) })),
+        );
+        for (const u of page.Users ?? []) {
+          if (!u.UserName) continue;
+          users.push({
+            name: u.UserName,
+            arn: u.Arn ?? '',
+            path: u.Path ?? '/',
+            passwordLastUsed: u.PasswordLastUsed ? u.PasswordLastUsed.toISOString() : null,
+          });
+        }
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      return users;
+    },
+
+    async listUserTags(user) {
+      const tags: Record<string, string> = {};
+      let marker: string | undefined;
+      do {
+        const page = await caller.run(
+          'ListUserTags',
+          () => iam.send(new ListUserTagsCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) })),
+          { user },
+        );
+        for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      return tags;
+    },
+
+    getLoginProfile(user) {
+      return notFoundIsNull(async (): Promise<LoginProfile> => {
+        const out = await caller.run('GetLoginProfile', () => iam.send(new GetLoginProfileCommand({ UserName: user })), {
+          user,
+        });
+        return {
+          createDate: out.LoginProfile?.CreateDate?.toISOString() ?? '',
+          passwordResetRequired: out.LoginProfile?.PasswordResetRequired ?? false,
+        };
+      });
+    },
+
+    getPasswordPolicy() {
+      return notFoundIsNull(async () => {
+        const out = await caller.run('GetAccountPasswordPolicy', () => iam.send(new GetAccountPasswordPolicyCommand({})));
+        if (!out.PasswordPolicy) throw new IamError('InvalidResponse', 'IAM returned no policy', 200, undefined);
+        return fromSdkPolicy(out.PasswordPolicy);
+      });
+    },
+
+    async updatePasswordPolicy(policy) {
+      await caller.run('UpdateAccountPasswordPolicy', () =>
+        iam.send(new UpdateAccountPasswordPolicyCommand(toSdkPolicy(policy))),
+      );
+    },
+
+    async deletePasswordPolicy() {
+      await caller.run('DeleteAccountPasswordPolicy', () => iam.send(new DeleteAccountPasswordPolicyCommand({})));
+    },
+
+    async createLoginProfile(user, password, passwordResetRequired) {
+      await caller.run(
+        'CreateLoginProfile',
+        () => iam.send(new CreateLoginProfileCommand({ UserName: user, Password: password, PasswordResetRequired: passwordResetRequired })),
+        { user, secrets: [password] },
+      );
+    },
+
+    async updateLoginProfile(user, change) {
+      await caller.run(
+        'UpdateLoginProfile',
+        () =>
+          iam.send(
+            new UpdateLoginProfileCommand({
+              UserName: user,
+              ...(change.password !== undefined ? { Password: change.password } : {}),
+              ...(change.passwordResetRequired !== undefined ? { PasswordResetRequired: change.passwordResetRequired } : {}),
+            }),
+          ),
+        {
+          user,
+          secrets: change.password !== undefined ? [change.password] : [],
+          retryCodes: ['EntityTemporarilyUnmodifiable'],
+          retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
+        },
+      );
+    },
+
+    async deleteLoginProfile(user) {
+      await caller.run('DeleteLoginProfile', () => iam.send(new DeleteLoginProfileCommand({ UserName: user })), {
+        user,
+        retryCodes: ['EntityTemporarilyUnmodifiable'],
+        retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
+      });
+    },
+  };
+}
+
+export function fromSdkPolicy(p: SdkPasswordPolicy): PasswordPolicy {
+  return {
+    minimumLength: p.MinimumPasswordLength ?? 6,
+    requireUppercase: p.RequireUppercaseCharacters ?? false,
+    requireLowercase: p.RequireLowercaseCharacters ?? false,
+    requireNumbers: p.RequireNumbers ?? false,
+    requireSymbols: p.RequireSymbols ?? false,
+    allowUsersToChangePassword: p.AllowUsersToChangePassword ?? false,
+    maxAgeDays: p.MaxPasswordAge ? p.MaxPasswordAge : null,
+    reusePrevention: p.PasswordReusePrevention ? p.PasswordReusePrevention : null,
+    hardExpiry: p.HardExpiry ?? false,
+  };
+}
+
+/** The whole policy, every field explicit: omitted fields would silently revert to IAM's weak defaults. */
+export function toSdkPolicy(p: PasswordPolicy) {
+  return {
+    MinimumPasswordLength: p.minimumLength,
+    RequireUppercaseCharacters: p.requireUppercase,
+    RequireLowercaseCharacters: p.requireLowercase,
+    RequireNumbers: p.requireNumbers,
+    RequireSymbols: p.requireSymbols,
+    AllowUsersToChangePassword: p.allowUsersToChangePassword,
+    HardExpiry: p.hardExpiry,
+    ...(p.maxAgeDays !== null ? { MaxPasswordAge: p.maxAgeDays } : {}),
+    ...(p.reusePrevention !== null ? { PasswordReusePrevention: p.reusePrevention } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import type { LoginProfile } from '../plan/live.js';
+import type { PasswordPolicy } from '../plan/policy.js';
+
+/** A user as `ListUsers` reports it. */
+export interface ListedUser {
+  name: string;
+  arn: string;
+  path: string;
+  passwordLastUsed: string | null;
+}
+
+/**
+ * Everything iampass asks of IAM, in iampass's own types. The only implementation that talks to AWS is
+ * `aws.ts`; the rest of the tool (reader, executor) depends on this interface alone. Every method retries
+ * transient failures itself and throws `IamError` for anything else.
+ */
+export interface IamGateway {
+  callerIdentity(): Promise<{ account: string; arn: string }>;
+  listUsers(): Promise<ListedUser[]>;
+  listUserTags(user: string): Promise<Record<string, string>>;
+  /** `null` when the user has no login profile (404). */
+  getLoginProfile(user: string): Promise<LoginProfile | null>;
+  /** `null` while the AWS default is in force (404). */
+  getPasswordPolicy(): Promise<PasswordPolicy | null>;
+  /** Sends the whole policy: IAM has no partial update. */
+  updatePasswordPolicy(policy: PasswordPolicy): Promise<void>;
+  deletePasswordPolicy(): Promise<void>;
+  createLoginProfile(user: string, password: string, passwordResetRequired: boolean): Promise<void>;
+  updateLoginProfile(user: string, change: { password?: string; passwordResetRequired?: boolean }): Promise<void>;
+  deleteLoginProfile(user: string): Promise<void>;
+}

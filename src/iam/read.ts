@@ -1,0 +1,133 @@
+/**
+ * Reads the live side of the diff through an `IamGateway`: who the caller is, the password policy, which users
+ * the file governs (decided by the pure `resolveScope`), and each governed user's login profile. Per-user calls
+ * run with bounded concurrency.
+ */
+import type { DesiredState } from '../config/types.js';
+import type { LiveState, LiveUser } from '../plan/live.js';
+import { needsTags, pathInScope, resolveScope, type ScopeCandidate, type UnresolvedUser } from '../plan/scope.js';
+import { mapLimit } from '../util/pool.js';
+import { IamError } from './errors.js';
+import type { IamGateway, ListedUser } from './gateway.js';
+
+/** Progress of a read, for the refresh line. Counts only grow; `phase` says what is happening now. */
+export interface ReadProgress {
+  phase: 'identity' | 'users' | 'tags' | 'profiles' | 'done';
+  usersListed: number;
+  usersInScope: number;
+  profilesRead: number;
+  profilesToRead: number;
+}
+
+export interface ReadOptions {
+  concurrency: number;
+  onProgress?: (progress: ReadProgress) => void;
+  /** Checked between calls: once true, no new call starts and the read rejects. */
+  aborted?: () => boolean;
+}
+
+export type ReadResult =
+  | { ok: true; live: LiveState }
+  | { ok: false; kind: 'wrong-account'; expected: string; actual: string; callerArn: string }
+  | { ok: false; kind: 'unresolved-users'; users: UnresolvedUser[]; account: string };
+
+/** A read that failed at IAM: names the call, the user where there is one, and the AWS error. */
+export class ReadError extends Error {
+  override readonly name = 'ReadError';
+  constructor(
+    readonly operation: string,
+    readonly user: string | undefined,
+    readonly error: IamError,
+  ) {
+    super(`${operation}${user ? ` for user ${user}` : ''} failed: ${error.code}: ${error.message}`);
+  }
+}
+
+export async function readLiveState(gateway: IamGateway, desired: DesiredState, options: ReadOptions): Promise<ReadResult> {
+  const progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const shouldStop = options.aborted ?? (() => false);
+  report();
+
+  const identity = await step('GetCallerIdentity', undefined, () => gateway.callerIdentity());
+  if (desired.account !== null && desired.account !== identity.account) {
+    return { ok: false, kind: 'wrong-account', expected: desired.account, actual: identity.account, callerArn: identity.arn };
+  }
+  // Read even when the file leaves the policy alone: passwords iampass generates must meet the one in force.
+  const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
+
+  progress.phase = 'users';
+  report();
+  const all = await step('ListUsers', undefined, () => gateway.listUsers());
+  progress.usersListed = all.length;
+
+  const candidates = await withTags(gateway, desired, all, options, () => {
+    progress.phase = 'tags';
+    report();
+  });
+  const scope = resolveScope(desired, candidates);
+  progress.usersInScope = scope.inScopeCount;
+  if (scope.unresolved.length > 0) {
+    return { ok: false, kind: 'unresolved-users', users: scope.unresolved, account: identity.account };
+  }
+
+  progress.phase = 'profiles';
+  progress.profilesToRead = scope.governed.length;
+  report();
+  const byName = new Map(candidates.map((c) => [c.name, c]));
+  const users = await mapLimit(
+    scope.governed,
+    options.concurrency,
+    async (name): Promise<LiveUser> => {
+      const loginProfile = await step('GetLoginProfile', name, () => gateway.getLoginProfile(name));
+      progress.profilesRead += 1;
+      report();
+      const c = byName.get(name) as ListedUser & ScopeCandidate;
+      return { name, arn: c.arn, path: c.path, tags: c.tags ?? {}, passwordLastUsed: c.passwordLastUsed, loginProfile };
+    },
+    shouldStop,
+  );
+  if (shouldStop()) throw new ReadError('read', undefined, new IamError('Interrupted', 'the read was interrupted', undefined, undefined));
+
+  progress.phase = 'done';
+  report();
+  return {
+    ok: true,
+    live: {
+      account: identity.account,
+      callerArn: identity.arn,
+      passwordPolicy,
+      users: users.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      unlistedIgnored: scope.unlistedIgnored,
+      outOfScopeCount: scope.outOfScopeCount,
+    },
+  };
+}
+
+/** Tags cost one call per user, so they are read only when the scope filters on them, and only for users whose path is in scope. */
+async function withTags(
+  gateway: IamGateway,
+  desired: DesiredState,
+  users: ListedUser[],
+  options: ReadOptions,
+  onStart: () => void,
+): Promise<Array<ListedUser & ScopeCandidate>> {
+  if (!needsTags(desired)) return users;
+  onStart();
+  const shouldStop = options.aborted ?? (() => false);
+  return mapLimit(
+    users,
+    options.concurrency,
+    async (u) => (pathInScope(desired, u.path) ? { ...u, tags: await step('ListUserTags', u.name, () => gateway.listUserTags(u.name)) } : u),
+    shouldStop,
+  );
+}
+
+async function step<T>(operation: string, user: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof IamError) throw new ReadError(operation, user, error);
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import { IamError, isThrottling, isTransient, toIamError } from './errors.js';
+
+/**
+ * iampass owns its retry policy instead of leaving it to the SDK (whose clients run with one attempt), because
+ * the SDK's retry quota is shared per client and runs dry on a throttled read of thousands of users, and
+ * because the progress line and the apply log need to see every retry.
+ */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Base of the exponential backoff for 5xx and network errors. */
+  baseDelayMs: number;
+  /** Base of the exponential backoff for throttling (AWS SDKs use a longer one). */
+  throttleBaseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 10,
+  baseDelayMs: 100,
+  throttleBaseDelayMs: 500,
+  maxDelayMs: 20_000,
+};
+
+/** Counters behind the progress line; monotonic. */
+export interface CallStats {
+  calls: number;
+  retries: number;
+  throttled: number;
+}
+
+export interface RetryEvent {
+  operation: string;
+  user: string | undefined;
+  attempt: number;
+  code: string;
+  delayMs: number;
+}
+
+export interface CallOptions {
+  /** The user the call concerns, for messages. */
+  user?: string;
+  /** Strings that must never appear in an error message (a password being sent). */
+  secrets?: readonly string[];
+  /** Extra codes worth retrying for this call (e.g. `EntityTemporarilyUnmodifiable`), up to `retryWindowMs`. */
+  retryCodes?: readonly string[];
+  retryWindowMs?: number;
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs IAM calls with backoff and counts them. One instance per command run. */
+export class Caller {
+  readonly stats: CallStats = { calls: 0, retries: 0, throttled: 0 };
+
+  constructor(
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly onRetry: (event: RetryEvent) => void = () => {},
+    private readonly sleep: Sleep = realSleep,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async run<T>(operation: string, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      this.stats.calls += 1;
+      try {
+        return await fn();
+      } catch (raw) {
+        const error = toIamError(raw, options.secrets);
+        if (isThrottling(error)) this.stats.throttled += 1;
+        const slowRetry = options.retryCodes?.includes(error.code) ?? false;
+        const withinWindow = slowRetry && Date.now() - started < (options.retryWindowMs ?? 0);
+        const retryable = (isTransient(error) && attempt < this.policy.maxAttempts) || withinWindow;
+        if (!retryable) {
+          error.attempts = attempt;
+          throw error;
+        }
+        const delayMs = this.backoff(attempt, isThrottling(error) || slowRetry);
+        this.stats.retries += 1;
+        this.onRetry({ operation, user: options.user, attempt, code: error.code, delayMs });
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  /** Exponential backoff with "equal jitter" (half fixed, half random): workers throttled together spread out. */
+  private backoff(attempt: number, slow: boolean): number {
+    const base = slow ? this.policy.throttleBaseDelayMs : this.policy.baseDelayMs;
+    const ceiling = Math.min(this.policy.maxDelayMs, base * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+}
+
+export { IamError };

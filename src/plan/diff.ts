@@ -1,0 +1,178 @@
+/**
+ * The pure heart of iampass: desired state + live state -> Plan. No I/O, no SDK, no terminal; it never mutates
+ * its inputs. Everything here is deterministic so the same inputs always give the same plan, in the same order.
+ */
+import type { DesiredState, DesiredUser } from '../config/types.js';
+import type { LiveState, LiveUser } from './live.js';
+import {
+  AWS_DEFAULT_PASSWORD_RULES,
+  changedPolicyFields,
+  rulesOfPolicy,
+  type PasswordPolicy,
+  type PasswordRules,
+} from './policy.js';
+import { summarize, type Action, type KeptUser, type Plan, type ProfileAction } from './types.js';
+
+export function diff(desired: DesiredState, live: LiveState): Plan {
+  const policyActions = diffPolicy(desired, live.passwordPolicy);
+  const { actions: profileActions, kept, unchanged } = diffProfiles(desired, live);
+  const actions: Action[] = [...policyActions, ...orderProfileActions(profileActions)];
+  return {
+    formatVersion: 1,
+    account: live.account,
+    callerArn: live.callerArn,
+    actions,
+    kept,
+    unchangedCount: unchanged,
+    unlistedIgnoredCount: live.unlistedIgnored.length,
+    outOfScopeCount: live.outOfScopeCount,
+    passwordRules: effectivePasswordRules(desired, live.passwordPolicy),
+    summary: summarize(actions),
+  };
+}
+
+function diffPolicy(desired: DesiredState, live: PasswordPolicy | null): Action[] {
+  const intent = desired.passwordPolicy;
+  if (intent.kind === 'unmanaged') return [];
+  if (intent.kind === 'aws-default') {
+    if (live === null) return [];
+    return [
+      {
+        kind: 'delete-password-policy',
+        before: live,
+        after: null,
+        reason: 'passwordPolicy is `default` and a custom policy is in force',
+      },
+    ];
+  }
+  if (live === null) {
+    return [
+      {
+        kind: 'update-password-policy',
+        before: null,
+        after: intent.policy,
+        reason: 'no custom policy is set (the AWS default is in force)',
+      },
+    ];
+  }
+  const changed = changedPolicyFields(live, intent.policy);
+  if (changed.length === 0) return [];
+  return [
+    {
+      kind: 'update-password-policy',
+      before: live,
+      after: intent.policy,
+      reason: `the live policy differs in ${changed.join(', ')}`,
+    },
+  ];
+}
+
+/**
+ * The policy in force when apply sets passwords: the policy step runs first, so the desired policy when the file
+ * manages it, else the live one, else the AWS default.
+ */
+export function effectivePasswordRules(desired: DesiredState, live: PasswordPolicy | null): PasswordRules {
+  const intent = desired.passwordPolicy;
+  if (intent.kind === 'custom') return rulesOfPolicy(intent.policy, 'desired policy');
+  if (intent.kind === 'aws-default' || live === null) return AWS_DEFAULT_PASSWORD_RULES;
+  return rulesOfPolicy(live, 'live policy');
+}
+
+interface ProfileDiff {
+  actions: ProfileAction[];
+  kept: KeptUser[];
+  unchanged: number;
+}
+
+function diffProfiles(desired: DesiredState, live: LiveState): ProfileDiff {
+  const listed = new Map<string, DesiredUser>(desired.users.map((u) => [u.name, u]));
+  const protectedNames = new Set(desired.scope.protected);
+  const result: ProfileDiff = { actions: [], kept: [], unchanged: 0 };
+
+  for (const user of live.users) {
+    const want = listed.get(user.name);
+    const action = want
+      ? diffListedUser(want, user, protectedNames.has(user.name), result.kept)
+      : diffUnlistedUser(desired, user, protectedNames.has(user.name), result.kept);
+    if (action) result.actions.push(action);
+    else result.unchanged += 1;
+  }
+  return result;
+}
+
+function diffListedUser(
+  want: DesiredUser,
+  user: LiveUser,
+  isProtected: boolean,
+  kept: KeptUser[],
+): ProfileAction | null {
+  const profile = user.loginProfile;
+  if (want.console) {
+    if (!profile) {
+      return {
+        kind: 'create-login-profile',
+        user: user.name,
+        before: null,
+        after: { passwordResetRequired: want.passwordResetRequired, password: { kind: 'generated' } },
+        reason: 'listed with console: true and has no console password',
+      };
+    }
+    // `passwordResetRequired` is an intent applied when a password is set. IAM clears it once the user picks
+    // their own password, so live `false` with desired `true` is the normal steady state, never drift
+    // (re-flipping it would force a reset loop). Only a *pending* reset the file says should not be there is.
+    if (profile.passwordResetRequired && !want.passwordResetRequired) {
+      return {
+        kind: 'update-login-profile',
+        user: user.name,
+        before: { passwordResetRequired: true, createDate: profile.createDate },
+        after: { passwordResetRequired: false, createDate: profile.createDate, password: null },
+        reason: 'a password reset is pending but the file sets passwordResetRequired: false',
+      };
+    }
+    return null;
+  }
+  if (!profile) return null;
+  if (isProtected) {
+    // Validation rejects this combination; kept here too so no path through the diff disables a protected user.
+    kept.push({ user: user.name, reason: 'listed with console: false but protected by scope.protected' });
+    return null;
+  }
+  return deleteProfile(user, 'listed with console: false');
+}
+
+function diffUnlistedUser(
+  desired: DesiredState,
+  user: LiveUser,
+  isProtected: boolean,
+  kept: KeptUser[],
+): ProfileAction | null {
+  if (desired.scope.unlisted !== 'disable' || !user.loginProfile) return null;
+  if (isProtected) {
+    kept.push({
+      user: user.name,
+      reason: 'in scope and unlisted with scope.unlisted: disable, but protected by scope.protected',
+    });
+    return null;
+  }
+  return deleteProfile(user, 'in scope, unlisted, and scope.unlisted is disable');
+}
+
+function deleteProfile(user: LiveUser, reason: string): ProfileAction {
+  const profile = user.loginProfile!;
+  return {
+    kind: 'delete-login-profile',
+    user: user.name,
+    before: { passwordResetRequired: profile.passwordResetRequired, createDate: profile.createDate },
+    after: null,
+    reason,
+    passwordLastUsed: user.passwordLastUsed,
+  };
+}
+
+/** Creates and updates by user name, then deletes by user name: access is granted before any is taken away. */
+function orderProfileActions(actions: ProfileAction[]): ProfileAction[] {
+  const byName = (a: ProfileAction, b: ProfileAction) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0);
+  const deletes = actions.filter((a) => a.kind === 'delete-login-profile').sort(byName);
+  const others = actions.filter((a) => a.kind !== 'delete-login-profile').sort(byName);
+  return [...others, ...deletes];
+}

@@ -1,0 +1,136 @@
+import type { PasswordPolicy, PasswordRules } from './policy.js';
+
+/**
+ * The login-profile state an action moves from or to. Secrets never enter a Plan: a new password is only
+ * described by where it comes from (`passwordSource`), never by value.
+ */
+export interface ProfileState {
+  passwordResetRequired: boolean;
+  /** ISO 8601, for an existing profile. Display only. */
+  createDate?: string;
+}
+
+/** Where the password of a create (or a rotation) comes from. Resolved at apply time, never stored. */
+export type PasswordSource = { kind: 'generated' };
+
+/**
+ * The closed vocabulary of changes iampass makes. Each action carries what it changes from (`before`) and to
+ * (`after`) and a sentence saying why, in terms of the file.
+ */
+export type Action =
+  | {
+      kind: 'update-password-policy';
+      before: PasswordPolicy | null;
+      after: PasswordPolicy;
+      reason: string;
+    }
+  | {
+      kind: 'delete-password-policy';
+      before: PasswordPolicy;
+      after: null;
+      reason: string;
+    }
+  | {
+      kind: 'create-login-profile';
+      user: string;
+      before: null;
+      after: ProfileState & { password: PasswordSource };
+      reason: string;
+    }
+  | {
+      kind: 'update-login-profile';
+      user: string;
+      before: ProfileState;
+      after: ProfileState & { password: PasswordSource | null };
+      reason: string;
+    }
+  | {
+      kind: 'delete-login-profile';
+      user: string;
+      before: ProfileState;
+      after: null;
+      reason: string;
+      /** Display only: the user's last console sign-in, when known. */
+      passwordLastUsed: string | null;
+    };
+
+export type ActionKind = Action['kind'];
+export type ProfileAction = Extract<Action, { user: string }>;
+export type PolicyAction = Exclude<Action, ProfileAction>;
+
+/** How an action counts in the Terraform-style summary line. */
+export type ChangeType = 'add' | 'change' | 'destroy';
+
+export function changeType(action: Action): ChangeType {
+  switch (action.kind) {
+    case 'create-login-profile':
+      return 'add';
+    case 'update-password-policy':
+      return action.before === null ? 'add' : 'change';
+    case 'update-login-profile':
+      return 'change';
+    case 'delete-login-profile':
+    case 'delete-password-policy':
+      return 'destroy';
+  }
+}
+
+/** Destructive actions take something away from a person: console access, or a custom policy. */
+export function isDestructive(action: Action): boolean {
+  return changeType(action) === 'destroy';
+}
+
+export function isProfileAction(action: Action): action is ProfileAction {
+  return 'user' in action;
+}
+
+/** The Terraform symbol of an action: `+` create, `~` update, `-` delete. */
+export function actionSymbol(action: Action): '+' | '~' | '-' {
+  const t = changeType(action);
+  return t === 'add' ? '+' : t === 'change' ? '~' : '-';
+}
+
+/** A user the plan deliberately leaves alone, with the reason, so a reviewer sees it was considered. */
+export interface KeptUser {
+  user: string;
+  reason: string;
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/**
+ * The result of comparing desired and live state: plain, serialisable data.
+ *
+ * Invariant: `actions` are in execution order: the password policy first (so new passwords are checked against
+ * the policy that will be in force), then creates and updates by user name, then deletes by user name.
+ * `summary` counts `actions` by `changeType`.
+ */
+export interface Plan {
+  formatVersion: 1;
+  account: string;
+  callerArn: string;
+  actions: Action[];
+  kept: KeptUser[];
+  /** Users read and found in the desired state already. */
+  unchangedCount: number;
+  /** In scope but unlisted with `scope.unlisted: ignore`. */
+  unlistedIgnoredCount: number;
+  outOfScopeCount: number;
+  /** What new passwords must meet: the policy that will be in force when apply sets them. */
+  passwordRules: PasswordRules;
+  summary: PlanSummary;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0;
+}
+
+export function summarize(actions: readonly Action[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, change: 0, destroy: 0 };
+  for (const a of actions) summary[changeType(a)] += 1;
+  return summary;
+}

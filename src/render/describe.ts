@@ -1,0 +1,73 @@
+/**
+ * Words for plan elements, shared by every renderer (text, markdown, Ink) so they describe a change the same way.
+ */
+import { diffString } from 'json-diff';
+import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
+import { actionSymbol, type Action, type Plan, type PlanSummary } from '../plan/types.js';
+
+/** The subject of an action: a user name, or the account password policy. */
+export function subject(action: Action): string {
+  return 'user' in action ? action.user : 'password policy';
+}
+
+/** What an action does, in a few words, without the reason. */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'update-password-policy':
+      return action.before === null ? 'set a custom password policy' : 'update the password policy';
+    case 'delete-password-policy':
+      return 'delete the custom password policy (the AWS default applies)';
+    case 'create-login-profile':
+      return `enable console access with a generated password${
+        action.after.passwordResetRequired ? ', reset required at first sign-in' : ''
+      }`;
+    case 'update-login-profile':
+      return action.after.passwordResetRequired ? 'require a password reset' : 'clear the pending password reset';
+    case 'delete-login-profile': {
+      const used = action.passwordLastUsed ? `last sign-in ${action.passwordLastUsed.slice(0, 10)}` : 'no recorded sign-in';
+      return `disable console access (${used}; access keys, if any, keep working)`;
+    }
+  }
+}
+
+export function summaryLine(summary: PlanSummary): string {
+  if (summary.add + summary.change + summary.destroy === 0) {
+    return 'No changes. Live IAM matches the configuration.';
+  }
+  return `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.`;
+}
+
+/** Counts of users the plan considered and left alone, as one sentence, or null when there are none. */
+export function untouchedLine(plan: Plan): string | null {
+  const parts: string[] = [];
+  if (plan.unchangedCount > 0) parts.push(`${plan.unchangedCount} governed user${s(plan.unchangedCount)} unchanged`);
+  if (plan.unlistedIgnoredCount > 0) {
+    parts.push(`${plan.unlistedIgnoredCount} unlisted user${s(plan.unlistedIgnoredCount)} ignored (scope.unlisted: ignore)`);
+  }
+  if (plan.outOfScopeCount > 0) parts.push(`${plan.outOfScopeCount} user${s(plan.outOfScopeCount)} out of scope`);
+  return parts.length > 0 ? `${parts.join(', ')}.` : null;
+}
+
+const s = (n: number) => (n === 1 ? '' : 's');
+
+/** A policy as people read it: `null` limits spelled out. */
+function displayPolicy(p: PasswordPolicy | null): Record<string, unknown> {
+  if (p === null) return {};
+  const out: Record<string, unknown> = {};
+  for (const f of POLICY_FIELDS) {
+    const v = p[f];
+    out[f] = v === null ? (f === 'maxAgeDays' ? 'never' : 'off') : v;
+  }
+  return out;
+}
+
+/**
+ * The field-by-field difference of a policy action as json-diff lines (`+`, `-` or ` ` in column 0), without
+ * colour: each renderer colours them itself. The AWS default is shown as no fields.
+ */
+export function policyDiffLines(action: Extract<Action, { kind: 'update-password-policy' | 'delete-password-policy' }>): string[] {
+  const text = diffString(displayPolicy(action.before), displayPolicy(action.after), { color: false, full: true });
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+export { actionSymbol };

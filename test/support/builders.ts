@@ -1,0 +1,63 @@
+import type { DesiredState, DesiredUser, PolicyIntent, Scope } from '../../src/config/types.js';
+import type { LiveState, LiveUser, LoginProfile } from '../../src/plan/live.js';
+import type { PasswordPolicy } from '../../src/plan/policy.js';
+
+export const CIS_POLICY: PasswordPolicy = {
+  minimumLength: 14,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  allowUsersToChangePassword: true,
+  maxAgeDays: 90,
+  reusePrevention: 24,
+  hardExpiry: false,
+};
+
+export function desiredState(overrides: {
+  users?: Array<Pick<DesiredUser, 'name'> & Partial<DesiredUser>>;
+  scope?: Partial<Scope>;
+  passwordPolicy?: PolicyIntent;
+  account?: string | null;
+  defaultReset?: boolean;
+} = {}): DesiredState {
+  const defaultReset = overrides.defaultReset ?? true;
+  return {
+    version: 1,
+    account: overrides.account ?? null,
+    passwordPolicy: overrides.passwordPolicy ?? { kind: 'unmanaged' },
+    scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [], ...overrides.scope },
+    defaults: { passwordResetRequired: defaultReset },
+    users: (overrides.users ?? [])
+      .map((u) => ({ console: true, passwordResetRequired: defaultReset, ...u }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
+  };
+}
+
+export function profile(passwordResetRequired = false): LoginProfile {
+  return { createDate: '2026-01-02T03:04:05.000Z', passwordResetRequired };
+}
+
+export function liveUser(name: string, loginProfile: LoginProfile | null, extra: Partial<LiveUser> = {}): LiveUser {
+  return {
+    name,
+    arn: `arn:aws:iam::123456789012:user/${name}`,
+    path: '/',
+    tags: {},
+    loginProfile,
+    passwordLastUsed: null,
+    ...extra,
+  };
+}
+
+export function liveState(overrides: Partial<LiveState> = {}): LiveState {
+  return {
+    account: '123456789012',
+    callerArn: 'arn:aws:iam::123456789012:user/admin',
+    passwordPolicy: null,
+    users: [],
+    unlistedIgnored: [],
+    outOfScopeCount: 0,
+    ...overrides,
+  };
+}

@@ -130,28 +130,31 @@ async function createProfile(
   const password = options.generatePassword();
   const delivery = await passwordSink.deliver(action.user, password);
   const started = Date.now();
+  const done = ok(`console access enabled; password written to ${delivery.location}`);
+  let outcome: Outcome | null = null;
   try {
     await gateway.createLoginProfile(action.user, password, action.after.passwordResetRequired);
-    return ok(`console access enabled; password written to ${delivery.location}`);
+    outcome = done;
   } catch (error) {
-    if (!(error instanceof IamError) || error.code !== 'EntityAlreadyExists') {
-      await delivery.discard();
-      throw error;
-    }
+    if (!(error instanceof IamError) || error.code !== 'EntityAlreadyExists') throw error;
     // Re-read rather than guess: the profile may be ours (an earlier attempt reached IAM but its reply was
     // lost), or someone else's, created since the plan.
     const now = await gateway.getLoginProfile(action.user);
     const ours = error.attempts > 1 && now !== null && Date.parse(now.createDate) >= started - 60_000;
-    if (ours) return ok(`console access enabled; password written to ${delivery.location}`);
-    await delivery.discard();
-    return {
-      status: 'failed',
-      code: 'EntityAlreadyExists',
-      message: now
-        ? `a login profile was created outside this apply (at ${now.createDate}); it was left unchanged. Run plan again`
-        : 'IAM reported an existing login profile that could not be read back; run plan again',
-    };
+    outcome = ours
+      ? done
+      : {
+          status: 'failed',
+          code: 'EntityAlreadyExists',
+          message: now
+            ? `a login profile was created outside this apply (at ${now.createDate}); it was left unchanged. Run plan again`
+            : 'IAM reported an existing login profile that could not be read back; run plan again',
+        };
+  } finally {
+    // Whatever went wrong, a password IAM did not take must not stay delivered.
+    if (outcome?.status !== 'ok') await delivery.discard();
   }
+  return outcome;
 }
 
 async function updateProfile(

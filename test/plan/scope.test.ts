@@ -10,7 +10,7 @@ const staff = (name: string, tags: Record<string, string> = { team: 'platform' }
 
 interface ScopeCase {
   name: string;
-  scope: Parameters<typeof desiredState>[0]['scope'];
+  scope: NonNullable<Parameters<typeof desiredState>[0]>['scope'];
   listed: string[];
   users: ScopeCandidate[];
   governed: string[];

@@ -1,0 +1,502 @@
+/**
+ * Translates Ajv's structural errors into plain-words findings: one useful message per problem, anchored at the
+ * offending value (or key), with a fix. Raw Ajv wording never reaches the user.
+ */
+import type { AnySchemaObject, ErrorObject } from 'ajv/dist/2020.js';
+import { describeValue, dottedPath, valueAt, type Finding } from './findings.js';
+import { escapePointerSegment, segmentsOf } from './source.js';
+import { closestMatch } from './suggest.js';
+
+export interface ExplainContext {
+  data: unknown;
+  /** Line of the value at a pointer, for "also on line N". */
+  lineOf(pointer: string): number | undefined;
+  /** The source text of a scalar value as written (e.g. `012345678901` before YAML made it a number). */
+  textOf(pointer: string): string | undefined;
+}
+
+type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+
+function jsonTypeOf(v: unknown): JsonType {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'string') return 'string';
+  return 'object';
+}
+
+function typeMatches(schemaType: unknown, v: unknown): boolean {
+  const actual = jsonTypeOf(v);
+  const types = Array.isArray(schemaType) ? schemaType : [schemaType];
+  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  object: 'a map',
+  array: 'a list',
+  null: 'empty',
+};
+
+const POLICY_KEYS = [
+  'minimumLength',
+  'requireUppercase',
+  'requireLowercase',
+  'requireNumbers',
+  'requireSymbols',
+  'allowUsersToChangePassword',
+  'maxAgeDays',
+  'reusePrevention',
+  'hardExpiry',
+];
+const SCOPE_KEYS = ['pathPrefix', 'tags', 'unlisted', 'protected'];
+
+/** Where a key belongs when it is written in the wrong map. */
+const HOME_OF: Record<string, string> = {
+  ...Object.fromEntries(POLICY_KEYS.map((k) => [k, 'passwordPolicy'])),
+  ...Object.fromEntries(SCOPE_KEYS.map((k) => [k, 'scope'])),
+  passwordResetRequired: 'defaults (or a user)',
+  console: 'a user under users',
+};
+
+const USER_NAME_CHARS = /[\w+=,.@-]/;
+const TAG_CHARS = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
+
+/** The pointer with user names, tag keys and list indices replaced by `*`, to look up per-field wording. */
+function patternOf(segs: readonly string[]): string {
+  const s = [...segs];
+  if (s[0] === 'users' && s.length >= 2) s[1] = '*';
+  if (s[0] === 'scope' && (s[1] === 'tags' || s[1] === 'protected') && s.length >= 3) s[2] = '*';
+  return s.map((x) => `/${x}`).join('');
+}
+
+function labelOf(segs: readonly string[]): string {
+  const pattern = patternOf(segs);
+  if (segs.length === 0) return 'the file';
+  if (pattern === '/users/*') return `user ${segs[1]}`;
+  if (pattern === '/scope/tags/*') return `the value of tag \`${segs[2]}\``;
+  if (pattern === '/scope/protected/*') return `scope.protected item ${Number(segs[2]) + 1}`;
+  return segs[segs.length - 1] ?? '';
+}
+
+/** "at the top level", "in passwordPolicy", "for user alice". */
+function whereOf(segs: readonly string[]): string {
+  if (segs.length === 0) return 'at the top level';
+  if (patternOf(segs) === '/users/*') return `for user ${segs[1]}`;
+  return `in ${dottedPath(segs.map((s) => `/${escapePointerSegment(s)}`).join(''))}`;
+}
+
+function code(s: unknown): string {
+  return `\`${String(s)}\``;
+}
+
+function orList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  if (items.length === 2) return `${items[0]} or ${items[1]}`;
+  return `one of ${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function badChars(s: string, allowed: RegExp): string {
+  const bad = [...new Set([...s].filter((c) => !allowed.test(c)))];
+  return bad.map((c) => (c === ' ' ? 'spaces' : c === '\t' ? 'tabs' : code(c))).join(', ');
+}
+
+export function userNameProblem(name: string): string {
+  if (name.length === 0) return 'a user name cannot be empty';
+  if (name.length > 64) return `IAM user names are at most 64 characters (this one has ${name.length})`;
+  return `IAM user names may only contain letters, digits and + = , . @ _ - (not ${badChars(name, USER_NAME_CHARS)})`;
+}
+
+function tagTextProblem(s: string): string {
+  return `tags may only contain letters, digits, spaces and _ . : / = + - @ (not ${badChars(s, TAG_CHARS)})`;
+}
+
+const RANGE_HINTS: Record<string, string> = {
+  '/passwordPolicy/minimumLength': 'use a length from 6 to 128',
+  '/passwordPolicy/maxAgeDays': 'use 1 to 1095 days, or leave maxAgeDays out so passwords never expire',
+  '/passwordPolicy/reusePrevention': 'use 1 to 24, or leave reusePrevention out to allow reusing passwords',
+};
+
+const NULL_HINTS: Record<string, string> = {
+  '/users': 'write `users: {}` to list no users, or remove the key',
+  '/scope': 'put settings under `scope:`, or remove the key',
+  '/defaults': 'put settings under `defaults:`, or remove the key',
+  '/scope/tags': 'write `tags: {}`, or remove the key',
+  '/scope/protected': 'write `protected: []`, or remove the key',
+  '/scope/pathPrefix': 'write a path such as `/staff/`, or remove the key',
+  '/scope/unlisted': 'write `ignore` or `disable`, or remove the key',
+  '/passwordPolicy/maxAgeDays': 'leave maxAgeDays out so passwords never expire, or give a number of days',
+  '/passwordPolicy/reusePrevention': 'leave reusePrevention out to allow reusing passwords, or give a number',
+  '/passwordPolicy':
+    'leave passwordPolicy out to not manage the policy, write `passwordPolicy: default` for the AWS default policy, or list the policy settings under it',
+};
+
+const TYPE_OVERRIDES: Record<string, string> = {
+  '/users': 'a map of user names to settings',
+  '/scope/tags': 'a map of tag keys to values',
+  '/scope/protected': 'a list of user names',
+};
+
+interface Translated {
+  pointer: string;
+  anchor: 'value' | 'key';
+  message: string;
+  hint?: string;
+}
+
+class Explainer {
+  constructor(private readonly ctx: ExplainContext) {}
+
+  explain(errors: readonly ErrorObject[]): Finding[] {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const e of this.prune(errors)) {
+      const t = this.translate(e);
+      const key = `${t.pointer}\u0000${t.anchor}\u0000${t.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ severity: 'error', ...t });
+    }
+    return out;
+  }
+
+  /**
+   * Keeps the errors worth showing. For a `oneOf`, only the branch whose type matches the value speaks (an object
+   * with a bad field reports the field, not "must be string"); a value matching no branch gets one message listing
+   * the alternatives. Errors raised by `propertyNames` on the key itself are left to the `propertyNames` error.
+   */
+  private prune(errors: readonly ErrorObject[]): ErrorObject[] {
+    let kept = [...errors];
+    for (const e of errors) {
+      if (e.keyword !== 'oneOf') continue;
+      const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
+      const chosen = branches.findIndex((b) => typeMatches(b.type, e.data));
+      const prefix = `${e.schemaPath}/`;
+      const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
+      kept = kept.filter((x) => !x.schemaPath.startsWith(prefix) || (keep !== null && x.schemaPath.startsWith(keep)));
+      if (keep !== null) {
+        const onValue = kept.filter(
+          (x) =>
+            x.schemaPath.startsWith(keep) &&
+            x.instancePath === e.instancePath &&
+            (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
+        );
+        // a wrong word for a string branch reads best as "must be A or B": keep the oneOf error for it instead
+        kept = kept.filter((x) => (onValue.length > 0 ? !onValue.includes(x) : x !== e));
+      }
+    }
+    kept = kept.filter((x) => {
+      if (!['pattern', 'minLength', 'maxLength', 'format'].includes(x.keyword)) return true;
+      const v = valueAt(this.ctx.data, x.instancePath);
+      return !(v !== null && typeof v === 'object' && !Array.isArray(v));
+    });
+    // A value of the wrong type: that is the one thing to say about it (not also "must be 1").
+    const wrongType = new Set(kept.filter((x) => x.keyword === 'type').map((x) => x.instancePath));
+    kept = kept.filter((x) => x.keyword === 'type' || !wrongType.has(x.instancePath));
+    // A misspelt required key (`minimum_length`) is one problem, reported as the unknown key with its suggestion.
+    const suggested = new Set<string>();
+    for (const x of kept) {
+      if (x.keyword !== 'additionalProperties') continue;
+      const allowed = Object.keys(((x.parentSchema ?? {}) as AnySchemaObject).properties ?? {});
+      const close = closestMatch(String((x.params as Record<string, unknown>).additionalProperty), allowed);
+      if (close !== undefined) suggested.add(`${x.instancePath}\u0000${close}`);
+    }
+    return kept.filter(
+      (x) =>
+        x.keyword !== 'required' ||
+        !suggested.has(`${x.instancePath}\u0000${String((x.params as Record<string, unknown>).missingProperty)}`),
+    );
+  }
+
+  private translate(e: ErrorObject): Translated {
+    const pointer = e.instancePath;
+    const segs = segmentsOf(pointer);
+    const pattern = patternOf(segs);
+    const value = valueAt(this.ctx.data, pointer);
+    const label = labelOf(segs);
+    const got = describeValue(value);
+    const parent = (e.parentSchema ?? {}) as AnySchemaObject;
+    const params = e.params as Record<string, unknown>;
+
+    switch (e.keyword) {
+      case 'additionalProperties':
+        return this.unknownKey(segs, String(params.additionalProperty), parent);
+
+      case 'required': {
+        const missing = String(params.missingProperty);
+        if (pattern === '/users/*' && missing === 'console') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: `user ${segs[1]} needs \`console: true\` or \`console: false\``,
+            hint: '`console: true` gives the user a console password; `console: false` removes it',
+          };
+        }
+        if (segs.length === 0 && missing === 'version') {
+          return { pointer, anchor: 'value', message: 'missing `version`', hint: 'add `version: 1` as the first line' };
+        }
+        if (pattern === '/passwordPolicy' && missing === 'minimumLength') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: 'passwordPolicy needs `minimumLength`',
+            hint: 'add e.g. `minimumLength: 14` (IAM accepts 6 to 128), or write `passwordPolicy: default` for the AWS default policy',
+          };
+        }
+        return { pointer, anchor: 'value', message: `missing ${code(missing)} ${whereOf(segs)}`, hint: `add ${code(`${missing}:`)}` };
+      }
+
+      case 'propertyNames': {
+        const name = String(params.propertyName);
+        const child = `${pointer}/${escapePointerSegment(name)}`;
+        if (pattern === '/scope/tags') {
+          if (name.length === 0) return { pointer: child, anchor: 'key', message: 'empty tag key', hint: 'tag keys are 1 to 128 characters' };
+          if (name.length > 128) {
+            return {
+              pointer: child,
+              anchor: 'key',
+              message: `tag key is ${name.length} characters long; IAM allows at most 128`,
+              hint: 'use the tag key exactly as it is set on the users',
+            };
+          }
+          return { pointer: child, anchor: 'key', message: `invalid tag key ${code(name)}`, hint: tagTextProblem(name) };
+        }
+        return { pointer: child, anchor: 'key', message: `invalid IAM user name ${code(name)}`, hint: userNameProblem(name) };
+      }
+
+      case 'type':
+        return this.wrongType(segs, pointer, value, String(params.type));
+
+      case 'oneOf': {
+        const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
+        const alternatives = orList(branches.map(describeBranch));
+        let hint = value === null || value === undefined ? NULL_HINTS[pattern] : undefined;
+        if (pattern === '/passwordPolicy' && hint === undefined) {
+          hint =
+            '`default` is the only word accepted here (the AWS default policy); for a custom policy list its settings, e.g. `passwordPolicy: { minimumLength: 14 }`';
+        }
+        return { pointer, anchor: 'value', message: `${label} must be ${alternatives}, got ${got}`, ...(hint ? { hint } : {}) };
+      }
+
+      case 'const': {
+        if (pattern === '/version') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: `version must be 1, got ${got}`,
+            hint: 'this iampass reads format version 1; set `version: 1`',
+          };
+        }
+        return { pointer, anchor: 'value', message: `${label} must be ${code(params.allowedValue)}, got ${got}` };
+      }
+
+      case 'enum': {
+        const allowed = (Array.isArray(params.allowedValues) ? params.allowedValues : []).map(String);
+        const close = typeof value === 'string' ? closestMatch(value, allowed) : undefined;
+        let hint = close !== undefined ? `did you mean ${code(close)}?` : `use ${orList(allowed.map(code))}`;
+        if (pattern === '/scope/unlisted' && close === undefined) {
+          hint = '`ignore` leaves users not listed under users alone; `disable` deletes their console password';
+        }
+        return { pointer, anchor: 'value', message: `${label} must be ${orList(allowed.map(code))}, got ${got}`, hint };
+      }
+
+      case 'minimum':
+      case 'maximum': {
+        const min = parent.minimum as number | undefined;
+        const max = parent.maximum as number | undefined;
+        const range =
+          min !== undefined && max !== undefined
+            ? `between ${min} and ${max}`
+            : min !== undefined
+              ? `at least ${min}`
+              : `at most ${String(max)}`;
+        return {
+          pointer,
+          anchor: 'value',
+          message: `${label} must be ${range}, got ${got}`,
+          hint: RANGE_HINTS[pattern] ?? `use a value ${range}`,
+        };
+      }
+
+      case 'maxLength':
+      case 'minLength': {
+        const n = typeof value === 'string' ? [...value].length : 0;
+        const limit = Number(params.limit);
+        const what = e.keyword === 'maxLength' ? `at most ${limit}` : `at least ${limit}`;
+        const hint = pattern === '/scope/tags/*' ? 'use the tag value exactly as it is set on the users' : undefined;
+        return {
+          pointer,
+          anchor: 'value',
+          message: `${label} is ${n} characters long; IAM allows ${what}`,
+          ...(hint ? { hint } : {}),
+        };
+      }
+
+      case 'pattern':
+        return this.badPattern(pattern, pointer, label, value);
+
+      case 'uniqueItems': {
+        const i = Number(params.i);
+        const j = Number(params.j);
+        const later = Math.max(i, j);
+        const earlier = Math.min(i, j);
+        const item = `${pointer}/${later}`;
+        const line = this.ctx.lineOf(`${pointer}/${earlier}`);
+        return {
+          pointer: item,
+          anchor: 'value',
+          message: `${code(valueAt(this.ctx.data, item))} is listed twice in ${dottedPath(pointer)}`,
+          hint: line !== undefined ? `remove one of them (the other is on line ${line})` : 'remove one of them',
+        };
+      }
+
+      default:
+        // Not produced by the current schema; keep it readable rather than silent.
+        return { pointer, anchor: 'value', message: `${label} is not valid here (${e.keyword}), got ${got}` };
+    }
+  }
+
+  private unknownKey(segs: readonly string[], key: string, parent: AnySchemaObject): Translated {
+    const pointer = `${segs.map((s) => `/${escapePointerSegment(s)}`).join('')}/${escapePointerSegment(key)}`;
+    const allowed = Object.keys((parent.properties ?? {}) as object);
+    const where = whereOf(segs);
+    const message = `unknown key ${code(key)} ${where}`;
+    const pattern = patternOf(segs);
+    const home = HOME_OF[key];
+    const close = closestMatch(key, allowed);
+    let hint: string;
+    if (pattern === '/users/*' && /pass(word)?$/i.test(key)) {
+      hint = `passwords never go in this file: iampass generates them at apply time; a user takes only ${allowed.map(code).join(' and ')}`;
+    } else if (home !== undefined) {
+      hint = `${code(key)} belongs in ${home}`;
+    } else if (close !== undefined) {
+      hint = `did you mean ${code(close)}?`;
+    } else if (segs.length === 0 && isUserEntry(valueAt(this.ctx.data, pointer))) {
+      hint = `users go under \`users:\`, e.g. \`users: { ${key}: { console: true } }\``;
+    } else {
+      hint = `valid keys ${where}: ${allowed.map(code).join(', ')}`;
+    }
+    return { pointer, anchor: 'key', message, hint };
+  }
+
+  private wrongType(segs: readonly string[], pointer: string, value: unknown, expected: string): Translated {
+    const pattern = patternOf(segs);
+    const label = labelOf(segs);
+    const got = describeValue(value);
+    if (pattern === '/users/*') {
+      const name = segs[1] ?? '';
+      if (value === null || value === undefined) {
+        return {
+          pointer,
+          anchor: 'value',
+          message: `user ${name} needs \`console: true\` or \`console: false\``,
+          hint: `write \`${name}: { console: true }\``,
+        };
+      }
+      const consoleValue = typeof value === 'boolean' ? String(value) : 'true';
+      return {
+        pointer,
+        anchor: 'value',
+        message: `user ${name} must be a map like \`{ console: ${consoleValue} }\`, got ${got}`,
+        hint: `write \`${name}: { console: ${consoleValue} }\``,
+      };
+    }
+    const words = TYPE_OVERRIDES[pattern] ?? TYPE_WORDS[expected] ?? expected;
+    const hint = this.typeHint(segs, pointer, value, expected);
+    return { pointer, anchor: 'value', message: `${label} must be ${words}, got ${got}`, ...(hint ? { hint } : {}) };
+  }
+
+  private typeHint(segs: readonly string[], pointer: string, value: unknown, expected: string): string | undefined {
+    const pattern = patternOf(segs);
+    const key = segs[segs.length - 1] ?? '';
+    const text = this.ctx.textOf(pointer);
+    if (value === null || value === undefined) {
+      if (NULL_HINTS[pattern]) return NULL_HINTS[pattern];
+      if (pattern === '/scope/tags/*') return `write \`${key}: ""\` to match an empty tag value`;
+      if (expected === 'boolean') return 'write `true` or `false`';
+      return 'give it a value, or remove the key';
+    }
+    if (expected === 'boolean') {
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+        return `write \`${value.trim().toLowerCase()}\` without quotes`;
+      }
+      if (typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value.trim())) {
+        return `write \`true\` or \`false\`: YAML 1.2 reads \`${value}\` as text`;
+      }
+      return 'write `true` or `false`';
+    }
+    if (expected === 'integer' || expected === 'number') {
+      if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return `write it without quotes: \`${key}: ${value.trim()}\``;
+      if (typeof value === 'number') return 'use a whole number';
+      return undefined;
+    }
+    if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+      const raw = text ?? String(value);
+      if (pattern === '/scope/protected/*') return `put it in quotes: \`"${raw}"\``;
+      return `put it in quotes: \`${key}: "${raw}"\``;
+    }
+    if (pattern === '/users' && Array.isArray(value)) return 'list users as a map: `users: { alice: { console: true } }`';
+    if (pattern === '/scope/protected' && typeof value === 'string') return `write a list: \`protected: [${value}]\``;
+    return undefined;
+  }
+
+  private badPattern(pattern: string, pointer: string, label: string, value: unknown): Translated {
+    const got = describeValue(value);
+    const s = typeof value === 'string' ? value : '';
+    if (pattern === '/account') {
+      const digits = s.replace(/[\s-]/g, '');
+      const hint = /^[0-9]{12}$/.test(digits)
+        ? `write the 12 digits only: \`account: "${digits}"\``
+        : 'use the 12-digit account id (as `aws sts get-caller-identity` shows it), in quotes, e.g. `account: "123456789012"`';
+      return { pointer, anchor: 'value', message: `account must be a 12-digit AWS account id, got ${got}`, hint };
+    }
+    if (pattern === '/scope/pathPrefix') {
+      if (!s.startsWith('/') || !s.endsWith('/')) {
+        const inner = s.replace(/^\/+|\/+$/g, '');
+        return {
+          pointer,
+          anchor: 'value',
+          message: `pathPrefix must start and end with \`/\`, got ${got}`,
+          hint: inner === '' ? 'write `/` for every path, or leave pathPrefix out' : `write \`${`/${inner}/`}\``,
+        };
+      }
+      return {
+        pointer,
+        anchor: 'value',
+        message: `pathPrefix may only contain printable ASCII characters without spaces, got ${got}`,
+        hint: 'use the IAM path exactly as it is set on the users, e.g. `/staff/`',
+      };
+    }
+    if (pattern === '/scope/protected/*') {
+      return { pointer, anchor: 'value', message: `invalid IAM user name ${got} in scope.protected`, hint: userNameProblem(s) };
+    }
+    if (pattern === '/scope/tags/*') {
+      return { pointer, anchor: 'value', message: `invalid value for tag \`${labelKey(pointer)}\`, got ${got}`, hint: tagTextProblem(s) };
+    }
+    return { pointer, anchor: 'value', message: `${label} is not in the expected form, got ${got}` };
+  }
+}
+
+function labelKey(pointer: string): string {
+  const segs = segmentsOf(pointer);
+  return segs[segs.length - 1] ?? '';
+}
+
+function isUserEntry(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, 'console');
+}
+
+function describeBranch(b: AnySchemaObject): string {
+  if (b.const !== undefined) return code(b.const);
+  if (Array.isArray(b.enum)) return orList(b.enum.map(code));
+  if (b.type === 'object') return 'a map of settings';
+  return TYPE_WORDS[String(b.type)] ?? String(b.type);
+}
+
+export function explainSchemaErrors(errors: readonly ErrorObject[], ctx: ExplainContext): Finding[] {
+  return new Explainer(ctx).explain(errors);
+}

@@ -1,0 +1,235 @@
+/**
+ * Reads a desired-state file (format version 1) into a validated DesiredState, or reports every problem in it at
+ * once, each at its position with a fix. Stages: YAML syntax (stop there on errors), then the JSON Schema
+ * (structure), then the checks the schema cannot express (semantic.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { PasswordPolicy } from '../plan/policy.js';
+import { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
+import { explainSchemaErrors } from './explain.js';
+import { dottedPath, type Finding } from './findings.js';
+import { validateStructure } from './schema.js';
+import { semanticChecks } from './semantic.js';
+import { convertDocument, escapePointerSegment, type Located } from './source.js';
+import type { DesiredState, DesiredUser, PolicyIntent, SourcePosition, UnlistedMode } from './types.js';
+import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
+
+export type LoadResult =
+  | { ok: true; state: DesiredState; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** Reads and parses `path`. Never throws: an unreadable file is a diagnostic (line 0: about the whole file). */
+export async function loadConfig(path: string): Promise<LoadResult> {
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (err) {
+    return { ok: false, diagnostics: [unreadable(path, err)] };
+  }
+  return parseConfig(source, path);
+}
+
+function unreadable(path: string, err: unknown): Diagnostic {
+  const code = (err as { code?: unknown } | null)?.code;
+  const base = { severity: 'error' as const, file: path, line: 0, col: 0 };
+  switch (code) {
+    case 'ENOENT':
+      return { ...base, message: 'file not found', hint: `check the path (looked for ${resolve(path)})` };
+    case 'EISDIR':
+      return { ...base, message: 'this is a directory, not a file', hint: 'give the path of the YAML file itself' };
+    case 'EACCES':
+    case 'EPERM':
+      return { ...base, message: 'permission denied reading the file', hint: 'check the file permissions' };
+    default:
+      return { ...base, message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Raw shapes after schema validation succeeded. */
+interface RawPolicy {
+  minimumLength: number;
+  requireUppercase?: boolean;
+  requireLowercase?: boolean;
+  requireNumbers?: boolean;
+  requireSymbols?: boolean;
+  allowUsersToChangePassword?: boolean;
+  maxAgeDays?: number;
+  reusePrevention?: number;
+  hardExpiry?: boolean;
+}
+interface RawConfig {
+  version: 1;
+  account?: string;
+  passwordPolicy?: 'default' | RawPolicy;
+  scope?: { pathPrefix?: string; tags?: Record<string, string>; unlisted?: UnlistedMode; protected?: string[] };
+  defaults?: { passwordResetRequired?: boolean };
+  users?: Record<string, { console: boolean; passwordResetRequired?: boolean }>;
+}
+
+/** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
+export function parseConfig(source: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+
+  const at = (offset: number): { line: number; col: number } => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  const diagnostic = (severity: Severity, offset: number, message: string, hint?: string, path?: string): Diagnostic => ({
+    severity,
+    file,
+    ...at(offset),
+    message,
+    ...(hint !== undefined ? { hint } : {}),
+    ...(path !== undefined ? { path } : {}),
+  });
+
+  const diagnostics: Diagnostic[] = doc.warnings.map((w) => {
+    const p = explainYamlWarning(w);
+    return diagnostic('warning', p.offset, p.message, p.hint);
+  });
+
+  // 1. YAML syntax: on any error, report the syntax errors only; the structure is not trustworthy.
+  if (doc.errors.length > 0) {
+    const seen = new Set<string>();
+    for (const p of explainYamlErrors(doc, lineCounter, source)) {
+      const d = diagnostic('error', p.offset, p.message, p.hint);
+      const key = `${d.line}:${d.col}:${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push(d);
+    }
+    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  const contents = doc.contents;
+  const emptyRoot = contents === null || (isScalar(contents) && contents.value === null && (contents.source ?? '') === '');
+  if (emptyRoot) {
+    diagnostics.push({
+      severity: 'error',
+      file,
+      line: 1,
+      col: 1,
+      message: 'the file is empty',
+      hint: 'start with `version: 1`, then the settings to manage (passwordPolicy, scope, users)',
+    });
+    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  const converted = convertDocument(doc, lineCounter);
+  if (!isMap(contents)) {
+    const rootAt = converted.index.get('')?.valueOffset ?? 0;
+    const what = Array.isArray(converted.data) ? 'a list' : 'a single value';
+    diagnostics.push(
+      diagnostic(
+        'error',
+        rootAt,
+        `the top level must be a map of settings (version, passwordPolicy, scope, defaults, users), got ${what}`,
+        'start with `version: 1`, followed by the other settings as `key: value` lines',
+      ),
+    );
+    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  const { data, index } = converted;
+  const locate = (pointer: string): Located | undefined => {
+    let p = pointer;
+    for (;;) {
+      const l = index.get(p);
+      if (l !== undefined || p === '') return l;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  };
+  const lineOf = (pointer: string): number | undefined => {
+    const l = index.get(pointer);
+    return l === undefined ? undefined : at(l.keyOffset ?? l.valueOffset).line;
+  };
+  const textOf = (pointer: string): string | undefined => index.get(pointer)?.text;
+
+  for (const p of converted.problems) {
+    diagnostics.push(diagnostic('error', p.offset, p.message, p.hint, pathOrUndefined(p.pointer)));
+  }
+
+  // 2. Structure (the JSON Schema) and 3. what the schema cannot say: reported together.
+  const findings: Finding[] = [
+    ...explainSchemaErrors(validateStructure(data), { data, lineOf, textOf }),
+    ...semanticChecks(data, { lineOf }),
+  ];
+  const unconverted = new Set(converted.problems.map((p) => p.pointer));
+  for (const f of findings) {
+    if (unconverted.has(f.pointer)) continue; // already explained: the value could not be read
+    const l = locate(f.pointer);
+    const offset = l === undefined ? 0 : f.anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset;
+    diagnostics.push(diagnostic(f.severity, offset, f.message, f.hint, pathOrUndefined(f.pointer)));
+  }
+
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+
+  const position = (pointer: string, anchor: 'key' | 'value'): SourcePosition | undefined => {
+    const l = index.get(pointer);
+    if (l === undefined) return undefined;
+    return { file, ...at(anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset) };
+  };
+  const state = buildState(data as RawConfig, position);
+  return { ok: true, state, warnings: sortDiagnostics(diagnostics) };
+}
+
+function pathOrUndefined(pointer: string): string | undefined {
+  return pointer === '' ? undefined : dottedPath(pointer);
+}
+
+function buildState(
+  raw: RawConfig,
+  position: (pointer: string, anchor: 'key' | 'value') => SourcePosition | undefined,
+): DesiredState {
+  const defaultReset = raw.defaults?.passwordResetRequired ?? true;
+  const users: DesiredUser[] = Object.entries(raw.users ?? {}).map(([name, u]) => {
+    const user: DesiredUser = {
+      name,
+      console: u.console,
+      passwordResetRequired: u.passwordResetRequired ?? defaultReset,
+    };
+    const at = position(`/users/${escapePointerSegment(name)}`, 'key');
+    if (at !== undefined) user.at = at;
+    return user;
+  });
+  users.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const state: DesiredState = {
+    version: 1,
+    account: raw.account ?? null,
+    passwordPolicy: policyIntent(raw.passwordPolicy),
+    scope: {
+      pathPrefix: raw.scope?.pathPrefix ?? null,
+      tags: Object.fromEntries(Object.entries(raw.scope?.tags ?? {})),
+      unlisted: raw.scope?.unlisted ?? 'ignore',
+      protected: [...(raw.scope?.protected ?? [])],
+    },
+    defaults: { passwordResetRequired: defaultReset },
+    users,
+  };
+  if (raw.account !== undefined) {
+    const accountAt = position('/account', 'value');
+    if (accountAt !== undefined) state.accountAt = accountAt;
+  }
+  return state;
+}
+
+function policyIntent(raw: RawConfig['passwordPolicy']): PolicyIntent {
+  if (raw === undefined) return { kind: 'unmanaged' };
+  if (raw === 'default') return { kind: 'aws-default' };
+  const policy: PasswordPolicy = {
+    minimumLength: raw.minimumLength,
+    requireUppercase: raw.requireUppercase ?? false,
+    requireLowercase: raw.requireLowercase ?? false,
+    requireNumbers: raw.requireNumbers ?? false,
+    requireSymbols: raw.requireSymbols ?? false,
+    allowUsersToChangePassword: raw.allowUsersToChangePassword ?? false,
+    maxAgeDays: raw.maxAgeDays ?? null,
+    reusePrevention: raw.reusePrevention ?? null,
+    hardExpiry: raw.hardExpiry ?? false,
+  };
+  return { kind: 'custom', policy };
+}

@@ -1,0 +1,571 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic, type Diagnostic } from '../../src/config/diagnostics.js';
+import { loadConfig, parseConfig, type LoadResult } from '../../src/config/load.js';
+import type { DesiredState } from '../../src/config/types.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/config/${name}`, import.meta.url));
+
+/** `file:line:col: severity: message` for each diagnostic, in reported (sorted) order. */
+function heads(ds: readonly Diagnostic[]): string[] {
+  return ds.map((d) => formatDiagnostic({ ...d, hint: undefined }));
+}
+
+function failed(r: LoadResult): Diagnostic[] {
+  if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r.state)}`);
+  return r.diagnostics;
+}
+
+function succeeded(r: LoadResult): { state: DesiredState; warnings: Diagnostic[] } {
+  if (!r.ok) throw new Error(`expected success, got:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return r;
+}
+
+describe('loadConfig: a valid file', () => {
+  it('reads the full example into the exact DesiredState', async () => {
+    const file = fixture('full.iampass.yaml');
+    const { state, warnings } = succeeded(await loadConfig(file));
+    expect(warnings).toEqual([]);
+    expect(state).toEqual({
+      version: 1,
+      account: '123456789012',
+      accountAt: { file, line: 3, col: 10 },
+      passwordPolicy: {
+        kind: 'custom',
+        policy: {
+          minimumLength: 14,
+          requireUppercase: true,
+          requireLowercase: true,
+          requireNumbers: true,
+          requireSymbols: true,
+          allowUsersToChangePassword: true,
+          maxAgeDays: 90,
+          reusePrevention: 24,
+          hardExpiry: false,
+        },
+      },
+      scope: { pathPrefix: '/staff/', tags: { team: 'platform' }, unlisted: 'ignore', protected: ['breakglass'] },
+      defaults: { passwordResetRequired: true },
+      // sorted with `<`: upper case before lower case
+      users: [
+        { name: 'Zed', console: true, passwordResetRequired: true, at: { file, line: 24, col: 3 } },
+        { name: 'alice', console: true, passwordResetRequired: true, at: { file, line: 23, col: 3 } },
+        { name: 'bob', console: false, passwordResetRequired: true, at: { file, line: 25, col: 3 } },
+        { name: 'carol', console: true, passwordResetRequired: false, at: { file, line: 22, col: 3 } },
+      ],
+    } satisfies DesiredState);
+  });
+
+  it('fills every default for a file with only a version', async () => {
+    const { state, warnings } = succeeded(await loadConfig(fixture('minimal.iampass.yaml')));
+    expect(warnings).toEqual([]);
+    expect(state).toEqual({
+      version: 1,
+      account: null,
+      passwordPolicy: { kind: 'unmanaged' },
+      scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [] },
+      defaults: { passwordResetRequired: true },
+      users: [],
+    } satisfies DesiredState);
+    expect(state).not.toHaveProperty('accountAt');
+  });
+
+  it('reads `passwordPolicy: default` as the AWS default', () => {
+    const { state } = succeeded(parseConfig('version: 1\npasswordPolicy: default\nusers: {}\n', 'f.yaml'));
+    expect(state.passwordPolicy).toEqual({ kind: 'aws-default' });
+    expect(state.users).toEqual([]);
+  });
+
+  it('completes a partial policy: booleans false, limits off', () => {
+    const { state } = succeeded(parseConfig('version: 1\npasswordPolicy: { minimumLength: 8, allowUsersToChangePassword: true }\n', 'f.yaml'));
+    expect(state.passwordPolicy).toEqual({
+      kind: 'custom',
+      policy: {
+        minimumLength: 8,
+        requireUppercase: false,
+        requireLowercase: false,
+        requireNumbers: false,
+        requireSymbols: false,
+        allowUsersToChangePassword: true,
+        maxAgeDays: null,
+        reusePrevention: null,
+        hardExpiry: false,
+      },
+    });
+  });
+
+  it('folds defaults.passwordResetRequired into users that do not set it', () => {
+    const src = [
+      'version: 1',
+      'defaults: { passwordResetRequired: false }',
+      'users:',
+      '  b: { console: true }',
+      '  a: { console: true, passwordResetRequired: true }',
+      '  "john.doe": { console: false }',
+      '',
+    ].join('\n');
+    const { state } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.defaults).toEqual({ passwordResetRequired: false });
+    expect(state.users.map((u) => [u.name, u.console, u.passwordResetRequired, u.at?.line])).toEqual([
+      ['a', true, true, 5],
+      ['b', true, false, 4],
+      ['john.doe', false, false, 6],
+    ]);
+  });
+
+  it('keeps YAML 1.2 scalars as the schema expects: quoted account ids keep leading zeros', () => {
+    const { state } = succeeded(parseConfig('version: 1\naccount: "012345678901"\n', 'f.yaml'));
+    expect(state.account).toBe('012345678901');
+    expect(state.accountAt).toEqual({ file: 'f.yaml', line: 2, col: 10 });
+  });
+
+  it('accepts aliases, a byte order mark and comments', () => {
+    const src = '\uFEFF# managed by iampass\nversion: 1\nusers:\n  alice: &on { console: true }\n  bob: *on\n';
+    const { state } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.users.map((u) => u.name)).toEqual(['alice', 'bob']);
+  });
+
+  it('handles user and tag names that are JavaScript property names', () => {
+    const src = 'version: 1\nscope: { tags: { __proto__: x, constructor: y } }\nusers:\n  __proto__: { console: true }\n  constructor: { console: true }\n';
+    const { state } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.users.map((u) => u.name)).toEqual(['__proto__', 'constructor']);
+    expect(Object.keys(state.scope.tags)).toEqual(['__proto__', 'constructor']);
+    expect(state.scope.tags.constructor).toBe('y');
+  });
+});
+
+describe('loadConfig: warnings do not stop the load', () => {
+  it('warns that hardExpiry without maxAgeDays has no effect', () => {
+    const src = 'version: 1\npasswordPolicy:\n  minimumLength: 8\n  allowUsersToChangePassword: true\n  hardExpiry: true\n';
+    const { state, warnings } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.passwordPolicy).toMatchObject({ kind: 'custom', policy: { hardExpiry: true, maxAgeDays: null } });
+    expect(warnings.map(formatDiagnostic)).toEqual([
+      'f.yaml:5:15: warning: hardExpiry has no effect without maxAgeDays: passwords never expire\n' +
+        '  fix: set maxAgeDays (e.g. 90), or remove hardExpiry',
+    ]);
+  });
+
+  it('warns when unlisted: disable governs the whole account, and about a reset flag on a console: false user', () => {
+    const src = 'version: 1\nscope:\n  unlisted: disable\nusers:\n  bob: { console: false, passwordResetRequired: true }\n';
+    const { warnings } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(heads(warnings)).toEqual([
+      'f.yaml:3:13: warning: unlisted: disable governs every IAM user in the account: any user not listed under users loses console access',
+      'f.yaml:5:26: warning: passwordResetRequired has no effect for bob, who has console: false',
+    ]);
+  });
+
+  it('does not warn about unlisted: disable when the scope is narrowed', () => {
+    const src = 'version: 1\nscope: { pathPrefix: /staff/, unlisted: disable }\n';
+    expect(succeeded(parseConfig(src, 'f.yaml')).warnings).toEqual([]);
+  });
+
+  it('warns when users must reset a password the policy does not let them change', () => {
+    const src = 'version: 1\npasswordPolicy:\n  minimumLength: 8\nusers:\n  alice: { console: true }\n';
+    const { warnings } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(heads(warnings)).toEqual([
+      'f.yaml:2:1: warning: users must choose a new password at first sign-in (passwordResetRequired), but the policy does not allow users to change their password',
+    ]);
+  });
+
+  it('warns about an unknown YAML tag', () => {
+    const { warnings } = succeeded(parseConfig('version: 1\naccount: !Sub "123456789012"\n', 'f.yaml'));
+    expect(heads(warnings)).toEqual(['f.yaml:2:10: warning: unknown tag `!Sub`; the value is read as plain text']);
+  });
+});
+
+interface BrokenCase {
+  name: string;
+  source: string;
+  /** The exact `file:line:col: severity: message` lines, sorted by position. */
+  expected: string[];
+  /** The exact fix lines, in the same order, when the case is about the advice too. */
+  fixes?: (string | undefined)[];
+}
+
+const broken: BrokenCase[] = [
+  {
+    name: 'unknown top-level key',
+    source: 'version: 1\ncolour: blue\n',
+    expected: ['f.yaml:2:1: error: unknown key `colour` at the top level'],
+    fixes: ['valid keys at the top level: `version`, `account`, `passwordPolicy`, `scope`, `defaults`, `users`'],
+  },
+  {
+    name: 'top-level key that belongs in a section',
+    source: 'version: 1\nunlisted: disable\nalice: { console: true }\n',
+    expected: ['f.yaml:2:1: error: unknown key `unlisted` at the top level', 'f.yaml:3:1: error: unknown key `alice` at the top level'],
+    fixes: ['`unlisted` belongs in scope', 'users go under `users:`, e.g. `users: { alice: { console: true } }`'],
+  },
+  {
+    name: 'unknown policy key with a suggestion',
+    source: 'version: 1\npasswordPolicy:\n  minimumLength: 14\n  requireUpercase: true\n',
+    expected: ['f.yaml:4:3: error: unknown key `requireUpercase` in passwordPolicy'],
+    fixes: ['did you mean `requireUppercase`?'],
+  },
+  {
+    name: 'misspelt required key: one problem, not two',
+    source: 'version: 1\npasswordPolicy:\n  minimum_length: 14\n',
+    expected: ['f.yaml:3:3: error: unknown key `minimum_length` in passwordPolicy'],
+    fixes: ['did you mean `minimumLength`?'],
+  },
+  {
+    name: 'minimumLength out of range',
+    source: 'version: 1\npasswordPolicy: { minimumLength: 5, allowUsersToChangePassword: true }\n',
+    expected: ['f.yaml:2:34: error: minimumLength must be between 6 and 128, got 5'],
+    fixes: ['use a length from 6 to 128'],
+  },
+  {
+    name: 'maxAgeDays and reusePrevention out of range',
+    source: 'version: 1\npasswordPolicy:\n  minimumLength: 129\n  maxAgeDays: 0\n  reusePrevention: 25\n',
+    expected: [
+      'f.yaml:3:18: error: minimumLength must be between 6 and 128, got 129',
+      'f.yaml:4:15: error: maxAgeDays must be between 1 and 1095, got 0',
+      'f.yaml:5:20: error: reusePrevention must be between 1 and 24, got 25',
+    ],
+    fixes: [
+      'use a length from 6 to 128',
+      'use 1 to 1095 days, or leave maxAgeDays out so passwords never expire',
+      'use 1 to 24, or leave reusePrevention out to allow reusing passwords',
+    ],
+  },
+  {
+    name: 'missing minimumLength',
+    source: 'version: 1\npasswordPolicy:\n  requireSymbols: true\n',
+    expected: ['f.yaml:3:3: error: passwordPolicy needs `minimumLength`'],
+    fixes: ['add e.g. `minimumLength: 14` (IAM accepts 6 to 128), or write `passwordPolicy: default` for the AWS default policy'],
+  },
+  {
+    name: 'wrong types',
+    source: [
+      'version: 1',
+      'account: 123456789012',
+      'passwordPolicy:',
+      '  minimumLength: "14"',
+      '  requireSymbols: "true"',
+      '  maxAgeDays: 9.5',
+      '  allowUsersToChangePassword: true',
+      'defaults:',
+      '  passwordResetRequired: no',
+      'scope:',
+      '  tags: { team: 123 }',
+      'users:',
+      '  alice: { console: "yes" }',
+      '  bob: true',
+      '',
+    ].join('\n'),
+    expected: [
+      'f.yaml:2:10: error: account must be text, got 123456789012',
+      'f.yaml:4:18: error: minimumLength must be a whole number, got "14"',
+      'f.yaml:5:19: error: requireSymbols must be true or false, got "true"',
+      'f.yaml:6:15: error: maxAgeDays must be a whole number, got 9.5',
+      'f.yaml:9:26: error: passwordResetRequired must be true or false, got "no"',
+      'f.yaml:11:17: error: the value of tag `team` must be text, got 123',
+      'f.yaml:13:21: error: console must be true or false, got "yes"',
+      'f.yaml:14:8: error: user bob must be a map like `{ console: true }`, got true',
+    ],
+    fixes: [
+      'put it in quotes: `account: "123456789012"`',
+      'write it without quotes: `minimumLength: 14`',
+      'write `true` without quotes',
+      'use a whole number',
+      'write `true` or `false`: YAML 1.2 reads `no` as text',
+      'put it in quotes: `team: "123"`',
+      'write `true` or `false`: YAML 1.2 reads `yes` as text',
+      'write `bob: { console: true }`',
+    ],
+  },
+  {
+    name: 'missing console',
+    source: 'version: 1\nusers:\n  alice: {}\n  bob:\n  carol: { passwordResetRequired: false }\n',
+    expected: [
+      'f.yaml:3:10: error: user alice needs `console: true` or `console: false`',
+      'f.yaml:4:3: error: user bob needs `console: true` or `console: false`',
+      'f.yaml:5:10: error: user carol needs `console: true` or `console: false`',
+    ],
+  },
+  {
+    name: 'unknown user key, and a password in the file',
+    source: 'version: 1\nusers:\n  alice: { consol: true }\n  bob: { console: true, password: hunter2 }\n',
+    expected: ['f.yaml:3:12: error: unknown key `consol` for user alice', 'f.yaml:4:25: error: unknown key `password` for user bob'],
+    fixes: [
+      'did you mean `console`?',
+      'passwords never go in this file: iampass generates them at apply time; a user takes only `console` and `passwordResetRequired`',
+    ],
+  },
+  {
+    name: 'invalid user names',
+    source: `version: 1\nusers:\n  "bad name": { console: true }\n  ${'x'.repeat(65)}: { console: true }\n  "a/b": { console: true }\n`,
+    expected: [
+      'f.yaml:3:3: error: invalid IAM user name `bad name`',
+      `f.yaml:4:3: error: invalid IAM user name \`${'x'.repeat(65)}\``,
+      'f.yaml:5:3: error: invalid IAM user name `a/b`',
+    ],
+    fixes: [
+      'IAM user names may only contain letters, digits and + = , . @ _ - (not spaces)',
+      'IAM user names are at most 64 characters (this one has 65)',
+      'IAM user names may only contain letters, digits and + = , . @ _ - (not `/`)',
+    ],
+  },
+  {
+    name: 'duplicate key (YAML)',
+    source: 'version: 1\nusers:\n  alice: { console: true }\n  alice: { console: false }\n',
+    expected: ['f.yaml:4:3: error: duplicate key `alice`'],
+    fixes: ['`alice` is already set on line 3; a key may appear only once in a map, so keep one of them'],
+  },
+  {
+    name: 'keys that YAML reads differently but name the same user',
+    source: 'version: 1\nusers:\n  123: { console: true }\n  "123": { console: true }\n',
+    expected: ['f.yaml:4:3: error: duplicate key `123`'],
+  },
+  {
+    name: 'bad indentation',
+    source: 'version: 1\nusers:\n  alice:\n    console: true\n   bob: { console: true }\n',
+    expected: ['f.yaml:5:1: error: bad indentation: this line does not line up with the keys of its map'],
+  },
+  {
+    name: 'nested key on the same line',
+    source: 'version: 1\nusers:\n  alice: console: true\n',
+    expected: ['f.yaml:3:10: error: a `key: value` cannot be the value of another key on the same line'],
+  },
+  {
+    name: 'alias without an anchor',
+    source: 'version: 1\nusers:\n  alice: *on\n',
+    expected: ['f.yaml:3:10: error: unknown alias `*on`'],
+    fixes: ['define the anchor `&on` on a value before this alias, or write the value here'],
+  },
+  {
+    name: 'key that is not a name',
+    source: 'version: 1\nusers:\n  ~: { console: true }\n  ? [a, b]\n  : { console: true }\n',
+    expected: ['f.yaml:3:3: error: empty key', 'f.yaml:4:5: error: a key must be a plain name, not a list or map'],
+  },
+  {
+    name: 'tab indentation',
+    source: 'version: 1\nusers:\n\talice: { console: true }\n',
+    expected: ['f.yaml:3:1: error: tab used for indentation'],
+    fixes: ['YAML indents with spaces only; replace the tab with spaces'],
+  },
+  {
+    name: 'unclosed quote, reported where the string starts',
+    source: 'version: 1\naccount: "1234\nusers: {}\n',
+    expected: ['f.yaml:2:10: error: unclosed quote: this string has no closing `"`'],
+  },
+  {
+    name: 'unclosed flow map',
+    source: 'version: 1\nusers:\n  alice: { console: true\n  bob: { console: true }\n',
+    expected: ['f.yaml:4:3: error: unclosed `{`: a `{ ... }` map must end with `}`'],
+  },
+  {
+    name: 'two YAML documents',
+    source: 'version: 1\n---\nversion: 1\n',
+    expected: ['f.yaml:2:1: error: the file holds more than one YAML document (a `---` line starts a second one)'],
+  },
+  {
+    name: 'case-insensitive duplicate user',
+    source: 'version: 1\nusers:\n  Alice: { console: true }\n  alice: { console: false }\n',
+    expected: ['f.yaml:4:3: error: `alice` and `Alice` are the same IAM user'],
+    fixes: ['IAM user names are case-insensitive; keep one entry for this user (`Alice` is on line 3)'],
+  },
+  {
+    name: 'protected user given console: false (case-insensitively)',
+    source: 'version: 1\nscope:\n  protected: [breakglass, Ops]\nusers:\n  breakglass: { console: false }\n  ops: { console: false }\n',
+    expected: [
+      'f.yaml:5:26: error: breakglass is protected and cannot be given console: false',
+      'f.yaml:6:19: error: ops is protected and cannot be given console: false',
+    ],
+    fixes: ['remove breakglass from scope.protected, or set console: true', 'remove ops from scope.protected, or set console: true'],
+  },
+  {
+    name: 'scope.protected: invalid and repeated names',
+    source: 'version: 1\nscope:\n  protected: [a, A, a, "x y", 12345]\n',
+    expected: [
+      'f.yaml:3:18: error: `A` is listed twice in scope.protected',
+      'f.yaml:3:21: error: `a` is listed twice in scope.protected',
+      'f.yaml:3:24: error: invalid IAM user name "x y" in scope.protected',
+      'f.yaml:3:31: error: scope.protected item 5 must be text, got 12345',
+    ],
+    fixes: [
+      'IAM user names are case-insensitive: `a` on line 3 is the same user; remove one of them',
+      'remove one of them (the other is on line 3)',
+      'IAM user names may only contain letters, digits and + = , . @ _ - (not spaces)',
+      'put it in quotes: `"12345"`',
+    ],
+  },
+  {
+    name: 'version 2',
+    source: 'version: 2\n',
+    expected: ['f.yaml:1:10: error: version must be 1, got 2'],
+    fixes: ['this iampass reads format version 1; set `version: 1`'],
+  },
+  {
+    name: 'quoted version: one message, not two',
+    source: 'version: "1"\n',
+    expected: ['f.yaml:1:10: error: version must be a whole number, got "1"'],
+  },
+  {
+    name: 'missing version',
+    source: '# iampass\nusers: {}\n',
+    expected: ['f.yaml:2:1: error: missing `version`'],
+    fixes: ['add `version: 1` as the first line'],
+  },
+  {
+    name: 'account not 12 digits',
+    source: 'version: 1\naccount: "12345"\n',
+    expected: ['f.yaml:2:10: error: account must be a 12-digit AWS account id, got "12345"'],
+  },
+  {
+    name: 'account written with dashes',
+    source: 'version: 1\naccount: "1234-5678-9012"\n',
+    expected: ['f.yaml:2:10: error: account must be a 12-digit AWS account id, got "1234-5678-9012"'],
+    fixes: ['write the 12 digits only: `account: "123456789012"`'],
+  },
+  {
+    name: 'passwordPolicy: strict',
+    source: 'version: 1\npasswordPolicy: strict\n',
+    expected: ['f.yaml:2:17: error: passwordPolicy must be `default` or a map of settings, got "strict"'],
+    fixes: [
+      '`default` is the only word accepted here (the AWS default policy); for a custom policy list its settings, e.g. `passwordPolicy: { minimumLength: 14 }`',
+    ],
+  },
+  {
+    name: 'passwordPolicy with no value',
+    source: 'version: 1\npasswordPolicy:\n',
+    expected: ['f.yaml:2:1: error: passwordPolicy must be `default` or a map of settings, got an empty value'],
+    fixes: [
+      'leave passwordPolicy out to not manage the policy, write `passwordPolicy: default` for the AWS default policy, or list the policy settings under it',
+    ],
+  },
+  {
+    name: 'unlisted: delete (bad enum)',
+    source: 'version: 1\nscope:\n  unlisted: delete\n',
+    expected: ['f.yaml:3:13: error: unlisted must be `ignore` or `disable`, got "delete"'],
+    fixes: ['`ignore` leaves users not listed under users alone; `disable` deletes their console password'],
+  },
+  {
+    name: 'unlisted: near miss',
+    source: 'version: 1\nscope:\n  unlisted: disabled\n',
+    expected: ['f.yaml:3:13: error: unlisted must be `ignore` or `disable`, got "disabled"'],
+    fixes: ['did you mean `disable`?'],
+  },
+  {
+    name: 'pathPrefix and tags',
+    source: `version: 1\nscope:\n  pathPrefix: staff\n  tags:\n    ${'k'.repeat(129)}: a\n    team: ${'v'.repeat(257)}\n    "cost!": x\n`,
+    expected: [
+      'f.yaml:3:15: error: pathPrefix must start and end with `/`, got "staff"',
+      'f.yaml:5:5: error: tag key is 129 characters long; IAM allows at most 128',
+      'f.yaml:6:11: error: the value of tag `team` is 257 characters long; IAM allows at most 256',
+      'f.yaml:7:5: error: invalid tag key `cost!`',
+    ],
+    fixes: [
+      'write `/staff/`',
+      'use the tag key exactly as it is set on the users',
+      'use the tag value exactly as it is set on the users',
+      'tags may only contain letters, digits, spaces and _ . : / = + - @ (not `!`)',
+    ],
+  },
+  {
+    name: 'sections with no value',
+    source: 'version: 1\nscope:\nusers:\n',
+    expected: [
+      'f.yaml:2:1: error: scope must be a map, got an empty value',
+      'f.yaml:3:1: error: users must be a map of user names to settings, got an empty value',
+    ],
+    fixes: ['put settings under `scope:`, or remove the key', 'write `users: {}` to list no users, or remove the key'],
+  },
+  {
+    name: 'empty file',
+    source: '',
+    expected: ['f.yaml:1:1: error: the file is empty'],
+  },
+  {
+    name: 'only comments',
+    source: '# nothing here yet\n',
+    expected: ['f.yaml:1:1: error: the file is empty'],
+  },
+  {
+    name: 'a list at the top level',
+    source: '- version: 1\n',
+    expected: ['f.yaml:1:1: error: the top level must be a map of settings (version, passwordPolicy, scope, defaults, users), got a list'],
+  },
+  {
+    name: 'a single word at the top level',
+    source: 'iampass\n',
+    expected: ['f.yaml:1:1: error: the top level must be a map of settings (version, passwordPolicy, scope, defaults, users), got a single value'],
+  },
+];
+
+describe('parseConfig: broken files', () => {
+  it.each(broken)('$name', ({ source, expected, fixes }) => {
+    const ds = failed(parseConfig(source, 'f.yaml'));
+    expect(heads(ds)).toEqual(expected);
+    if (fixes !== undefined) expect(ds.map((d) => d.hint)).toEqual(fixes);
+    for (const d of ds) expect(d.message).not.toMatch(/must NOT|must match|must have required|must be equal to/);
+  });
+});
+
+describe('loadConfig: broken fixture files', () => {
+  it('reports every problem of a file at once, each at its place', async () => {
+    const file = fixture('many-problems.iampass.yaml');
+    const ds = failed(await loadConfig(file));
+    expect(heads(ds).map((l) => l.slice(file.length))).toEqual([
+      ':1:10: error: version must be 1, got 2',
+      ':2:10: error: account must be a 12-digit AWS account id, got "12345"',
+      ':3:1: warning: users must choose a new password at first sign-in (passwordResetRequired), but the policy does not allow users to change their password',
+      ':4:18: error: minimumLength must be between 6 and 128, got 5',
+      ':5:3: error: unknown key `requireUpercase` in passwordPolicy',
+      ':6:15: error: maxAgeDays must be between 1 and 1095, got 2000',
+      ':7:20: error: reusePrevention must be between 1 and 24, got 0',
+      ':9:13: error: unlisted must be `ignore` or `disable`, got "delete"',
+      ':12:21: error: console must be true or false, got "yes"',
+      ':13:8: error: user bob needs `console: true` or `console: false`',
+      ':14:3: error: invalid IAM user name `bad name`',
+      ':16:3: error: `carol` and `Carol` are the same IAM user',
+      ':17:26: error: breakglass is protected and cannot be given console: false',
+      ':18:1: error: unknown key `colour` at the top level',
+    ]);
+    expect(ds.filter((d) => d.severity === 'error').length).toBeGreaterThanOrEqual(4);
+    expect(ds.every((d) => d.file === file)).toBe(true);
+    expect(ds.find((d) => d.message.includes('requireUpercase'))).toMatchObject({
+      path: 'passwordPolicy.requireUpercase',
+      hint: 'did you mean `requireUppercase`?',
+    });
+    expect(ds.find((d) => d.message.startsWith('console'))?.path).toBe('users.alice.console');
+  });
+
+  it('reports a duplicate key with where the first one is', async () => {
+    const file = fixture('duplicate-key.iampass.yaml');
+    const ds = failed(await loadConfig(file));
+    expect(ds.map(formatDiagnostic)).toEqual([
+      `${file}:5:3: error: duplicate key \`alice\`\n  fix: \`alice\` is already set on line 3; a key may appear only once in a map, so keep one of them`,
+    ]);
+  });
+
+  it('stops at YAML syntax errors (bad indentation)', async () => {
+    const file = fixture('bad-indent.iampass.yaml');
+    const ds = failed(await loadConfig(file));
+    expect(ds.map(formatDiagnostic)).toEqual([
+      `${file}:4:4: error: bad indentation: \`requireSymbols\` is indented deeper than the key above it, so YAML reads it as part of that key's value\n` +
+        '  fix: line `requireSymbols` up with the other keys of its map (or, to nest it, leave the key above without a value)',
+    ]);
+  });
+});
+
+describe('loadConfig: unreadable files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iampass-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports a missing file as one diagnostic, without throwing', async () => {
+    const file = join(dir, 'nope.yaml');
+    const ds = failed(await loadConfig(file));
+    expect(ds).toEqual([
+      { severity: 'error', file, line: 0, col: 0, message: 'file not found', hint: `check the path (looked for ${file})` },
+    ]);
+    expect(formatDiagnostic(ds[0] as Diagnostic)).toBe(`${file}: error: file not found\n  fix: check the path (looked for ${file})`);
+  });
+
+  it('reports a directory given as the file', async () => {
+    const ds = failed(await loadConfig(dir));
+    expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a file`]);
+  });
+});

@@ -67,7 +67,10 @@ function displayPolicy(p: PasswordPolicy | null): Record<string, unknown> {
  */
 export function policyDiffLines(action: Extract<Action, { kind: 'update-password-policy' | 'delete-password-policy' }>): string[] {
   const text = diffString(displayPolicy(action.before), displayPolicy(action.after), { color: false, full: true });
-  return text.split('\n').filter((line) => line.trim() !== '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.replace(/: "(never|off)"$/, ': $1'));
 }
 
 export { actionSymbol };

@@ -1,0 +1,201 @@
+/**
+ * End-to-end harness: runs the built `iampass` binary as a user would, against a real HTTP IAM endpoint
+ * (the project's sandbox, or moto), and keeps every byte the run produced so tests can search it for secrets.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  EntityAlreadyExistsException,
+  IAMClient,
+  TagUserCommand,
+  UpdateAccountPasswordPolicyCommand,
+  UpdateLoginProfileCommand,
+  type UpdateAccountPasswordPolicyCommandInput,
+} from '@aws-sdk/client-iam';
+import { startSandbox } from '../../src/sandbox/server.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything any run printed or wrote, for the secret search. */
+export const transcript: string[] = [];
+
+export function baseEnv(url: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIDE2E',
+    AWS_SECRET_ACCESS_KEY: 'e2e-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    NO_COLOR: '1',
+  };
+  return env;
+}
+
+/** Runs the binary asynchronously (an in-process sandbox must keep answering meanwhile). */
+export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      transcript.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function tempDir(prefix = 'iampass-e2e-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A running IAM endpoint the binary can be pointed at. */
+export interface Target {
+  name: 'sandbox' | 'moto';
+  url: string;
+  iam: IAMClient;
+  close(): Promise<void>;
+  /** What the endpoint itself keeps (state file, request log), for the secret search. */
+  artefacts(): Promise<string[]>;
+  /** Requests the endpoint has answered, where it can tell (the sandbox can; moto cannot). */
+  requests(): number | null;
+}
+
+export async function sandboxTarget(options: { faults?: Record<string, number>; seed?: string } = {}): Promise<Target> {
+  const dir = await tempDir('iampass-sandbox-');
+  const statePath = join(dir, 'state.json');
+  const log: string[] = [];
+  const handle = await startSandbox({
+    port: 0,
+    statePath,
+    log: (line) => log.push(line),
+    faults: { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0, ...options.faults },
+    ...(options.seed ? { seed: options.seed } : {}),
+  });
+  return {
+    name: 'sandbox',
+    url: handle.url,
+    iam: sdkClient(handle.url),
+    close: () => handle.close(),
+    artefacts: async () => [await readFile(statePath, 'utf8').catch(() => ''), log.join('\n')],
+    requests: () => handle.requestCount(),
+  };
+}
+
+export function motoAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
+}
+
+export async function motoTarget(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error('moto did not start within 20 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name: 'moto',
+    url,
+    iam: sdkClient(url),
+    close: async () => {
+      child.kill();
+    },
+    artefacts: async () => [],
+    requests: () => null,
+  };
+}
+
+function sdkClient(url: string): IAMClient {
+  return new IAMClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDE2E', secretAccessKey: 'e2e-secret' } });
+}
+
+/** An account built through the IAM API, the same way on every target. */
+export interface AccountSpec {
+  policy?: UpdateAccountPasswordPolicyCommandInput;
+  users: Array<{
+    name: string;
+    path?: string;
+    tags?: Record<string, string>;
+    /** A console password that exists before iampass runs, set by an administrator. */
+    console?: { passwordResetRequired: boolean };
+  }>;
+}
+
+/** The password the "administrator" gave pre-existing users; part of the secret search too. */
+export const SEEDED_PASSWORD = 'Seeded-Pa55word!-e2e';
+
+export async function buildAccount(target: Target, spec: AccountSpec): Promise<void> {
+  if (spec.policy) await target.iam.send(new UpdateAccountPasswordPolicyCommand(spec.policy));
+  for (const u of spec.users) {
+    try {
+      await target.iam.send(new CreateUserCommand({ UserName: u.name, Path: u.path ?? '/' }));
+    } catch (error) {
+      // The sandbox starts with its caller (admin, console-enabled), as a real account has its administrator.
+      if (error instanceof EntityAlreadyExistsException) continue;
+      throw error;
+    }
+    const tags = Object.entries(u.tags ?? {});
+    if (tags.length > 0) await target.iam.send(new TagUserCommand({ UserName: u.name, Tags: tags.map(([Key, Value]) => ({ Key, Value })) }));
+    if (u.console) {
+      await target.iam.send(new CreateLoginProfileCommand({ UserName: u.name, Password: SEEDED_PASSWORD, PasswordResetRequired: u.console.passwordResetRequired }));
+    }
+  }
+}
+
+/** What a user does when they pick their own password at first sign-in: IAM clears the reset flag. */
+export async function userChoosesOwnPassword(target: Target, name: string): Promise<void> {
+  await target.iam.send(new UpdateLoginProfileCommand({ UserName: name, Password: 'Own-Ch0sen-Passw0rd!', PasswordResetRequired: false }));
+}
+
+export async function writeConfig(dir: string, yaml: string): Promise<string> {
+  const file = join(dir, 'iampass.yaml');
+  await writeFile(file, yaml);
+  return file;
+}
+
+/** Every password apply delivered into `dir` (one `<user>.password` file each). */
+export async function deliveredPasswords(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (f.endsWith('.password')) out.set(f.replace(/\.password$/, ''), (await readFile(join(dir, f), 'utf8')).trim());
+  }
+  return out;
+}

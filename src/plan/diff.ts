@@ -91,11 +91,12 @@ function diffProfiles(desired: DesiredState, live: LiveState): ProfileDiff {
 
   for (const user of live.users) {
     const want = listed.get(user.name);
+    const keptBefore = result.kept.length;
     const action = want
       ? diffListedUser(want, user, protectedNames.has(user.name), result.kept)
       : diffUnlistedUser(desired, user, protectedNames.has(user.name), result.kept);
     if (action) result.actions.push(action);
-    else result.unchanged += 1;
+    else if (result.kept.length === keptBefore) result.unchanged += 1;
   }
   return result;
 }

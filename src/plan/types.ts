@@ -115,7 +115,7 @@ export interface Plan {
   callerArn: string;
   actions: Action[];
   kept: KeptUser[];
-  /** Users read and found in the desired state already. */
+  /** Governed users already in the desired state (not counting `kept`). */
   unchangedCount: number;
   /** In scope but unlisted with `scope.unlisted: ignore`. */
   unlistedIgnoredCount: number;

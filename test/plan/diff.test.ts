@@ -91,7 +91,7 @@ describe('diff: login profiles', () => {
     const plan = diff(desired, live);
     expect(plan.actions.map(brief)).toEqual(c.expected);
     expect(plan.kept.map((k) => k.user)).toEqual(c.kept ?? []);
-    expect(plan.unchangedCount + plan.actions.length).toBe(1);
+    expect(plan.unchangedCount + plan.actions.length + plan.kept.length).toBe(1);
   });
 });
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/plan/diff.js';
+import { PLAIN, COLOR } from '../../src/render/ansi.js';
+import { renderTextPlan } from '../../src/render/text.js';
+import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+
+describe('the text plan', () => {
+  it('shows each action with its symbol and reason, the policy as a field diff, and the summary line', () => {
+    const plan = diff(
+      desiredState({
+        passwordPolicy: { kind: 'custom', policy: CIS_POLICY },
+        users: [{ name: 'alice' }, { name: 'bob', console: false }, { name: 'carol', passwordResetRequired: false }],
+        scope: { unlisted: 'disable', protected: ['breakglass'] },
+      }),
+      liveState({
+        passwordPolicy: { ...CIS_POLICY, minimumLength: 8, requireSymbols: false },
+        users: [
+          liveUser('alice', null),
+          liveUser('bob', profile(), { passwordLastUsed: '2026-10-01T00:00:00.000Z' }),
+          liveUser('breakglass', profile()),
+          liveUser('carol', profile(true)),
+        ],
+        outOfScopeCount: 3,
+      }),
+    );
+    expect(renderTextPlan(plan, PLAIN)).toBe(`Account 123456789012 (as arn:aws:iam::123456789012:user/admin)
+
+iampass will perform the following actions:
+
+  ~ password policy  update the password policy
+                     # the live policy differs in minimumLength, requireSymbols
+       {
+      -  minimumLength: 8
+      +  minimumLength: 14
+         requireUppercase: true
+         requireLowercase: true
+         requireNumbers: true
+      -  requireSymbols: false
+      +  requireSymbols: true
+         allowUsersToChangePassword: true
+         maxAgeDays: 90
+         reusePrevention: 24
+         hardExpiry: false
+       }
+  + alice            enable console access with a generated password, reset required at first sign-in
+                     # listed with console: true and has no console password
+  ~ carol            clear the pending password reset
+                     # a password reset is pending but the file sets passwordResetRequired: false
+  - bob              disable console access (last sign-in 2026-10-01; access keys, if any, keep working)
+                     # listed with console: false
+
+  = breakglass  kept: in scope and unlisted with scope.unlisted: disable, but protected by scope.protected
+
+3 users out of scope.
+
+Plan: 1 to add, 2 to change, 1 to destroy.
+`);
+  });
+
+  it('says there is nothing to do in one line when live matches', () => {
+    const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', profile())] }));
+    expect(renderTextPlan(plan, PLAIN)).toContain('1 governed user unchanged.\n\nNo changes. Live IAM matches the configuration.\n');
+  });
+
+  it('colours symbols only when asked', () => {
+    const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', null)] }));
+    expect(renderTextPlan(plan, PLAIN)).not.toMatch(/\u001b\[/);
+    expect(renderTextPlan(plan, COLOR)).toContain('\u001b[32m+\u001b[39m');
+  });
+});

@@ -104,7 +104,19 @@ program
   .option('--drop-rate <p>', 'fault: probability 0..1 of a dropped connection', Number)
   .action((opts) =>
     run(async () => {
-      await (await import('../sandbox/command.js')).runSandbox(opts);
+      const [{ runSandbox }, { SandboxSetupError }] = await Promise.all([
+        import('../sandbox/command.js'),
+        import('../sandbox/errors.js'),
+      ]);
+      try {
+        await runSandbox(opts);
+      } catch (error) {
+        if (error instanceof SandboxSetupError) throw new UserError(`iampass sandbox: ${error.message}`);
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new UserError(`iampass sandbox: port ${opts.port} is in use; choose another with --port (0 picks a free one)`);
+        }
+        throw error;
+      }
       return EXIT.ok;
     }),
   );

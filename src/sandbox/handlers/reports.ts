@@ -1,0 +1,78 @@
+/** Read-only views of the account: the credential report and the policy simulator. */
+import { credentialReportCsv } from '../credentialReport.js';
+import { IamError } from '../errors.js';
+import { Validation } from '../protocol/query.js';
+import { memberList, type XmlElement } from '../protocol/xml.js';
+import { isoSeconds } from '../state.js';
+import type { Operation } from './common.js';
+
+/** IAM generates a new report at most every 4 hours, and a report older than that has expired. */
+const REPORT_LIFETIME_MS = 4 * 60 * 60 * 1000;
+
+/**
+ * Answers STARTED when it generates a report, and COMPLETE while the last one is under 4 hours old. Generation
+ * is immediate, so GetCredentialReport works straight after STARTED; clients that wait for COMPLETE (as AWS
+ * advises) see it on their next call.
+ */
+export const GenerateCredentialReport: Operation = {
+  mutates: true,
+  run({ account, now }) {
+    const report = account.data.credentialReport;
+    if (report && now.getTime() - Date.parse(report.generatedTime) < REPORT_LIFETIME_MS) return [['State', 'COMPLETE']];
+    account.data.credentialReport = { generatedTime: isoSeconds(now), csv: credentialReportCsv(account) };
+    return [['State', 'STARTED'], ['Description', 'No report exists. Starting a new report generation task']];
+  },
+};
+
+export const GetCredentialReport: Operation = {
+  mutates: false,
+  run({ account, now }) {
+    const report = account.data.credentialReport;
+    if (!report) {
+      throw new IamError('ReportNotPresent', 'Credential report does not exist. Use GenerateCredentialReport to generate a report.');
+    }
+    if (now.getTime() - Date.parse(report.generatedTime) >= REPORT_LIFETIME_MS) {
+      throw new IamError('ReportExpired', 'The credential report has expired. Use GenerateCredentialReport to generate a new report.');
+    }
+    return [
+      ['Content', Buffer.from(report.csv, 'utf8').toString('base64')],
+      ['ReportFormat', 'text/csv'],
+      ['GeneratedTime', report.generatedTime],
+    ];
+  },
+};
+
+const USER_ARN = /^arn:aws:iam::(\d{12}):user(?:\/|\/[\u0021-\u007E]*\/)([\w+=,.@-]+)$/;
+
+/**
+ * Evaluates only what the seed records about a user's permissions: `iam:ChangePassword` on themselves is
+ * `allowed` for users marked canChangePassword; every other action and resource is `implicitDeny`.
+ * One result per action and resource (`*` when no ResourceArns are given), as IAM answers.
+ */
+export const SimulatePrincipalPolicy: Operation = {
+  mutates: false,
+  run({ account, params }) {
+    const v = new Validation(params);
+    const source = v.string('PolicySourceArn', { required: true, min: 20, max: 2048 });
+    const actions = v.list('ActionNames', true).map((action, index) => v.member(`ActionNames.${index + 1}.member`, action, { min: 3, max: 128 }));
+    const resources = v.list('ResourceArns') ?? ['*'];
+    v.done();
+    const match = USER_ARN.exec(source);
+    if (!match || match[1] !== account.id) throw new IamError('InvalidInput', `Invalid ARN: ${source} is not a user of account ${account.id}.`);
+    const user = account.requireUser(match[2]!);
+    const userArn = account.userArn(user);
+    const results = actions.flatMap((action) =>
+      resources.map((resource): XmlElement[] => {
+        const allowed = user.canChangePassword && action.toLowerCase() === 'iam:changepassword' && (resource === '*' || resource === userArn);
+        return [
+          ['EvalActionName', action],
+          ['EvalResourceName', resource],
+          ['EvalDecision', allowed ? 'allowed' : 'implicitDeny'],
+          memberList('MatchedStatements', allowed ? [[['SourcePolicyId', 'IAMUserChangePassword'], ['SourcePolicyType', 'aws-managed']]] : []),
+          memberList('MissingContextValues', []),
+        ];
+      }),
+    );
+    return [memberList('EvaluationResults', results), ['IsTruncated', false]];
+  },
+};

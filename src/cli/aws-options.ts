@@ -10,7 +10,7 @@ export interface AwsFlags {
   concurrency: number;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 16;
 
 export function positiveInt(name: string, max: number) {
   return (value: string): number => {

@@ -18,8 +18,12 @@ export interface Session {
 
 /** Loads the SDK (lazily: `validate` never pays for it) and builds the gateway with iampass's retry policy. */
 export async function connect(flags: AwsFlags, environment: Environment): Promise<Session> {
-  const [{ createAwsGateway }, { Caller }] = await Promise.all([import('../iam/aws.js'), import('../iam/retry.js')]);
-  const caller = new Caller();
+  const [{ createAwsGateway }, { Caller }, { AdaptiveLimiter }] = await Promise.all([
+    import('../iam/aws.js'),
+    import('../iam/retry.js'),
+    import('../iam/limiter.js'),
+  ]);
+  const caller = new Caller({ limiter: new AdaptiveLimiter(flags.concurrency) });
   const gateway = createAwsGateway(
     {
       region: resolveRegion(flags, environment),

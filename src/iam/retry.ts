@@ -1,4 +1,5 @@
 import { IamError, isThrottling, isTransient, toIamError } from './errors.js';
+import type { AdaptiveLimiter } from './limiter.js';
 
 /**
  * iampass owns its retry policy instead of leaving it to the SDK (whose clients run with one attempt), because
@@ -47,25 +48,41 @@ export interface CallOptions {
 }
 
 export type Sleep = (ms: number) => Promise<void>;
+
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface CallerOptions {
+  policy?: RetryPolicy;
+  onRetry?: (event: RetryEvent) => void;
+  /** Bounds attempts in flight across the whole run, adapting to throttling. */
+  limiter?: AdaptiveLimiter;
+  sleep?: Sleep;
+  random?: () => number;
+}
 
 /** Runs IAM calls with backoff and counts them. One instance per command run. */
 export class Caller {
   readonly stats: CallStats = { calls: 0, retries: 0, throttled: 0 };
+  private readonly policy: RetryPolicy;
+  private readonly onRetry: (event: RetryEvent) => void;
+  private readonly limiter: AdaptiveLimiter | undefined;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
 
-  constructor(
-    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    private readonly onRetry: (event: RetryEvent) => void = () => {},
-    private readonly sleep: Sleep = realSleep,
-    private readonly random: () => number = Math.random,
-  ) {}
+  constructor(options: CallerOptions = {}) {
+    this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+    this.onRetry = options.onRetry ?? (() => {});
+    this.limiter = options.limiter;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+  }
 
   async run<T>(operation: string, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       this.stats.calls += 1;
       try {
-        return await fn();
+        return await this.attempt(fn);
       } catch (raw) {
         const error = toIamError(raw, options.secrets);
         if (isThrottling(error)) this.stats.throttled += 1;
@@ -81,6 +98,24 @@ export class Caller {
         this.onRetry({ operation, user: options.user, attempt, code: error.code, delayMs });
         await this.sleep(delayMs);
       }
+    }
+  }
+
+  /** One attempt, holding a limiter slot only while the call is in flight (never while backing off). */
+  private async attempt<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.limiter) return fn();
+    await this.limiter.acquire();
+    const sent = Date.now();
+    let outcome: 'ok' | 'throttled' | 'error' = 'error';
+    try {
+      const result = await fn();
+      outcome = 'ok';
+      return result;
+    } catch (error) {
+      outcome = isThrottling(toIamError(error)) ? 'throttled' : 'error';
+      throw error;
+    } finally {
+      this.limiter.release(outcome, Date.now() - sent);
     }
   }
 

@@ -18,7 +18,7 @@ let dir: string;
 let passwords: string[];
 
 function options(extra: { events?: ExecutorEvent[] } = {}) {
-  const caller = new Caller(fastRetries);
+  const caller = new Caller({ policy: fastRetries });
   return {
     gateway: createAwsGateway({ endpointUrl: ENDPOINT, region: 'us-east-1', concurrency: 2 }, caller),
     passwordSink: new PasswordDirectory(dir),
@@ -159,7 +159,7 @@ describe('apply through the SDK', () => {
       }),
       liveState({ users: [liveUser('amy', profile()), liveUser('zoe', null)] }),
     );
-    const caller = new Caller({ ...fastRetries, maxAttempts: 2 });
+    const caller = new Caller({ policy: { ...fastRetries, maxAttempts: 2 } });
     const report = await execute(plan, {
       ...options(),
       gateway: createAwsGateway({ endpointUrl: ENDPOINT, region: 'us-east-1', concurrency: 2 }, caller),

@@ -18,7 +18,7 @@ import {
 
 const fastRetries = { maxAttempts: 4, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 2 };
 
-function gateway(caller = new Caller(fastRetries)) {
+function gateway(caller = new Caller({ policy: fastRetries })) {
   return { caller, gateway: createAwsGateway({ endpointUrl: ENDPOINT, region: 'us-east-1', concurrency: 4 }, caller) };
 }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveLimiter } from '../../src/iam/limiter.js';
+
+describe('AdaptiveLimiter', () => {
+  it('admits up to the ceiling at once and queues the rest until a slot is released', async () => {
+    const limiter = new AdaptiveLimiter(2);
+    await limiter.acquire();
+    await limiter.acquire();
+    let third = false;
+    const waiting = limiter.acquire().then(() => (third = true));
+    await Promise.resolve();
+    expect(third).toBe(false);
+    limiter.release('ok', 10);
+    await waiting;
+    expect(third).toBe(true);
+  });
+
+  it('narrows the window by 30% on throttling, once per round trip, and widens it again on success', () => {
+    let now = 1_000;
+    const limiter = new AdaptiveLimiter(20, () => now);
+    const cycle = (outcome: 'ok' | 'throttled') => {
+      void limiter.acquire();
+      limiter.release(outcome, 50);
+    };
+    cycle('throttled');
+    expect(limiter.limit).toBe(14);
+    cycle('throttled'); // same round trip: one overshoot, one signal
+    expect(limiter.limit).toBe(14);
+    now += 200;
+    cycle('throttled');
+    expect(limiter.limit).toBe(9);
+    for (let i = 0; i < 200; i++) cycle('ok');
+    expect(limiter.limit).toBe(20);
+  });
+
+  it('never goes below one call in flight', () => {
+    let now = 0;
+    const limiter = new AdaptiveLimiter(4, () => now);
+    for (let i = 0; i < 20; i++) {
+      now += 1_000;
+      void limiter.acquire();
+      limiter.release('throttled', 10);
+    }
+    expect(limiter.limit).toBe(1);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The plan as the Ink view lays it out: actions grouped by kind (policy, enable, change, disable), kept users,
+ * a filter by user name, the window that keeps the cursor in view, and the details of one action. Pure: no
+ * React, no terminal.
+ */
+import type { PasswordPolicy } from '../plan/policy.js';
+import { actionSymbol, type Action, type KeptUser, type Plan, type ProfileState } from '../plan/types.js';
+import { describeAction, policyDiffLines, subject } from '../render/describe.js';
+import { diffLineTone, toneOf, type Line } from './lines.js';
+
+export type ActionGroup = 'policy' | 'enable' | 'change' | 'disable';
+
+const GROUPS: readonly { group: ActionGroup; title: string }[] = [
+  { group: 'policy', title: 'Password policy' },
+  { group: 'enable', title: 'Enable console access' },
+  { group: 'change', title: 'Change' },
+  { group: 'disable', title: 'Disable console access' },
+];
+
+export function groupOf(action: Action): ActionGroup {
+  switch (action.kind) {
+    case 'update-password-policy':
+    case 'delete-password-policy':
+      return 'policy';
+    case 'create-login-profile':
+      return 'enable';
+    case 'update-login-profile':
+      return 'change';
+    case 'delete-login-profile':
+      return 'disable';
+  }
+}
+
+/** Case-insensitive substring match on the user name (the policy's subject is "password policy"). */
+export function matchesFilter(name: string, filter: string): boolean {
+  return filter === '' || name.toLowerCase().includes(filter.toLowerCase());
+}
+
+export type PlanRow =
+  | { kind: 'heading'; title: string; count: number }
+  | { kind: 'action'; action: Action; ordinal: number }
+  | { kind: 'kept'; kept: KeptUser }
+  | { kind: 'blank' };
+
+/**
+ * Invariant: `actions[i]` is the action of row `actionRows[i]`; the cursor is an index into `actions`, in the
+ * order shown (by group), which may differ from the plan's execution order.
+ */
+export interface PlanLayout {
+  rows: PlanRow[];
+  actions: Action[];
+  actionRows: number[];
+  subjectWidth: number;
+}
+
+const MAX_SUBJECT_WIDTH = 32;
+
+export function layoutPlan(plan: Plan, filter: string): PlanLayout {
+  const rows: PlanRow[] = [];
+  const actions: Action[] = [];
+  const actionRows: number[] = [];
+  const visible = plan.actions.filter((a) => matchesFilter(subject(a), filter));
+  for (const { group, title } of GROUPS) {
+    const members = visible.filter((a) => groupOf(a) === group);
+    if (members.length === 0) continue;
+    if (rows.length > 0) rows.push({ kind: 'blank' });
+    rows.push({ kind: 'heading', title, count: members.length });
+    for (const action of members) {
+      actionRows.push(rows.length);
+      rows.push({ kind: 'action', action, ordinal: actions.length });
+      actions.push(action);
+    }
+  }
+  const kept = plan.kept.filter((k) => matchesFilter(k.user, filter));
+  if (kept.length > 0) {
+    if (rows.length > 0) rows.push({ kind: 'blank' });
+    rows.push({ kind: 'heading', title: 'Kept (protected)', count: kept.length });
+    for (const k of kept) rows.push({ kind: 'kept', kept: k });
+  }
+  const names = [...actions.map(subject), ...kept.map((k) => k.user)];
+  const subjectWidth = Math.min(MAX_SUBJECT_WIDTH, Math.max(0, ...names.map((n) => n.length)));
+  return { rows, actions, actionRows, subjectWidth };
+}
+
+/**
+ * One row as a screen line; `selected` draws the cursor marker `>`. An action shows its reason: the group heading
+ * says what kind of change it is, and the details pane says exactly what it does (`describeAction`), so the
+ * reason is what survives a narrow terminal.
+ */
+export function rowLine(row: PlanRow, selected: boolean, subjectWidth: number): Line {
+  switch (row.kind) {
+    case 'blank':
+      return [{ text: '' }];
+    case 'heading':
+      return [{ text: `${row.title} (${row.count})`, bold: true }];
+    case 'action': {
+      const { action } = row;
+      return [
+        { text: selected ? '> ' : '  ', bold: selected },
+        { text: actionSymbol(action), tone: toneOf(action) },
+        { text: ' ' },
+        { text: subject(action).padEnd(subjectWidth), bold: true },
+        { text: `  # ${action.reason}`, dim: true },
+      ];
+    }
+    case 'kept':
+      return [
+        { text: '  ' },
+        { text: '=', tone: 'kept' },
+        { text: ' ' },
+        { text: row.kept.user.padEnd(subjectWidth), bold: true },
+        { text: `  kept: ${row.kept.reason}` },
+      ];
+  }
+}
+
+/**
+ * The first row to show so that the selected row stays in view with as little movement as possible. The heading
+ * just above a selected action comes into view with it; at the last action the window runs to the end, so the
+ * rows after it (kept users) are reachable.
+ */
+export function scrollTop(previousTop: number, layout: PlanLayout, cursor: number, height: number): number {
+  const total = layout.rows.length;
+  const maxTop = Math.max(0, total - height);
+  const row = layout.actionRows[cursor];
+  if (row === undefined) return Math.min(previousTop, maxTop);
+  let top = previousTop;
+  const above = layout.rows[row - 1]?.kind === 'heading' ? row - 1 : row;
+  if (above < top) top = above;
+  if (row >= top + height) top = row - height + 1;
+  if (cursor === layout.actions.length - 1) top = Math.max(top, Math.min(row, maxTop));
+  return Math.max(0, Math.min(top, maxTop));
+}
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+function profileLine(state: ProfileState | null): string {
+  if (state === null) return 'no console password';
+  const created = state.createDate ? `, created ${state.createDate.slice(0, 10)}` : '';
+  return `console password${created}; password reset required: ${yesNo(state.passwordResetRequired)}`;
+}
+
+function policyLabel(policy: PasswordPolicy | null): string {
+  return policy === null ? 'AWS default (no custom policy)' : 'custom policy';
+}
+
+/** What the details pane shows for one action: what it does, why, and its before and after. */
+export function detailLines(action: Action): Line[] {
+  const lines: Line[] = [
+    [
+      { text: actionSymbol(action), tone: toneOf(action) },
+      { text: ' ' },
+      { text: subject(action), bold: true },
+      { text: `: ${describeAction(action)}` },
+    ],
+    [{ text: `  # ${action.reason}`, dim: true }],
+    [{ text: '' }],
+  ];
+  switch (action.kind) {
+    case 'update-password-policy':
+    case 'delete-password-policy':
+      // Said in words only when one side is the AWS default, which the field diff shows as no fields.
+      if (action.before === null || action.after === null) {
+        lines.push([{ text: `  before: ${policyLabel(action.before)}` }]);
+        lines.push([{ text: `  after:  ${policyLabel(action.after)}` }]);
+      }
+      for (const line of policyDiffLines(action)) {
+        const tone = diffLineTone(line);
+        lines.push([{ text: `  ${line}`, ...(tone ? { tone } : {}) }]);
+      }
+      break;
+    case 'create-login-profile':
+    case 'update-login-profile': {
+      lines.push([{ text: `  before: ${profileLine(action.before)}`, tone: 'destroy' }]);
+      lines.push([{ text: `  after:  ${profileLine(action.after)}`, tone: 'add' }]);
+      const password = action.after.password;
+      lines.push([
+        {
+          text: `          password: ${password ? '(sensitive value) generated at apply' : 'unchanged'}`,
+          tone: 'add',
+        },
+      ]);
+      break;
+    }
+    case 'delete-login-profile':
+      lines.push([{ text: `  before: ${profileLine(action.before)}`, tone: 'destroy' }]);
+      lines.push([{ text: `  after:  ${profileLine(action.after)}`, tone: 'add' }]);
+      lines.push([{ text: `  last console sign-in: ${action.passwordLastUsed ?? 'none recorded'}` }]);
+      break;
+  }
+  return lines;
+}

@@ -1,0 +1,160 @@
+/**
+ * What the plan view remembers between keys, and how one key changes it. Pure, so a chunk of keys (a paste, tmux
+ * send-keys) is folded key by key against the state the previous key left, never against a stale render.
+ */
+import type { KeyPress } from './keys.js';
+
+export type PlanMode = 'browse' | 'review';
+
+export interface PlanUiState {
+  /** Index into the actions shown (after the filter). */
+  cursor: number;
+  /** First row of the list window; kept in view of the cursor by the view. */
+  top: number;
+  details: boolean;
+  detailsTop: number;
+  filter: string;
+  /** True while the person types the filter (after `/`). */
+  typingFilter: boolean;
+  /** Review only: where typed keys go, the approval prompt or the plan. */
+  focus: 'prompt' | 'plan';
+  /** Review only: the text typed into the prompt. */
+  answer: string;
+}
+
+export type PlanUiEffect = { type: 'quit' } | { type: 'answer'; approved: boolean };
+
+export interface PlanUiContext {
+  mode: PlanMode;
+  /** How many actions the list shows with this filter. */
+  countFor(filter: string): number;
+  /** Rows in the list window, for page up / page down. */
+  pageSize: number;
+}
+
+/** Only this exact text approves an apply (as Terraform). */
+export const APPROVAL = 'yes';
+
+export function initialPlanUiState(mode: PlanMode): PlanUiState {
+  return {
+    cursor: 0,
+    top: 0,
+    details: false,
+    detailsTop: 0,
+    filter: '',
+    typingFilter: false,
+    focus: mode === 'review' ? 'prompt' : 'plan',
+    answer: '',
+  };
+}
+
+export interface Step {
+  state: PlanUiState;
+  effect: PlanUiEffect | null;
+}
+
+export function reducePlanUi(state: PlanUiState, key: KeyPress, ctx: PlanUiContext): Step {
+  const none = (next: PlanUiState): Step => ({ state: next, effect: null });
+  const stop: PlanUiEffect = ctx.mode === 'review' ? { type: 'answer', approved: false } : { type: 'quit' };
+  if (key.kind === 'interrupt') return { state, effect: stop };
+
+  if (ctx.mode === 'review' && state.focus === 'prompt') {
+    switch (key.kind) {
+      case 'enter':
+        return { state, effect: { type: 'answer', approved: state.answer === APPROVAL } };
+      case 'char':
+        return none({ ...state, answer: state.answer + key.char });
+      case 'backspace':
+        return none({ ...state, answer: state.answer.slice(0, -1) });
+      case 'escape':
+        return none({ ...state, answer: '' });
+      case 'tab':
+        return none({ ...state, focus: 'plan' });
+      default:
+        return none(state);
+    }
+  }
+
+  const count = ctx.countFor(state.filter);
+  const move = (to: number): Step => none({ ...state, cursor: Math.max(0, Math.min(count - 1, to)) });
+
+  if (state.typingFilter) {
+    const refilter = (filter: string): Step => none({ ...state, filter, cursor: 0, details: false });
+    switch (key.kind) {
+      case 'char':
+        return refilter(state.filter + key.char);
+      case 'backspace':
+        return refilter(state.filter.slice(0, -1));
+      case 'enter':
+      case 'escape':
+        return none({ ...state, typingFilter: false });
+      case 'up':
+        return move(state.cursor - 1);
+      case 'down':
+        return move(state.cursor + 1);
+      default:
+        return none(state);
+    }
+  }
+
+  if (state.details) {
+    switch (key.kind) {
+      case 'enter':
+      case 'escape':
+        return none({ ...state, details: false, detailsTop: 0 });
+      case 'up':
+        return none({ ...state, detailsTop: Math.max(0, state.detailsTop - 1) });
+      case 'down':
+        return none({ ...state, detailsTop: state.detailsTop + 1 });
+      case 'char':
+        if (key.char === 'k') return none({ ...state, detailsTop: Math.max(0, state.detailsTop - 1) });
+        if (key.char === 'j') return none({ ...state, detailsTop: state.detailsTop + 1 });
+        if (key.char === 'q') return { state, effect: stop };
+        return none(state);
+      case 'tab':
+        return ctx.mode === 'review' ? none({ ...state, focus: 'prompt' }) : none(state);
+      default:
+        return none(state);
+    }
+  }
+
+  switch (key.kind) {
+    case 'up':
+      return move(state.cursor - 1);
+    case 'down':
+      return move(state.cursor + 1);
+    case 'page-up':
+      return move(state.cursor - Math.max(1, ctx.pageSize - 1));
+    case 'page-down':
+      return move(state.cursor + Math.max(1, ctx.pageSize - 1));
+    case 'home':
+      return move(0);
+    case 'end':
+      return move(count - 1);
+    case 'enter':
+      return count > 0 ? none({ ...state, details: true, detailsTop: 0 }) : none(state);
+    case 'escape':
+      return state.filter !== '' ? none({ ...state, filter: '', cursor: 0 }) : none(state);
+    case 'tab':
+      return ctx.mode === 'review' ? none({ ...state, focus: 'prompt' }) : none(state);
+    case 'char':
+      switch (key.char) {
+        case 'k':
+          return move(state.cursor - 1);
+        case 'j':
+          return move(state.cursor + 1);
+        case 'g':
+          return move(0);
+        case 'G':
+          return move(count - 1);
+        case '/':
+          return none({ ...state, typingFilter: true });
+        case 'q':
+          return { state, effect: stop };
+        default:
+          return none(state);
+      }
+    default:
+      return none(state);
+  }
+}

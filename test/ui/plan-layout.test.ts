@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/plan/diff.js';
+import type { Key } from 'ink';
+import { keyPresses } from '../../src/ui/keys.js';
+import { plainText } from '../../src/ui/lines.js';
+import { detailLines, layoutPlan, scrollTop } from '../../src/ui/plan-layout.js';
+import { CIS_POLICY, desiredState, liveState } from '../support/builders.js';
+import { manyCreatesPlan, mixedPlan } from './support.js';
+
+const noKey: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false,
+  end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false,
+  meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+describe('key presses', () => {
+  it('splits a chunk of typed keys into one press per key, enter included', () => {
+    expect(keyPresses('yes\r', noKey)).toEqual([
+      { kind: 'char', char: 'y' },
+      { kind: 'char', char: 'e' },
+      { kind: 'char', char: 's' },
+      { kind: 'enter' },
+    ]);
+  });
+
+  it('reads ctrl-c as an interrupt and ignores other control and meta keys', () => {
+    expect(keyPresses('c', { ...noKey, ctrl: true })).toEqual([{ kind: 'interrupt' }]);
+    expect(keyPresses('x', { ...noKey, ctrl: true })).toEqual([]);
+    expect(keyPresses('j', { ...noKey, meta: true })).toEqual([]);
+  });
+});
+
+describe('the plan layout', () => {
+  it('groups actions as policy, enable, change, disable, whatever the execution order', () => {
+    const layout = layoutPlan(mixedPlan(), '');
+    expect(layout.actions.map((a) => a.kind)).toEqual([
+      'update-password-policy',
+      'create-login-profile',
+      'update-login-profile',
+      'delete-login-profile',
+      'delete-login-profile',
+    ]);
+    for (const [i, row] of layout.actionRows.entries()) expect(layout.rows[row]).toMatchObject({ kind: 'action', ordinal: i });
+  });
+
+  it('keeps the selected row inside the window, moving as little as possible', () => {
+    const layout = layoutPlan(manyCreatesPlan(50), '');
+    // Row 0 is the heading; action i is on row i + 1.
+    expect(scrollTop(0, layout, 0, 5)).toBe(0);
+    expect(scrollTop(0, layout, 3, 5)).toBe(0);
+    expect(scrollTop(0, layout, 4, 5)).toBe(1);
+    expect(scrollTop(10, layout, 12, 5)).toBe(10);
+    expect(scrollTop(10, layout, 5, 5)).toBe(6);
+    expect(scrollTop(10, layout, 0, 5)).toBe(0);
+    expect(scrollTop(0, layout, 49, 5)).toBe(46);
+  });
+
+  it('details a policy deletion as the AWS default taking over, every custom field removed', () => {
+    const plan = diff(desiredState({ passwordPolicy: { kind: 'aws-default' } }), liveState({ passwordPolicy: CIS_POLICY }));
+    const lines = detailLines(plan.actions[0]!).map(plainText);
+    expect(lines[0]).toBe('- password policy: delete the custom password policy (the AWS default applies)');
+    expect(lines).toContain('  before: custom policy');
+    expect(lines).toContain('  after:  AWS default (no custom policy)');
+    expect(lines).toContain('  -  minimumLength: 14');
+    expect(lines.filter((l) => l.startsWith('  +'))).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, positiveInt } from './aws-options.js';
 import type { Environment } from './environment.js';
 import { EXIT, UserError } from './errors.js';
+import { StopSignal } from './stop.js';
 
 const environment: Environment = {
   env: process.env,
@@ -16,8 +17,18 @@ const environment: Environment = {
   cwd: process.cwd(),
 };
 
-let stopRequests = 0;
-const stop = { requested: () => stopRequests > 0 };
+const stop = new StopSignal();
+
+/**
+ * Ctrl-C: the first asks the command to stop (calls in flight finish, none start, the summary is honest; the
+ * command says so in its own view); the second exits at once.
+ */
+function onInterrupt(): void {
+  if (stop.request() > 1) {
+    process.stderr.write('\nSecond interrupt: exiting now. Run `iampass plan` to see what was applied.\n');
+    process.exit(EXIT.error);
+  }
+}
 
 async function run(action: () => Promise<number>): Promise<void> {
   try {
@@ -62,8 +73,15 @@ addAwsOptions(
     .addOption(configOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
-).action((opts) => run(async () => (await import('./commands/plan.js')).planCommand(opts, environment)));
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+    .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
+    .option('--no-interactive', 'plain text output, no live terminal UI'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/plan.js')).planCommand(opts, environment, stop);
+  }),
+);
 
 addAwsOptions(
   program
@@ -77,15 +95,7 @@ addAwsOptions(
     .option('--no-interactive', 'never prompt; refuse instead of asking'),
 ).action((opts) =>
   run(async () => {
-    process.on('SIGINT', () => {
-      stopRequests += 1;
-      if (stopRequests === 1) {
-        process.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n');
-      } else {
-        process.stderr.write('\nSecond interrupt: exiting now. Run plan to see what was applied.\n');
-        process.exit(EXIT.error);
-      }
-    });
+    process.on('SIGINT', onInterrupt);
     return (await import('./commands/apply.js')).applyCommand(opts, environment, stop);
   }),
 );

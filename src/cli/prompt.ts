@@ -6,7 +6,7 @@ export async function confirmOnTerminal(question: string, environment: Environme
   const rl = createInterface({ input: environment.stdin, output: environment.stderr, terminal: true });
   try {
     const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
-    return answer.trim() === 'yes';
+    return answer === 'yes';
   } finally {
     rl.close();
   }

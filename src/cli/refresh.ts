@@ -42,16 +42,14 @@ export async function refresh(
   desired: DesiredState,
   file: string,
   flags: AwsFlags,
-  onProgress?: (p: ReadProgress) => void,
+  hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
 ): Promise<Plan> {
   const { readLiveState, ReadError } = await import('../iam/read.js');
   let result;
   try {
-    result = await readLiveState(session.gateway, desired, {
-      concurrency: flags.concurrency,
-      ...(onProgress ? { onProgress } : {}),
-    });
+    result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks });
   } catch (error) {
+    if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
     if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
     throw error;
   }

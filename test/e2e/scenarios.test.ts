@@ -150,6 +150,18 @@ describe.each(targets)('end to end against $name', ({ name, available, start }) 
     expect([...passwords.keys()]).toEqual(['carol']);
   });
 
+  scenario('piped output carries no escape sequences, even with colour not disabled', async () => {
+    await buildAccount(target, ACCOUNT);
+    const file = await writeConfig(dir, ADOPTION);
+    const colourful = { ...env };
+    delete colourful.NO_COLOR;
+    for (const args of [['plan', '-c', file], ['apply', '-c', file, '--auto-approve', '--password-dir', `${dir}/passwords`]]) {
+      const result = await runCli(args, { env: colourful });
+      expect(result.stdout).toContain('Plan: 1 to add');
+      expect(result.stdout + result.stderr).not.toContain('\u001b');
+    }
+  });
+
   scenario('a second apply is a no-op that says so', async () => {
     await buildAccount(target, ACCOUNT);
     const file = await writeConfig(dir, ADOPTION);

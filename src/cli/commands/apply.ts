@@ -1,15 +1,18 @@
 import { PasswordDirectory } from '../../apply/delivery.js';
-import { execute, tally, type ApplyReport } from '../../apply/execute.js';
+import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import { generatePassword } from '../../apply/password.js';
+import type { Plan } from '../../plan/types.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
+import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import type { AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
-import { isInteractive, type Environment } from '../environment.js';
+import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
 import { confirmOnTerminal } from '../prompt.js';
 import { connect } from '../refresh.js';
-import { readPlan, styleFor } from './plan.js';
+import type { StopSignal } from '../stop.js';
+import { planHeader, presentation, readPlan, type Presentation } from './plan.js';
 
 export interface ApplyFlags extends AwsFlags {
   config: string;
@@ -19,62 +22,86 @@ export interface ApplyFlags extends AwsFlags {
   interactive?: boolean;
 }
 
-/** Signals that ask apply to stop: in-flight calls finish, no new one starts, the summary says what was done. */
-export interface StopSignal {
-  requested(): boolean;
-}
-
 export async function applyCommand(flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const style = styleFor(environment, flags.color);
   const desired = await loadOrFail(flags.config, environment);
+  const shown = presentation(environment, flags);
   const session = await connect(flags, environment);
-  const plan = await readPlan(session, desired, flags, environment);
-  environment.stdout.write(renderTextPlan(plan, style));
-  if (plan.actions.length === 0) return EXIT.ok;
+  const plan = await readPlan(session, desired, flags, environment, shown, stop);
 
-  const creates = plan.actions.filter((a) => a.kind === 'create-login-profile').map((a) => ('user' in a ? a.user : ''));
-  if (creates.length > 0 && !flags.passwordDir) {
-    throw new UserError(
-      `apply would create ${creates.length} login profile${creates.length === 1 ? '' : 's'} (${creates.join(', ')}) ` +
-        'but has nowhere to deliver the generated passwords.\n' +
-        '  fix: pass --password-dir DIR (each password is written to DIR/<user>.password, mode 0600)\nNothing was changed.',
-    );
+  if (plan.actions.length === 0) {
+    environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
+    return EXIT.ok;
   }
-
-  if (!flags.autoApprove) {
-    if (!isInteractive(environment, flags.interactive)) {
-      throw new UserError(
-        'apply needs approval, and there is no terminal to ask on.\n' +
-          '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
-      );
-    }
-    const destructive = plan.summary.destroy;
-    const approved = await confirmOnTerminal(
-      `\nApply ${plan.actions.length} change${plan.actions.length === 1 ? '' : 's'} to account ${plan.account}?` +
-        (destructive > 0 ? ` (${destructive} destructive)` : ''),
-      environment,
-    );
-    if (!approved) {
-      environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
-      return EXIT.error;
-    }
+  refuseWithoutDelivery(plan, flags);
+  if (!(await approved(plan, flags, environment, shown))) {
+    environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
+    return EXIT.error;
   }
+  if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
 
-  environment.stdout.write('\n');
-  const passwordSink = flags.passwordDir ? new PasswordDirectory(flags.passwordDir) : null;
+  const view = shown.interactive ? await followInTerminal(plan, shown) : null;
+  const log = (event: ExecutorEvent) => {
+    const line = formatExecutorEvent(event, shown.style);
+    if (line) environment.stdout.write(`${line}\n`);
+  };
+  if (!view) environment.stdout.write('\n');
+  stop.onRequest(() =>
+    view ? view.stopping() : environment.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n'),
+  );
   const rules = plan.passwordRules;
   const report: ApplyReport = await execute(plan, {
     gateway: session.gateway,
-    passwordSink,
+    passwordSink: flags.passwordDir ? new PasswordDirectory(flags.passwordDir) : null,
     generatePassword: () => generatePassword(rules),
     concurrency: flags.concurrency,
     shouldStop: () => stop.requested(),
-    onEvent: (event) => {
-      const line = formatExecutorEvent(event, style);
-      if (line) environment.stdout.write(`${line}\n`);
-    },
+    onEvent: view ? (event) => view.onEvent(event) : log,
   });
-  environment.stdout.write(`\n${renderApplySummary(report, style)}`);
+  if (view) await view.finish(report);
+  else environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
   const counts = tally(report);
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
+}
+
+/** Creating a login profile needs somewhere to deliver its password: checked before the first write. */
+function refuseWithoutDelivery(plan: Plan, flags: ApplyFlags): void {
+  const creates = plan.actions.flatMap((a) => (a.kind === 'create-login-profile' ? [a.user] : []));
+  if (creates.length === 0 || flags.passwordDir) return;
+  throw new UserError(
+    `apply would create ${creates.length} login profile${creates.length === 1 ? '' : 's'} (${creates.join(', ')}) ` +
+      'but has nowhere to deliver the generated passwords.\n' +
+      '  fix: pass --password-dir DIR (each password is written to DIR/<user>.password, mode 0600)\nNothing was changed.',
+  );
+}
+
+/** `--auto-approve`, or a person who typed `yes`; without a terminal to ask on, a refusal naming the flag. */
+async function approved(plan: Plan, flags: ApplyFlags, environment: Environment, shown: Presentation): Promise<boolean> {
+  if (flags.autoApprove) {
+    environment.stdout.write(renderTextPlan(plan, shown.style));
+    return true;
+  }
+  if (!shown.interactive) {
+    environment.stdout.write(renderTextPlan(plan, shown.style));
+    throw new UserError(
+      'apply needs approval, and there is no terminal to ask on.\n' +
+        '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
+    );
+  }
+  if (environment.stdin.isTTY) {
+    const { reviewAndConfirm } = await import('../../ui/run.js');
+    return reviewAndConfirm(plan, planHeader(plan, flags.config), shown.ui);
+  }
+  // --interactive forced without a key-by-key terminal: a line prompt.
+  environment.stdout.write(renderTextPlan(plan, shown.style));
+  const destructive = plan.summary.destroy;
+  return confirmOnTerminal(
+    `\nApply ${plan.actions.length} change${plan.actions.length === 1 ? '' : 's'} to account ${plan.account}?` +
+      (destructive > 0 ? ` (${destructive} destructive)` : ''),
+    environment,
+  );
+}
+
+async function followInTerminal(plan: Plan, shown: Presentation) {
+  const { followApply } = await import('../../ui/run.js');
+  return followApply(plan, shown.ui);
 }

@@ -1,0 +1,73 @@
+/**
+ * The real binary in a real terminal (tmux): review the plan, move, open details, approve with `yes`, watch the
+ * apply, and check the sandbox's resulting state. Skips with one line where tmux is not installed (.ci/run
+ * installs it).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GetLoginProfileCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import { BIN, ROOT, baseEnv, deliveredPasswords, sandboxTarget, tempDir, type Target } from './harness.js';
+
+const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+if (!hasTmux) console.log('tmux is not installed: the real-terminal test is skipped (.ci/run installs it).');
+
+const session = `iampass-e2e-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k);
+
+describe.skipIf(!hasTmux)('apply in a real terminal', () => {
+  let target: Target;
+  let dir: string;
+
+  beforeAll(async () => {
+    target = await sandboxTarget({ seed: join(ROOT, 'examples/sandbox/account.yaml') });
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    tmux('kill-session', '-t', session);
+    await target.close();
+  });
+
+  it('reviews, shows details, applies on `yes`, and leaves the account converged', async () => {
+    const env = { ...baseEnv(target.url), TERM: 'xterm-256color' };
+    delete env.NO_COLOR;
+    const exports = Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
+    const command = `cd ${ROOT} && env -i ${exports} ${process.execPath} ${BIN} apply -c examples/iampass.yaml --password-dir ${dir}/pw; echo "EXIT=$?"; sleep 30`;
+    expect(tmux('new-session', '-d', '-x', '110', '-y', '40', '-s', session, command).status).toBe(0);
+
+    await vi.waitFor(() => expect(screen()).toContain("Only 'yes' will be accepted"), { timeout: 15_000, interval: 100 });
+    expect(screen()).toContain('Plan: 1 to add, 1 to change, 1 to destroy.');
+    expect(screen()).toContain('Apply 3 changes to account 123456789012? (1 destructive)');
+
+    keys('Tab');
+    keys('j');
+    await vi.waitFor(() => expect(screen()).toMatch(/> \+ carol/), { timeout: 5_000, interval: 50 });
+    keys('Enter');
+    await vi.waitFor(() => expect(screen()).toContain('before: no console password'), { timeout: 5_000, interval: 50 });
+    expect(screen()).toContain('(sensitive value)');
+
+    keys('Escape');
+    keys('Tab');
+    keys('n', 'o');
+    await vi.waitFor(() => expect(screen()).toContain('Enter a value: no'), { timeout: 5_000, interval: 50 });
+    keys('BSpace', 'BSpace');
+    keys('y', 'e', 's', 'Enter');
+    await vi.waitFor(() => expect(screen()).toContain('EXIT=0'), { timeout: 15_000, interval: 100 });
+
+    const final = screen();
+    expect(final).toContain('done     - bob: console access removed');
+    expect(final).toContain('[####################] 3/3');
+    expect(final).toContain('Apply complete. 3 done, 0 failed.');
+
+    const bob = await target.iam.send(new GetLoginProfileCommand({ UserName: 'bob' })).catch((e: unknown) => e);
+    expect(bob).toBeInstanceOf(NoSuchEntityException);
+    expect((await target.iam.send(new GetLoginProfileCommand({ UserName: 'carol' }))).LoginProfile?.PasswordResetRequired).toBe(true);
+    const [password] = (await deliveredPasswords(`${dir}/pw`)).values();
+    expect(password).toBeDefined();
+    expect(final).not.toContain(password);
+  }, 60_000);
+});

@@ -31,7 +31,7 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
   });
 
   it('reviews, shows details, applies on `yes`, and leaves the account converged', async () => {
-    const env = { ...baseEnv(target.url), TERM: 'xterm-256color' };
+    const env: NodeJS.ProcessEnv = { ...baseEnv(target.url), TERM: 'xterm-256color' };
     delete env.NO_COLOR;
     const exports = Object.entries(env)
       .map(([k, v]) => `${k}='${v}'`)

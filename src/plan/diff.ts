@@ -23,6 +23,7 @@ export function diff(desired: DesiredState, live: LiveState): Plan {
     callerArn: live.callerArn,
     actions,
     kept,
+    warnings: [],
     unchangedCount: unchanged,
     unlistedIgnoredCount: live.unlistedIgnored.length,
     outOfScopeCount: live.outOfScopeCount,

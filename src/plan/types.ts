@@ -96,6 +96,17 @@ export interface KeptUser {
   reason: string;
 }
 
+/**
+ * Something a reviewer should know before applying: stable `id` (documented in the README), the user it
+ * concerns where there is one, a one-line message and the fix. Warnings never change what apply does.
+ */
+export interface PlanWarning {
+  id: string;
+  user?: string;
+  message: string;
+  fix: string;
+}
+
 export interface PlanSummary {
   add: number;
   change: number;
@@ -120,6 +131,8 @@ export interface Plan {
   /** In scope but unlisted with `scope.unlisted: ignore`. */
   unlistedIgnoredCount: number;
   outOfScopeCount: number;
+  /** In a stable order: by id, then user. */
+  warnings: PlanWarning[];
   /** What new passwords must meet: the policy that will be in force when apply sets them. */
   passwordRules: PasswordRules;
   summary: PlanSummary;

@@ -26,6 +26,13 @@ export function renderTextPlan(plan: Plan, style: Style): string {
   }
   for (const k of plan.kept) out.push(`  ${style.cyan('=')} ${style.bold(k.user)}  kept: ${k.reason}`);
   if (plan.kept.length > 0) out.push('');
+  if (plan.warnings.length > 0) {
+    out.push(style.yellow(style.bold(`Warnings (${plan.warnings.length}):`)));
+    for (const w of plan.warnings) {
+      out.push(`  ${style.yellow(w.id)} ${w.message}`, `         ${style.dim(`fix: ${w.fix}`)}`);
+    }
+    out.push('');
+  }
   const untouched = untouchedLine(plan);
   if (untouched) out.push(style.dim(untouched), '');
   out.push(style.bold(summaryLine(plan.summary)));

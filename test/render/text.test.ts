@@ -68,3 +68,13 @@ Plan: 1 to add, 2 to change, 1 to destroy.
     expect(renderTextPlan(plan, COLOR)).toContain('\u001b[32m+\u001b[39m');
   });
 });
+
+describe('warnings in the text plan', () => {
+  it('lists each warning with its id, message and fix, before the summary', () => {
+    const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', null)] }));
+    plan.warnings.push({ id: 'IP999', user: 'a', message: 'a needs attention', fix: 'do the thing' });
+    const text = renderTextPlan(plan, PLAIN);
+    expect(text).toContain('Warnings (1):\n  IP999 a needs attention\n         fix: do the thing\n');
+    expect(text.indexOf('Warnings')).toBeLessThan(text.indexOf('Plan: 1 to add'));
+  });
+});

@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: {
+      // Ink draws only its last frame when CI is set; the UI tests assert on live frames, so CI runs must not
+      // change what they see. Commands under test get their environment explicitly.
+      CI: 'false',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: 'AKIDTEST',
       AWS_SECRET_ACCESS_KEY: 'test-secret',

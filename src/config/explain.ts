@@ -174,13 +174,18 @@ class Explainer {
     for (const e of errors) {
       if (e.keyword !== 'oneOf') continue;
       const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
-      const chosen = branches.findIndex((b) => typeMatches(b.type, e.data));
+      const chosen = chooseBranch(branches, e.data);
       const prefix = `${e.schemaPath}/`;
       const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
-      kept = kept.filter((x) => !x.schemaPath.startsWith(prefix) || (keep !== null && x.schemaPath.startsWith(keep)));
+      // A `$ref`'d schema has one schemaPath for every value it checks: only this value's errors are this oneOf's.
+      const within = (x: ErrorObject) => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
+      kept = kept.filter(
+        (x) => !within(x) || !x.schemaPath.startsWith(prefix) || (keep !== null && x.schemaPath.startsWith(keep)),
+      );
       if (keep !== null) {
         const onValue = kept.filter(
           (x) =>
+            within(x) &&
             x.schemaPath.startsWith(keep) &&
             x.instancePath === e.instancePath &&
             (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
@@ -275,6 +280,17 @@ class Explainer {
         const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
         const alternatives = orList(branches.map(describeBranch));
         let hint = value === null || value === undefined ? NULL_HINTS[pattern] : undefined;
+        if (pattern === '/users/*/password' && typeof value !== 'object') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: 'passwords never go in this file',
+            hint: 'reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave password out to have iampass generate it',
+          };
+        }
+        if (pattern === '/users/*/password') {
+          return { pointer, anchor: 'value', message: `${label} takes exactly one of \`generate\`, \`env\` or \`file\``, hint: 'e.g. `password: { env: ALICE_PASSWORD }`' };
+        }
         if (pattern === '/passwordPolicy' && hint === undefined) {
           hint =
             '`default` is the only word accepted here (the AWS default policy); for a custom policy list its settings, e.g. `passwordPolicy: { minimumLength: 14 }`';
@@ -370,7 +386,7 @@ class Explainer {
     const close = closestMatch(key, allowed);
     let hint: string;
     if (pattern === '/users/*' && /pass(word)?$/i.test(key)) {
-      hint = `passwords never go in this file: iampass generates them at apply time; a user takes only ${allowed.map(code).join(' and ')}`;
+      hint = 'passwords never go in this file: reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave it out to have iampass generate it';
     } else if (home !== undefined) {
       hint = `${code(key)} belongs in ${home}`;
     } else if (close !== undefined) {
@@ -488,6 +504,17 @@ function labelKey(pointer: string): string {
 
 function isUserEntry(v: unknown): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, 'console');
+}
+
+/**
+ * The branch of a `oneOf` that should explain an error: the only one whose type fits the value, or among several
+ * object branches the one whose required key the value has. -1 when none fits (the `oneOf` error itself speaks).
+ */
+function chooseBranch(branches: readonly AnySchemaObject[], value: unknown): number {
+  const fitting = branches.flatMap((b, i) => (typeMatches(b.type, value) ? [i] : []));
+  if (fitting.length <= 1) return fitting[0] ?? -1;
+  const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
+  return fitting.find((i) => ((branches[i]?.required ?? []) as string[]).some((k) => keys.includes(k))) ?? -1;
 }
 
 function describeBranch(b: AnySchemaObject): string {

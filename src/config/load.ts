@@ -4,9 +4,10 @@
  * (structure), then the checks the schema cannot express (semantic.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { PasswordPolicy } from '../plan/policy.js';
+import type { PasswordSource } from '../plan/types.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { explainSchemaErrors } from './explain.js';
 import { dottedPath, type Finding } from './findings.js';
@@ -59,13 +60,25 @@ interface RawPolicy {
   reusePrevention?: number;
   hardExpiry?: boolean;
 }
+interface RawGenerate {
+  generate: { length?: number };
+}
 interface RawConfig {
   version: 1;
   account?: string;
   passwordPolicy?: 'default' | RawPolicy;
   scope?: { pathPrefix?: string; tags?: Record<string, string>; unlisted?: UnlistedMode; protected?: string[] };
-  defaults?: { passwordResetRequired?: boolean };
-  users?: Record<string, { console: boolean; passwordResetRequired?: boolean }>;
+  defaults?: { passwordResetRequired?: boolean; password?: RawGenerate; rotation?: string; pgpKeyDir?: string };
+  users?: Record<
+    string,
+    {
+      console: boolean;
+      passwordResetRequired?: boolean;
+      password?: RawGenerate | { env: string } | { file: string };
+      rotation?: string;
+      pgpKey?: string;
+    }
+  >;
 }
 
 /** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
@@ -172,7 +185,7 @@ export function parseConfig(source: string, file: string): LoadResult {
     if (l === undefined) return undefined;
     return { file, ...at(anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset) };
   };
-  const state = buildState(data as RawConfig, position);
+  const state = buildState(data as RawConfig, position, dirname(resolve(file)));
   return { ok: true, state, warnings: sortDiagnostics(diagnostics) };
 }
 
@@ -180,16 +193,33 @@ function pathOrUndefined(pointer: string): string | undefined {
   return pointer === '' ? undefined : dottedPath(pointer);
 }
 
+/** Generated passwords are this long unless the file says otherwise (never below the policy's minimum). */
+export const DEFAULT_GENERATED_LENGTH = 20;
+
 function buildState(
   raw: RawConfig,
   position: (pointer: string, anchor: 'key' | 'value') => SourcePosition | undefined,
+  baseDir: string,
 ): DesiredState {
   const defaultReset = raw.defaults?.passwordResetRequired ?? true;
+  const defaultLength = raw.defaults?.password?.generate.length ?? DEFAULT_GENERATED_LENGTH;
   const users: DesiredUser[] = Object.entries(raw.users ?? {}).map(([name, u]) => {
+    const p = u.password;
+    const password: PasswordSource =
+      p === undefined
+        ? { kind: 'generate', length: defaultLength }
+        : 'env' in p
+          ? { kind: 'env', name: p.env }
+          : 'file' in p
+            ? { kind: 'file', path: resolve(baseDir, p.file) }
+            : { kind: 'generate', length: p.generate.length ?? defaultLength };
     const user: DesiredUser = {
       name,
       console: u.console,
       passwordResetRequired: u.passwordResetRequired ?? defaultReset,
+      password,
+      rotation: u.rotation ?? raw.defaults?.rotation ?? null,
+      pgpKey: u.pgpKey === undefined ? null : resolve(baseDir, u.pgpKey),
     };
     const at = position(`/users/${escapePointerSegment(name)}`, 'key');
     if (at !== undefined) user.at = at;
@@ -207,7 +237,10 @@ function buildState(
       unlisted: raw.scope?.unlisted ?? 'ignore',
       protected: [...(raw.scope?.protected ?? [])],
     },
-    defaults: { passwordResetRequired: defaultReset },
+    defaults: {
+      passwordResetRequired: defaultReset,
+      pgpKeyDir: raw.defaults?.pgpKeyDir === undefined ? null : resolve(baseDir, raw.defaults.pgpKeyDir),
+    },
     users,
   };
   if (raw.account !== undefined) {

@@ -1,4 +1,5 @@
 import type { PasswordPolicy } from '../plan/policy.js';
+import type { PasswordSource } from '../plan/types.js';
 
 /** A place in a source file, 1-based, for messages a person can jump to. */
 export interface SourcePosition {
@@ -40,6 +41,12 @@ export interface DesiredUser {
   name: string;
   console: boolean;
   passwordResetRequired: boolean;
+  /** Where a new password comes from (defaults folded in); paths are absolute. */
+  password: PasswordSource;
+  /** The rotation token (defaults folded in), or `null` when rotation is not used. */
+  rotation: string | null;
+  /** Absolute path of the user's OpenPGP public key, when the file names one (`pgpKey`). */
+  pgpKey: string | null;
   /** Where the user's entry starts, for errors found after reading IAM (e.g. no such user). Display only. */
   at?: SourcePosition;
 }
@@ -54,7 +61,8 @@ export interface DesiredState {
   account: string | null;
   passwordPolicy: PolicyIntent;
   scope: Scope;
-  defaults: { passwordResetRequired: boolean };
+  /** `pgpKeyDir`: absolute path of the directory of `<user>.asc` keys, or `null`. */
+  defaults: { passwordResetRequired: boolean; pgpKeyDir: string | null };
   users: readonly DesiredUser[];
   /** Position of the `account` value, for the mismatch error. Display only. */
   accountAt?: SourcePosition;

@@ -48,13 +48,13 @@ describe('loadConfig: a valid file', () => {
         },
       },
       scope: { pathPrefix: '/staff/', tags: { team: 'platform' }, unlisted: 'ignore', protected: ['breakglass'] },
-      defaults: { passwordResetRequired: true },
+      defaults: { passwordResetRequired: true, pgpKeyDir: null },
       // sorted with `<`: upper case before lower case
       users: [
-        { name: 'Zed', console: true, passwordResetRequired: true, at: { file, line: 24, col: 3 } },
-        { name: 'alice', console: true, passwordResetRequired: true, at: { file, line: 23, col: 3 } },
-        { name: 'bob', console: false, passwordResetRequired: true, at: { file, line: 25, col: 3 } },
-        { name: 'carol', console: true, passwordResetRequired: false, at: { file, line: 22, col: 3 } },
+        { name: 'Zed', console: true, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 24, col: 3 } },
+        { name: 'alice', console: true, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 23, col: 3 } },
+        { name: 'bob', console: false, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 25, col: 3 } },
+        { name: 'carol', console: true, passwordResetRequired: false, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 22, col: 3 } },
       ],
     } satisfies DesiredState);
   });
@@ -67,10 +67,44 @@ describe('loadConfig: a valid file', () => {
       account: null,
       passwordPolicy: { kind: 'unmanaged' },
       scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [] },
-      defaults: { passwordResetRequired: true },
+      defaults: { passwordResetRequired: true, pgpKeyDir: null },
       users: [],
     } satisfies DesiredState);
     expect(state).not.toHaveProperty('accountAt');
+  });
+
+  it('reads password sources, rotation tokens and keys, resolving paths against the file, never a value', () => {
+    const source = [
+      'version: 1',
+      'defaults:',
+      '  password: { generate: { length: 32 } }',
+      '  rotation: "2026-Q4"',
+      '  pgpKeyDir: keys',
+      'users:',
+      '  alice: { console: true }',
+      '  bob: { console: true, password: { env: BOB_PASSWORD }, rotation: "bob-2" }',
+      '  carol: { console: true, password: { file: secrets/carol.txt }, pgpKey: ../carol.asc }',
+      '  dave: { console: true, password: { generate: {} } }',
+      '',
+    ].join('\n');
+    const { state } = succeeded(parseConfig(source, '/etc/iampass/iampass.yaml'));
+    expect(state.defaults.pgpKeyDir).toBe('/etc/iampass/keys');
+    expect(state.users.map((u) => [u.name, u.password, u.rotation, u.pgpKey])).toEqual([
+      ['alice', { kind: 'generate', length: 32 }, '2026-Q4', null],
+      ['bob', { kind: 'env', name: 'BOB_PASSWORD' }, 'bob-2', null],
+      ['carol', { kind: 'file', path: '/etc/iampass/secrets/carol.txt' }, '2026-Q4', '/etc/carol.asc'],
+      ['dave', { kind: 'generate', length: 32 }, '2026-Q4', null],
+    ]);
+  });
+
+  it('rejects a literal password and says how to reference one', () => {
+    const result = parseConfig('version: 1\nusers:\n  bob: { console: true, password: "hunter2hunter2" }\n', 'f.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics.map((d) => `${d.line}:${d.col} ${d.message} | ${d.hint}`)).toEqual([
+      '3:35 passwords never go in this file | reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave password out to have iampass generate it',
+    ]);
+    expect(JSON.stringify(result.diagnostics)).not.toContain('hunter2');
   });
 
   it('reads `passwordPolicy: default` as the AWS default', () => {
@@ -108,7 +142,7 @@ describe('loadConfig: a valid file', () => {
       '',
     ].join('\n');
     const { state } = succeeded(parseConfig(src, 'f.yaml'));
-    expect(state.defaults).toEqual({ passwordResetRequired: false });
+    expect(state.defaults).toEqual({ passwordResetRequired: false, pgpKeyDir: null });
     expect(state.users.map((u) => [u.name, u.console, u.passwordResetRequired, u.at?.line])).toEqual([
       ['a', true, true, 5],
       ['b', true, false, 4],
@@ -287,11 +321,11 @@ const broken: BrokenCase[] = [
   },
   {
     name: 'unknown user key, and a password in the file',
-    source: 'version: 1\nusers:\n  alice: { consol: true }\n  bob: { console: true, password: hunter2 }\n',
-    expected: ['f.yaml:3:12: error: unknown key `consol` for user alice', 'f.yaml:4:25: error: unknown key `password` for user bob'],
+    source: 'version: 1\nusers:\n  alice: { consol: true }\n  bob: { console: true, pass: hunter2 }\n',
+    expected: ['f.yaml:3:12: error: unknown key `consol` for user alice', 'f.yaml:4:25: error: unknown key `pass` for user bob'],
     fixes: [
       'did you mean `console`?',
-      'passwords never go in this file: iampass generates them at apply time; a user takes only `console` and `passwordResetRequired`',
+      'passwords never go in this file: reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave it out to have iampass generate it',
     ],
   },
   {

@@ -5,9 +5,10 @@
  */
 import { IamError } from '../iam/errors.js';
 import type { IamGateway } from '../iam/gateway.js';
-import type { Action, Plan, ProfileAction } from '../plan/types.js';
+import { ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../plan/types.js';
 import { mapLimit } from '../util/pool.js';
-import type { PasswordSink } from './delivery.js';
+import type { DeliveryReceipt, PasswordHandling } from './delivery.js';
+import { SecretError, describeSource } from './secrets.js';
 
 export type ActionStatus = 'ok' | 'failed' | 'skipped' | 'not-run';
 
@@ -31,9 +32,8 @@ export type ExecutorEvent =
 
 export interface ExecuteOptions {
   gateway: IamGateway;
-  /** Required when the plan creates or changes a password. */
-  passwordSink: PasswordSink | null;
-  generatePassword: () => string;
+  /** Required when the plan sets a password (a create or a rotation). */
+  passwords: PasswordHandling | null;
   concurrency: number;
   onEvent?: (event: ExecutorEvent) => void;
   /** Once true, no new action starts; those in flight finish. */
@@ -119,50 +119,112 @@ async function deletePolicy(options: ExecuteOptions): Promise<Outcome> {
   }
 }
 
+/**
+ * Sets a password through `send`: obtains it, delivers it first, then sends it; on any failure the delivery is
+ * taken back. Then records the rotation token when there is one. One path for creates and rotations.
+ */
+async function setPassword(
+  action: Extract<ProfileAction, { kind: 'create-login-profile' | 'update-login-profile' }>,
+  options: ExecuteOptions,
+  send: (password: string) => Promise<Outcome | null>,
+  done: string,
+): Promise<Outcome> {
+  const source = action.after.password;
+  const delivery = action.delivery;
+  if (!options.passwords || !source || !delivery) {
+    return { status: 'failed', code: 'NoPasswordDelivery', message: 'no way to obtain or deliver the new password' };
+  }
+  let password: string;
+  try {
+    password = await options.passwords.obtain(source);
+  } catch (error) {
+    if (error instanceof SecretError) return { status: 'failed', code: 'PasswordUnavailable', message: error.message };
+    throw error;
+  }
+  const receipt: DeliveryReceipt = await options.passwords.deliver(action.user, delivery, source, password);
+  let outcome: Outcome | null = null;
+  try {
+    outcome = (await send(password)) ?? ok(`${done}; password: ${receipt.location}`);
+  } catch (error) {
+    if (error instanceof IamError && error.code === 'PasswordPolicyViolation') {
+      outcome = {
+        status: 'failed',
+        code: error.code,
+        message: `IAM refused the new password (${describeSource(source)}): it does not meet the account password policy in force`,
+      };
+    } else {
+      throw error;
+    }
+  } finally {
+    // Whatever went wrong, a password IAM did not take must not stay delivered.
+    if (outcome?.status !== 'ok') await receipt.discard();
+  }
+  const token = action.kind === 'create-login-profile' ? action.after.rotation : action.rotation?.to;
+  if (outcome.status !== 'ok' || token == null) return outcome;
+  try {
+    await options.gateway.tagUser(action.user, ROTATION_TAG, token);
+    return outcome;
+  } catch (error) {
+    if (!(error instanceof IamError)) throw error;
+    return {
+      status: 'failed',
+      code: error.code,
+      message: `${outcome.message}; but recording rotation token "${token}" failed (${error.message}), so the next plan rotates again`,
+    };
+  }
+}
+
 async function createProfile(
   action: Extract<ProfileAction, { kind: 'create-login-profile' }>,
   options: ExecuteOptions,
 ): Promise<Outcome> {
-  const { gateway, passwordSink } = options;
-  if (!passwordSink) {
-    return { status: 'failed', code: 'NoPasswordDelivery', message: 'no place to deliver the new password' };
-  }
-  const password = options.generatePassword();
-  const delivery = await passwordSink.deliver(action.user, password);
-  const started = Date.now();
-  const done = ok(`console access enabled; password written to ${delivery.location}`);
-  let outcome: Outcome | null = null;
-  try {
-    await gateway.createLoginProfile(action.user, password, action.after.passwordResetRequired);
-    outcome = done;
-  } catch (error) {
-    if (!(error instanceof IamError) || error.code !== 'EntityAlreadyExists') throw error;
-    // Re-read rather than guess: the profile may be ours (an earlier attempt reached IAM but its reply was
-    // lost), or someone else's, created since the plan.
-    const now = await gateway.getLoginProfile(action.user);
-    const ours = error.attempts > 1 && now !== null && Date.parse(now.createDate) >= started - 60_000;
-    outcome = ours
-      ? done
-      : {
+  const { gateway } = options;
+  return setPassword(
+    action,
+    options,
+    async (password) => {
+      const started = Date.now();
+      try {
+        await gateway.createLoginProfile(action.user, password, action.after.passwordResetRequired);
+        return null;
+      } catch (error) {
+        if (!(error instanceof IamError) || error.code !== 'EntityAlreadyExists') throw error;
+        // Re-read rather than guess: the profile may be ours (an earlier attempt reached IAM but its reply was
+        // lost), or someone else's, created since the plan.
+        const now = await gateway.getLoginProfile(action.user);
+        const ours = error.attempts > 1 && now !== null && Date.parse(now.createDate) >= started - 60_000;
+        if (ours) return null;
+        return {
           status: 'failed',
           code: 'EntityAlreadyExists',
           message: now
             ? `a login profile was created outside this apply (at ${now.createDate}); it was left unchanged. Run plan again`
             : 'IAM reported an existing login profile that could not be read back; run plan again',
         };
-  } finally {
-    // Whatever went wrong, a password IAM did not take must not stay delivered.
-    if (outcome?.status !== 'ok') await delivery.discard();
-  }
-  return outcome;
+      }
+    },
+    'console access enabled',
+  );
 }
 
 async function updateProfile(
   action: Extract<ProfileAction, { kind: 'update-login-profile' }>,
   options: ExecuteOptions,
 ): Promise<Outcome> {
-  await options.gateway.updateLoginProfile(action.user, { passwordResetRequired: action.after.passwordResetRequired });
-  return ok(action.after.passwordResetRequired ? 'password reset required at next sign-in' : 'pending password reset cleared');
+  const reset = action.after.passwordResetRequired;
+  if (action.after.password === null) {
+    await options.gateway.updateLoginProfile(action.user, { passwordResetRequired: reset });
+    return ok(reset ? 'password reset required at next sign-in' : 'pending password reset cleared');
+  }
+  return setPassword(
+    action,
+    options,
+    async (password) => {
+      await options.gateway.updateLoginProfile(action.user, { password, passwordResetRequired: reset });
+      return null;
+    },
+    `password rotated${reset ? ', reset required at next sign-in' : ''}`,
+  );
 }
 
 async function deleteProfile(

@@ -8,6 +8,7 @@ export interface AwsFlags {
   profile?: string;
   region?: string;
   concurrency: number;
+  verbose?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -28,7 +29,8 @@ export function addAwsOptions<Args extends any[], Opts extends OptionValues, Glo
     .option('--endpoint-url <url>', 'send IAM and STS calls to this URL (default: AWS_ENDPOINT_URL_IAM, then AWS)')
     .option('--profile <name>', 'use this profile from the AWS config files (default: AWS_PROFILE)')
     .option('--region <region>', 'AWS region; picks the partition (default: AWS_REGION, then us-east-1)')
-    .option('--concurrency <n>', 'IAM calls in flight at most', positiveInt('--concurrency', 64), DEFAULT_CONCURRENCY);
+    .option('--concurrency <n>', 'IAM calls in flight at most', positiveInt('--concurrency', 64), DEFAULT_CONCURRENCY)
+    .option('--verbose', 'trace every IAM call (operation, user, outcome, time) and the SDK log to stderr; never a password');
 }
 
 /** IAM is global: the region only picks the partition, so us-east-1 is a safe default. */

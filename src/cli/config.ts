@@ -1,4 +1,5 @@
 import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
+import { resolveKeyDirectory } from '../config/keys.js';
 import { loadConfig } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
 import type { Environment } from './environment.js';
@@ -9,7 +10,7 @@ export async function loadOrFail(file: string, environment: Environment): Promis
   const result = await loadConfig(file);
   if (!result.ok) throw diagnosticsError(result.diagnostics, file);
   printWarnings(result.warnings, environment);
-  return result.state;
+  return resolveKeyDirectory(result.state);
 }
 
 export function printWarnings(warnings: readonly Diagnostic[], environment: Environment): void {

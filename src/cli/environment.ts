@@ -16,8 +16,13 @@ export interface Environment {
  */
 export function isInteractive(environment: Environment, override?: boolean): boolean {
   if (override !== undefined) return override;
+  return Boolean(environment.stdin.isTTY && environment.stdout.isTTY) && !isCi(environment);
+}
+
+/** `CI` set to anything but empty, `0` or `false`, as CI services do. */
+export function isCi(environment: Environment): boolean {
   const ci = environment.env.CI;
-  return Boolean(environment.stdin.isTTY && environment.stdout.isTTY) && (ci === undefined || ci === '' || ci === 'false');
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
 /** Colour unless `NO_COLOR` is set (any value), `--no-color` was given, or stdout is not a terminal. */

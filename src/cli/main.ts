@@ -89,7 +89,9 @@ addAwsOptions(
     .description('carry out the plan after confirmation')
     .addOption(configOption())
     .option('--auto-approve', 'apply without asking (for CI)')
-    .option('--password-dir <dir>', 'write each generated password to DIR/<user>.password (mode 0600)')
+    .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/<user>.password (plain text, mode 0600)')
+    .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written', 'iampass-delivery')
+    .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'treat the session as interactive even if it does not look like one')
     .option('--no-interactive', 'never prompt; refuse instead of asking'),

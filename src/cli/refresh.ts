@@ -3,7 +3,7 @@ import type { DesiredState } from '../config/types.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
 import type { UnresolvedUser } from '../plan/scope.js';
-import type { Caller } from '../iam/retry.js';
+import type { AttemptEvent, Caller } from '../iam/retry.js';
 import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import { resolveRegion, type AwsFlags } from './aws-options.js';
@@ -23,11 +23,21 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
     import('../iam/retry.js'),
     import('../iam/limiter.js'),
   ]);
-  const caller = new Caller({ limiter: new AdaptiveLimiter(flags.concurrency) });
+  const trace = flags.verbose ? (line: string) => environment.stderr.write(`${line}\n`) : undefined;
+  const caller = new Caller({
+    limiter: new AdaptiveLimiter(flags.concurrency),
+    ...(trace
+      ? {
+          onAttempt: (e: AttemptEvent) =>
+            trace(`trace ${e.operation}${e.user ? ` user=${e.user}` : ''} attempt=${e.attempt} ${e.outcome} ${e.ms}ms`),
+        }
+      : {}),
+  });
   const gateway = createAwsGateway(
     {
       region: resolveRegion(flags, environment),
       concurrency: flags.concurrency,
+      ...(trace ? { sdkLog: trace } : {}),
       ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
       ...(flags.profile ? { profile: flags.profile } : {}),
     },

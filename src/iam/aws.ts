@@ -11,6 +11,7 @@ import {
   IAMClient,
   ListUsersCommand,
   ListUserTagsCommand,
+  TagUserCommand,
   UpdateAccountPasswordPolicyCommand,
   UpdateLoginProfileCommand,
   type PasswordPolicy as SdkPasswordPolicy,
@@ -18,7 +19,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { LoginProfile } from '../plan/live.js';
 import type { PasswordPolicy } from '../plan/policy.js';
-import { IamError } from './errors.js';
+import { IamError, redact } from './errors.js';
 import type { IamGateway, ListedUser } from './gateway.js';
 import type { Caller } from './retry.js';
 
@@ -31,15 +32,40 @@ export interface ConnectionOptions {
   region: string;
   /** Upper bound of calls in flight; sizes the HTTP connection pool. */
   concurrency: number;
+  /** `--verbose`: the SDK's own log lines, passed through `redact` first. */
+  sdkLog?: (line: string) => void;
 }
 
 /** How long an `EntityTemporarilyUnmodifiable` is retried: IAM's eventual consistency (Terraform uses 2 min). */
 export const UNMODIFIABLE_RETRY_WINDOW_MS = 120_000;
 
+/**
+ * The SDK's logger, when asked for: every line goes through `redact` with every password this run has sent, as a
+ * second guard behind the SDK's own sensitive-field filters.
+ */
+function redactingLogger(write: (line: string) => void, secrets: ReadonlySet<string>) {
+  const log = (level: string) => (...args: unknown[]) => {
+    const text = args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
+    const line = redact(text, [...secrets]);
+    write(`sdk ${level} ${line.length > 500 ? `${line.slice(0, 500)}… (${line.length} characters)` : line}`);
+  };
+  return { trace: () => {}, debug: () => {}, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
 export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway {
   const agent = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
+  const sent = new Set<string>();
   const common = {
     region: options.region,
+    ...(options.sdkLog ? { logger: redactingLogger(options.sdkLog, sent) } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     // Retries are iampass's own (see retry.ts): one SDK attempt per call.
     maxAttempts: 1,
@@ -132,6 +158,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
     },
 
     async createLoginProfile(user, password, passwordResetRequired) {
+      sent.add(password);
       await caller.run(
         'CreateLoginProfile',
         () => iam.send(new CreateLoginProfileCommand({ UserName: user, Password: password, PasswordResetRequired: passwordResetRequired })),
@@ -140,6 +167,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
     },
 
     async updateLoginProfile(user, change) {
+      if (change.password !== undefined) sent.add(change.password);
       await caller.run(
         'UpdateLoginProfile',
         () =>
@@ -157,6 +185,12 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
           retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
         },
       );
+    },
+
+    async tagUser(user, key, value) {
+      await caller.run('TagUser', () => iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: key, Value: value }] })), {
+        user,
+      });
     },
 
     async deleteLoginProfile(user) {

@@ -28,4 +28,6 @@ export interface IamGateway {
   createLoginProfile(user: string, password: string, passwordResetRequired: boolean): Promise<void>;
   updateLoginProfile(user: string, change: { password?: string; passwordResetRequired?: boolean }): Promise<void>;
   deleteLoginProfile(user: string): Promise<void>;
+  /** Sets one tag on the user (how apply records a rotation token). */
+  tagUser(user: string, key: string, value: string): Promise<void>;
 }

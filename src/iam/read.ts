@@ -5,6 +5,7 @@
  */
 import type { DesiredState } from '../config/types.js';
 import type { LiveState, LiveUser } from '../plan/live.js';
+import { ROTATION_TAG } from '../plan/types.js';
 import { needsTags, pathInScope, resolveScope, type ScopeCandidate, type UnresolvedUser } from '../plan/scope.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
@@ -75,15 +76,26 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
   progress.profilesToRead = scope.governed.length;
   report();
   const byName = new Map(candidates.map((c) => [c.name, c]));
+  // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
+  const rotating = new Set(desired.users.filter((u) => u.console && u.rotation !== null).map((u) => u.name));
   const users = await mapLimit(
     scope.governed,
     options.concurrency,
     async (name): Promise<LiveUser> => {
+      const c = byName.get(name) as ListedUser & ScopeCandidate;
       const loginProfile = await step('GetLoginProfile', name, () => gateway.getLoginProfile(name));
+      const tags = c.tags ?? (rotating.has(name) ? await step('ListUserTags', name, () => gateway.listUserTags(name)) : {});
       progress.profilesRead += 1;
       report();
-      const c = byName.get(name) as ListedUser & ScopeCandidate;
-      return { name, arn: c.arn, path: c.path, tags: c.tags ?? {}, passwordLastUsed: c.passwordLastUsed, loginProfile };
+      return {
+        name,
+        arn: c.arn,
+        path: c.path,
+        tags,
+        passwordLastUsed: c.passwordLastUsed,
+        loginProfile,
+        rotation: rotating.has(name) ? (tags[ROTATION_TAG] ?? null) : null,
+      };
     },
     shouldStop,
   );

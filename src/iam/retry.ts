@@ -51,9 +51,20 @@ export type Sleep = (ms: number) => Promise<void>;
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One attempt, for `--verbose` traces: what was called for whom, how it ended and how long it took. */
+export interface AttemptEvent {
+  operation: string;
+  user: string | undefined;
+  attempt: number;
+  /** `ok`, or the AWS error code. */
+  outcome: string;
+  ms: number;
+}
+
 export interface CallerOptions {
   policy?: RetryPolicy;
   onRetry?: (event: RetryEvent) => void;
+  onAttempt?: (event: AttemptEvent) => void;
   /** Bounds attempts in flight across the whole run, adapting to throttling. */
   limiter?: AdaptiveLimiter;
   sleep?: Sleep;
@@ -65,6 +76,7 @@ export class Caller {
   readonly stats: CallStats = { calls: 0, retries: 0, throttled: 0 };
   private readonly policy: RetryPolicy;
   private readonly onRetry: (event: RetryEvent) => void;
+  private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
   private readonly limiter: AdaptiveLimiter | undefined;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -72,6 +84,7 @@ export class Caller {
   constructor(options: CallerOptions = {}) {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.onRetry = options.onRetry ?? (() => {});
+    this.onAttempt = options.onAttempt;
     this.limiter = options.limiter;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
@@ -81,10 +94,16 @@ export class Caller {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       this.stats.calls += 1;
+      const sent = Date.now();
+      const trace = (outcome: string) =>
+        this.onAttempt?.({ operation, user: options.user, attempt, outcome, ms: Date.now() - sent });
       try {
-        return await this.attempt(fn);
+        const result = await this.attempt(fn);
+        trace('ok');
+        return result;
       } catch (raw) {
         const error = toIamError(raw, options.secrets);
+        trace(error.code);
         if (isThrottling(error)) this.stats.throttled += 1;
         const slowRetry = options.retryCodes?.includes(error.code) ?? false;
         const withinWindow = slowRetry && Date.now() - started < (options.retryWindowMs ?? 0);

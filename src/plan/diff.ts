@@ -11,19 +11,28 @@ import {
   type PasswordPolicy,
   type PasswordRules,
 } from './policy.js';
-import { summarize, type Action, type KeptUser, type Plan, type ProfileAction } from './types.js';
+import {
+  summarize,
+  type Action,
+  type Delivery,
+  type KeptUser,
+  type Plan,
+  type PlanWarning,
+  type ProfileAction,
+} from './types.js';
 
 export function diff(desired: DesiredState, live: LiveState): Plan {
   const policyActions = diffPolicy(desired, live.passwordPolicy);
   const { actions: profileActions, kept, unchanged } = diffProfiles(desired, live);
-  const actions: Action[] = [...policyActions, ...orderProfileActions(profileActions)];
+  const ordered = orderProfileActions(profileActions);
+  const actions: Action[] = [...policyActions, ...ordered];
   return {
     formatVersion: 1,
     account: live.account,
     callerArn: live.callerArn,
     actions,
     kept,
-    warnings: [],
+    warnings: deliveryWarnings(ordered),
     unchangedCount: unchanged,
     unlistedIgnoredCount: live.unlistedIgnored.length,
     outOfScopeCount: live.outOfScopeCount,
@@ -115,8 +124,23 @@ function diffListedUser(
         kind: 'create-login-profile',
         user: user.name,
         before: null,
-        after: { passwordResetRequired: want.passwordResetRequired, password: { kind: 'generated' } },
+        after: { passwordResetRequired: want.passwordResetRequired, password: want.password, rotation: want.rotation },
+        delivery: deliveryOf(want),
         reason: 'listed with console: true and has no console password',
+      };
+    }
+    if (want.rotation !== null && user.rotation !== want.rotation) {
+      return {
+        kind: 'update-login-profile',
+        user: user.name,
+        before: { passwordResetRequired: profile.passwordResetRequired, createDate: profile.createDate },
+        after: { passwordResetRequired: want.passwordResetRequired, createDate: profile.createDate, password: want.password },
+        rotation: { from: user.rotation, to: want.rotation },
+        delivery: deliveryOf(want),
+        reason:
+          user.rotation === null
+            ? `rotation token "${want.rotation}" is not recorded on the user yet`
+            : `rotation token changed from "${user.rotation}" to "${want.rotation}"`,
       };
     }
     // `passwordResetRequired` is an intent applied when a password is set. IAM clears it once the user picks
@@ -128,6 +152,8 @@ function diffListedUser(
         user: user.name,
         before: { passwordResetRequired: true, createDate: profile.createDate },
         after: { passwordResetRequired: false, createDate: profile.createDate, password: null },
+        rotation: null,
+        delivery: null,
         reason: 'a password reset is pending but the file sets passwordResetRequired: false',
       };
     }
@@ -169,6 +195,28 @@ function deleteProfile(user: LiveUser, reason: string): ProfileAction {
     reason,
     passwordLastUsed: user.passwordLastUsed,
   };
+}
+
+/** A supplied password is known to whoever supplied it; a generated one goes to the user's key, or the operator. */
+function deliveryOf(want: DesiredUser): Delivery {
+  if (want.password.kind !== 'generate') return { kind: 'supplied' };
+  return want.pgpKey !== null ? { kind: 'pgp', key: want.pgpKey } : { kind: 'operator' };
+}
+
+/** IP108: a generated password with no encrypted delivery can be seen once, by the operator, or not at all. */
+function deliveryWarnings(actions: readonly ProfileAction[]): PlanWarning[] {
+  return actions.flatMap((a): PlanWarning[] =>
+    (a.kind === 'create-login-profile' || a.kind === 'update-login-profile') && a.delivery?.kind === 'operator'
+      ? [
+          {
+            id: 'IP108',
+            user: a.user,
+            message: `${a.user}'s new generated password has no OpenPGP key to be encrypted to: it can only be shown once or written in plain text`,
+            fix: `give ${a.user} a pgpKey (or a key in defaults.pgpKeyDir), or apply with --password-dir DIR or --reveal`,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Creates and updates by user name, then deletes by user name: access is granted before any is taken away. */

@@ -19,6 +19,11 @@ export interface LiveUser {
   loginProfile: LoginProfile | null;
   /** ISO 8601, when IAM reported one. Display only. */
   passwordLastUsed: string | null;
+  /**
+   * The rotation token apply last recorded on the user (tag `iampass:rotation`), `null` when there is none. Read
+   * only for users whose entry sets a rotation token; `null` for the others.
+   */
+  rotation: string | null;
 }
 
 /**

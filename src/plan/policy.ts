@@ -85,3 +85,31 @@ export const AWS_DEFAULT_PASSWORD_RULES: PasswordRules = {
   requiredClasses: [],
   minimumClasses: AWS_DEFAULT_RULES.classesRequired,
 };
+
+const CLASS_TESTS: Record<CharacterClass, (ch: string) => boolean> = {
+  uppercase: (ch) => ch >= 'A' && ch <= 'Z',
+  lowercase: (ch) => ch >= 'a' && ch <= 'z',
+  numbers: (ch) => ch >= '0' && ch <= '9',
+  symbols: (ch) => IAM_SYMBOLS.includes(ch),
+};
+
+/**
+ * The rules `password` breaks, in words that never quote it (empty when it meets them all). Characters allowed
+ * by IAM: tab, LF, CR and U+0020-U+00FF, 1-128 of them.
+ */
+export function passwordProblems(password: string, rules: PasswordRules): string[] {
+  const problems: string[] = [];
+  const length = [...password].length;
+  if (length < rules.minimumLength) problems.push(`shorter than ${rules.minimumLength} characters (${rules.source})`);
+  if (length > 128) problems.push('longer than 128 characters (IAM limit)');
+  if ([...password].some((ch) => !/^[\t\n\r\u0020-\u00ff]$/u.test(ch))) {
+    problems.push('contains characters IAM does not accept (only tab, newlines and U+0020-U+00FF)');
+  }
+  const present = (Object.keys(CLASS_TESTS) as CharacterClass[]).filter((c) => [...password].some(CLASS_TESTS[c]));
+  const missing = rules.requiredClasses.filter((c) => !present.includes(c));
+  if (missing.length > 0) problems.push(`has no ${missing.join(', no ')} (${rules.source})`);
+  if (present.length < rules.minimumClasses) {
+    problems.push(`uses ${present.length} of the character classes, ${rules.minimumClasses} needed (${rules.source})`);
+  }
+  return problems;
+}

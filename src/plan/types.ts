@@ -10,8 +10,23 @@ export interface ProfileState {
   createDate?: string;
 }
 
-/** Where the password of a create (or a rotation) comes from. Resolved at apply time, never stored. */
-export type PasswordSource = { kind: 'generated' };
+/**
+ * Where a new password comes from. Only the reference is ever stored (a variable's name, a file's path); the
+ * value is resolved when it is checked and when it is sent.
+ */
+export type PasswordSource =
+  | { kind: 'generate'; length: number }
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string };
+
+/** The IAM user tag on which apply records the rotation token it last acted on. */
+export const ROTATION_TAG = 'iampass:rotation';
+
+/** A rotation: the token recorded on the user (`null`: none yet) and the one the file asks for. */
+export interface RotationChange {
+  from: string | null;
+  to: string;
+}
 
 /**
  * The closed vocabulary of changes iampass makes. Each action carries what it changes from (`before`) and to
@@ -34,14 +49,20 @@ export type Action =
       kind: 'create-login-profile';
       user: string;
       before: null;
-      after: ProfileState & { password: PasswordSource };
+      /** `rotation`: the token to record on the user once the profile exists, so the next plan is empty. */
+      after: ProfileState & { password: PasswordSource; rotation: string | null };
+      delivery: Delivery;
       reason: string;
     }
   | {
       kind: 'update-login-profile';
       user: string;
       before: ProfileState;
+      /** `password: null`: only the reset flag changes. */
       after: ProfileState & { password: PasswordSource | null };
+      /** Set when the update is a rotation: a new password, then the new token recorded. */
+      rotation: RotationChange | null;
+      delivery: Delivery | null;
       reason: string;
     }
   | {
@@ -53,6 +74,13 @@ export type Action =
       /** Display only: the user's last console sign-in, when known. */
       passwordLastUsed: string | null;
     };
+
+/**
+ * How a new password reaches its user. `pgp`: encrypted to the user's OpenPGP key (a path). `operator`: no key;
+ * apply needs `--password-dir` or `--reveal`. Supplied passwords (env, file) are known to whoever supplied them,
+ * so they are not delivered again.
+ */
+export type Delivery = { kind: 'pgp'; key: string } | { kind: 'operator' } | { kind: 'supplied' };
 
 export type ActionKind = Action['kind'];
 export type ProfileAction = Extract<Action, { user: string }>;

@@ -3,7 +3,7 @@
  */
 import { diffString } from 'json-diff';
 import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
-import { actionSymbol, type Action, type Plan, type PlanSummary } from '../plan/types.js';
+import { actionSymbol, type Action, type Delivery, type PasswordSource, type Plan, type PlanSummary } from '../plan/types.js';
 
 /** The subject of an action: a user name, or the account password policy. */
 export function subject(action: Action): string {
@@ -18,16 +18,53 @@ export function describeAction(action: Action): string {
     case 'delete-password-policy':
       return 'delete the custom password policy (the AWS default applies)';
     case 'create-login-profile':
-      return `enable console access with a generated password${
+      return `enable console access with ${passwordWords(action.after.password)}${
         action.after.passwordResetRequired ? ', reset required at first sign-in' : ''
       }`;
     case 'update-login-profile':
+      if (action.after.password !== null) {
+        return `rotate the password to ${passwordWords(action.after.password)}${
+          action.after.passwordResetRequired ? ', reset required at next sign-in' : ''
+        }`;
+      }
       return action.after.passwordResetRequired ? 'require a password reset' : 'clear the pending password reset';
     case 'delete-login-profile': {
       const used = action.passwordLastUsed ? `last sign-in ${action.passwordLastUsed.slice(0, 10)}` : 'no recorded sign-in';
       return `disable console access (${used}; access keys, if any, keep working)`;
     }
   }
+}
+
+function passwordWords(source: PasswordSource): string {
+  switch (source.kind) {
+    case 'generate':
+      return 'a generated password';
+    case 'env':
+      return `the password in environment variable ${source.name}`;
+    case 'file':
+      return `the password in file ${source.path}`;
+  }
+}
+
+/**
+ * The new password of an action, for details views: always `(sensitive value)`, where it comes from and where it
+ * goes. Never the value: there is none in a plan.
+ */
+export function describeNewPassword(source: PasswordSource | null, delivery: Delivery | null): string {
+  if (source === null) return 'unchanged';
+  const origin =
+    source.kind === 'generate'
+      ? `generated at apply, ${source.length}+ characters`
+      : source.kind === 'env'
+        ? `from environment variable ${source.name}`
+        : `from file ${source.path}`;
+  const to =
+    delivery === null || delivery.kind === 'supplied'
+      ? ''
+      : delivery.kind === 'pgp'
+        ? `; encrypted to ${delivery.key}`
+        : '; delivered by --password-dir or --reveal';
+  return `(sensitive value) ${origin}${to}`;
 }
 
 export function summaryLine(summary: PlanSummary): string {

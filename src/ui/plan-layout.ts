@@ -5,7 +5,7 @@
  */
 import type { PasswordPolicy } from '../plan/policy.js';
 import { actionSymbol, type Action, type KeptUser, type Plan, type ProfileState } from '../plan/types.js';
-import { describeAction, policyDiffLines, subject } from '../render/describe.js';
+import { describeAction, describeNewPassword, policyDiffLines, subject } from '../render/describe.js';
 import { diffLineTone, toneOf, type Line } from './lines.js';
 
 export type ActionGroup = 'policy' | 'enable' | 'change' | 'disable';
@@ -173,10 +173,9 @@ export function detailLines(action: Action): Line[] {
     case 'update-login-profile': {
       lines.push([{ text: `  before: ${profileLine(action.before)}`, tone: 'destroy' }]);
       lines.push([{ text: `  after:  ${profileLine(action.after)}`, tone: 'add' }]);
-      const password = action.after.password;
       lines.push([
         {
-          text: `          password: ${password ? '(sensitive value) generated at apply' : 'unchanged'}`,
+          text: `          password: ${describeNewPassword(action.after.password, action.delivery)}`,
           tone: 'add',
         },
       ]);

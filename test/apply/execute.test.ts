@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PasswordDirectory } from '../../src/apply/delivery.js';
+import { createPasswordHandling, type PasswordHandling } from '../../src/apply/delivery.js';
 import { execute, type ExecutorEvent } from '../../src/apply/execute.js';
-import { generatePassword } from '../../src/apply/password.js';
 import { createAwsGateway } from '../../src/iam/aws.js';
 import { Caller } from '../../src/iam/retry.js';
 import { diff } from '../../src/plan/diff.js';
@@ -21,14 +20,23 @@ function options(extra: { events?: ExecutorEvent[] } = {}) {
   const caller = new Caller({ policy: fastRetries });
   return {
     gateway: createAwsGateway({ endpointUrl: ENDPOINT, region: 'us-east-1', concurrency: 2 }, caller),
-    passwordSink: new PasswordDirectory(dir),
-    generatePassword: () => {
-      const p = generatePassword(AWS_DEFAULT_PASSWORD_RULES);
+    passwords: recording(
+      createPasswordHandling({ rules: AWS_DEFAULT_PASSWORD_RULES, env: {}, keys: new Map(), deliveryDir: dir, passwordDir: dir, reveal: null }),
+    ),
+    concurrency: 2,
+    onEvent: (e: ExecutorEvent) => extra.events?.push(e),
+  };
+}
+
+/** Keeps every password handed out, so tests can look for it where it must not be. */
+function recording(handling: PasswordHandling): PasswordHandling {
+  return {
+    obtain: async (source) => {
+      const p = await handling.obtain(source);
       passwords.push(p);
       return p;
     },
-    concurrency: 2,
-    onEvent: (e: ExecutorEvent) => extra.events?.push(e),
+    deliver: (...args) => handling.deliver(...args),
   };
 }
 
@@ -186,5 +194,82 @@ describe('apply through the SDK', () => {
     });
     expect(report.results.map((r) => r.status)).toEqual(['ok', 'not-run', 'not-run']);
     expect(report.interrupted).toBe(true);
+  });
+});
+
+describe('setting passwords: sources, rotation, delivery', () => {
+  it('creates with a supplied password, sends it as given, delivers nothing, and records the rotation token', async () => {
+    const sent: Form[] = [];
+    replyOk(capture('CreateLoginProfile', sent), 'CreateLoginProfile', loginProfile('dana', false));
+    replyOk(capture('TagUser', sent), 'TagUser');
+    const plan = diff(
+      desiredState({ users: [{ name: 'dana', password: { kind: 'env', name: 'DANA_PW' }, rotation: '2026-11', passwordResetRequired: false }] }),
+      liveState({ users: [liveUser('dana', null)] }),
+    );
+    const handling = createPasswordHandling({
+      rules: AWS_DEFAULT_PASSWORD_RULES,
+      env: { DANA_PW: 'Supplied-Pa55word!' },
+      keys: new Map(),
+      deliveryDir: dir,
+      passwordDir: dir,
+      reveal: null,
+    });
+    const report = await execute(plan, { ...options(), passwords: handling });
+    expect(report.results[0]).toMatchObject({ status: 'ok' });
+    expect(report.results[0]?.message).toContain('supplied by environment variable DANA_PW');
+    expect(sent[0]).toMatchObject({ UserName: 'dana', Password: 'Supplied-Pa55word!', PasswordResetRequired: 'false' });
+    expect(sent[1]).toMatchObject({ UserName: 'dana', 'Tags.member.1.Key': 'iampass:rotation', 'Tags.member.1.Value': '2026-11' });
+    expect(await readdir(dir)).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain('Supplied-Pa55word!');
+  });
+
+  it('rotates: sends a new password with the reset intent, then records the new token', async () => {
+    const sent: Form[] = [];
+    replyOk(capture('UpdateLoginProfile', sent), 'UpdateLoginProfile');
+    replyOk(capture('TagUser', sent), 'TagUser');
+    const plan = diff(
+      desiredState({ users: [{ name: 'erin', rotation: 'r2' }] }),
+      liveState({ users: [liveUser('erin', profile(false), { rotation: 'r1' })] }),
+    );
+    const report = await execute(plan, options());
+    expect(report.results[0]).toMatchObject({ status: 'ok' });
+    expect(sent[0]).toMatchObject({ UserName: 'erin', Password: passwords[0], PasswordResetRequired: 'true' });
+    expect(sent[1]).toMatchObject({ 'Tags.member.1.Value': 'r2' });
+    expect((await readFile(join(dir, 'erin.password'), 'utf8')).trim()).toBe(passwords[0]);
+  });
+
+  it('words a PasswordPolicyViolation without the password and takes the delivery back', async () => {
+    replyError(expectCall('UpdateLoginProfile'), 400, 'PasswordPolicyViolation', 'Password does not conform to the account password policy.');
+    const plan = diff(
+      desiredState({ users: [{ name: 'erin', rotation: 'r2' }] }),
+      liveState({ users: [liveUser('erin', profile(false), { rotation: 'r1' })] }),
+    );
+    const report = await execute(plan, options());
+    expect(report.results[0]).toMatchObject({
+      status: 'failed',
+      code: 'PasswordPolicyViolation',
+      message: 'IAM refused the new password (a generated password): it does not meet the account password policy in force',
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('reports a profile set but a token not recorded as failed, keeping the valid delivery', async () => {
+    replyOk(expectCall('CreateLoginProfile'), 'CreateLoginProfile', loginProfile('fay', true));
+    replyError(expectCall('TagUser').times(3), 500, 'ServiceFailure', 'boom');
+    const plan = diff(desiredState({ users: [{ name: 'fay', rotation: 'r1' }] }), liveState({ users: [liveUser('fay', null)] }));
+    const report = await execute(plan, options());
+    expect(report.results[0]).toMatchObject({ status: 'failed', code: 'ServiceFailure' });
+    expect(report.results[0]?.message).toContain('console access enabled');
+    expect(report.results[0]?.message).toContain('the next plan rotates again');
+    expect(await readdir(dir)).toEqual(['fay.password']);
+  });
+
+  it('fails one action, not the apply, when a supplied password cannot be read', async () => {
+    const plan = diff(
+      desiredState({ users: [{ name: 'gus', password: { kind: 'env', name: 'GUS_PW' } }] }),
+      liveState({ users: [liveUser('gus', null)] }),
+    );
+    const report = await execute(plan, options());
+    expect(report.results[0]).toMatchObject({ status: 'failed', code: 'PasswordUnavailable', message: 'environment variable GUS_PW is not set' });
   });
 });

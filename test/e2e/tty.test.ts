@@ -27,6 +27,7 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
   });
   afterAll(async () => {
     tmux('kill-session', '-t', session);
+    tmux('kill-session', '-t', `${session}-reveal`);
     await target.close();
   });
 
@@ -69,5 +70,29 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
     const [password] = (await deliveredPasswords(`${dir}/pw`)).values();
     expect(password).toBeDefined();
     expect(final).not.toContain(password);
+  }, 60_000);
+
+  it('--reveal shows a new password once, then clears it from the screen and the scrollback', async () => {
+    const reveal = await sandboxTarget({ seed: join(ROOT, 'examples/sandbox/account.yaml') });
+    const name = `${session}-reveal`;
+    const env: NodeJS.ProcessEnv = { ...baseEnv(reveal.url), TERM: 'xterm-256color' };
+    const exports = Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
+    const command = `cd ${ROOT} && env -i ${exports} ${process.execPath} ${BIN} apply -c examples/iampass.yaml --auto-approve --reveal; echo "EXIT=$?"; sleep 30`;
+    expect(tmux('new-session', '-d', '-x', '110', '-y', '40', '-s', name, command).status).toBe(0);
+    const shown = () => tmux('capture-pane', '-p', '-t', name, '-S', '-200').stdout;
+    try {
+      await vi.waitFor(() => expect(shown()).toContain('Press enter once you have passed them on'), { timeout: 15_000, interval: 100 });
+      const password = /^\s+carol\s+(\S+)\s*$/m.exec(shown())?.[1];
+      expect(password).toBeDefined();
+      tmux('send-keys', '-t', name, 'Enter');
+      await vi.waitFor(() => expect(shown()).toContain('EXIT=0'), { timeout: 10_000, interval: 100 });
+      expect(shown()).toContain('1 password shown and cleared from the screen.');
+      expect(shown()).not.toContain(password);
+    } finally {
+      tmux('kill-session', '-t', name);
+      await reveal.close();
+    }
   }, 60_000);
 });

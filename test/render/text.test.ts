@@ -51,6 +51,10 @@ iampass will perform the following actions:
 
   = breakglass  kept: in scope and unlisted with scope.unlisted: disable, but protected by scope.protected
 
+Warnings (1):
+  IP108 alice's new generated password has no OpenPGP key to be encrypted to: it can only be shown once or written in plain text
+         fix: give alice a pgpKey (or a key in defaults.pgpKeyDir), or apply with --password-dir DIR or --reveal
+
 3 users out of scope.
 
 Plan: 1 to add, 2 to change, 1 to destroy.
@@ -72,7 +76,7 @@ Plan: 1 to add, 2 to change, 1 to destroy.
 describe('warnings in the text plan', () => {
   it('lists each warning with its id, message and fix, before the summary', () => {
     const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', null)] }));
-    plan.warnings.push({ id: 'IP999', user: 'a', message: 'a needs attention', fix: 'do the thing' });
+    plan.warnings = [{ id: 'IP999', user: 'a', message: 'a needs attention', fix: 'do the thing' }];
     const text = renderTextPlan(plan, PLAIN);
     expect(text).toContain('Warnings (1):\n  IP999 a needs attention\n         fix: do the thing\n');
     expect(text.indexOf('Warnings')).toBeLessThan(text.indexOf('Plan: 1 to add'));

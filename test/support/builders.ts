@@ -27,9 +27,18 @@ export function desiredState(overrides: {
     account: overrides.account ?? null,
     passwordPolicy: overrides.passwordPolicy ?? { kind: 'unmanaged' },
     scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [], ...overrides.scope },
-    defaults: { passwordResetRequired: defaultReset },
+    defaults: { passwordResetRequired: defaultReset, pgpKeyDir: null },
     users: (overrides.users ?? [])
-      .map((u) => ({ console: true, passwordResetRequired: defaultReset, ...u }))
+      .map(
+        (u): DesiredUser => ({
+          console: true,
+          passwordResetRequired: defaultReset,
+          password: { kind: 'generate', length: 20 },
+          rotation: null,
+          pgpKey: null,
+          ...u,
+        }),
+      )
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
 }
@@ -46,6 +55,7 @@ export function liveUser(name: string, loginProfile: LoginProfile | null, extra:
     tags: {},
     loginProfile,
     passwordLastUsed: null,
+    rotation: null,
     ...extra,
   };
 }

@@ -1,12 +1,12 @@
-import { PasswordDirectory } from '../../apply/delivery.js';
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
-import { generatePassword } from '../../apply/password.js';
 import type { Plan } from '../../plan/types.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import type { AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
+import { preparePasswords, type DeliveryFlags } from '../passwords.js';
+import { revealOnce } from '../reveal.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
 import { confirmOnTerminal } from '../prompt.js';
@@ -14,10 +14,9 @@ import { connect } from '../refresh.js';
 import type { StopSignal } from '../stop.js';
 import { planHeader, presentation, readPlan, type Presentation } from './plan.js';
 
-export interface ApplyFlags extends AwsFlags {
+export interface ApplyFlags extends AwsFlags, DeliveryFlags {
   config: string;
   autoApprove?: boolean;
-  passwordDir?: string;
   color?: boolean;
   interactive?: boolean;
 }
@@ -32,7 +31,7 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
     return EXIT.ok;
   }
-  refuseWithoutDelivery(plan, flags);
+  const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
   if (!(await approved(plan, flags, environment, shown))) {
     environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
     return EXIT.error;
@@ -48,30 +47,18 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
   stop.onRequest(() =>
     view ? view.stopping() : environment.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n'),
   );
-  const rules = plan.passwordRules;
   const report: ApplyReport = await execute(plan, {
     gateway: session.gateway,
-    passwordSink: flags.passwordDir ? new PasswordDirectory(flags.passwordDir) : null,
-    generatePassword: () => generatePassword(rules),
+    passwords: passwords.handling,
     concurrency: flags.concurrency,
     shouldStop: () => stop.requested(),
     onEvent: view ? (event) => view.onEvent(event) : log,
   });
   if (view) await view.finish(report);
   else environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+  if (passwords.reveal) await revealOnce(passwords.reveal.take(), environment);
   const counts = tally(report);
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
-}
-
-/** Creating a login profile needs somewhere to deliver its password: checked before the first write. */
-function refuseWithoutDelivery(plan: Plan, flags: ApplyFlags): void {
-  const creates = plan.actions.flatMap((a) => (a.kind === 'create-login-profile' ? [a.user] : []));
-  if (creates.length === 0 || flags.passwordDir) return;
-  throw new UserError(
-    `apply would create ${creates.length} login profile${creates.length === 1 ? '' : 's'} (${creates.join(', ')}) ` +
-      'but has nowhere to deliver the generated passwords.\n' +
-      '  fix: pass --password-dir DIR (each password is written to DIR/<user>.password, mode 0600)\nNothing was changed.',
-  );
 }
 
 /** `--auto-approve`, or a person who typed `yes`; without a terminal to ask on, a refusal naming the flag. */

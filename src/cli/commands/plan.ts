@@ -6,6 +6,7 @@ import { renderTextPlan } from '../../render/text.js';
 import type { PlanHeader, UiOptions } from '../../ui/types.js';
 import type { AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
+import { checkSuppliedPasswords } from '../passwords.js';
 import { isInteractive, useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { connect, refresh, type Session } from '../refresh.js';
@@ -44,6 +45,7 @@ export async function planCommand(flags: PlanFlags, environment: Environment, st
   const shown = presentation(environment, { ...flags, interactive: flags.format === 'json' ? false : flags.interactive });
   const session = await connect(flags, environment);
   const plan = await readPlan(session, desired, flags, environment, shown, stop);
+  await checkSuppliedPasswords(plan, environment);
   if (flags.format === 'json') {
     environment.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
   } else if (shown.interactive) {

@@ -1,0 +1,53 @@
+/**
+ * Turns a password reference into the password, at the last moment. Only here (and in the generator) does a
+ * password exist as a value; it is never returned inside an error.
+ */
+import { readFile } from 'node:fs/promises';
+import type { PasswordRules } from '../plan/policy.js';
+import type { PasswordSource } from '../plan/types.js';
+import { generatePassword } from './password.js';
+
+/** A reference that cannot be resolved; the message names the reference, never a value. */
+export class SecretError extends Error {
+  override readonly name = 'SecretError';
+}
+
+export async function resolvePassword(
+  source: PasswordSource,
+  rules: PasswordRules,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  switch (source.kind) {
+    case 'generate':
+      return generatePassword(rules, source.length);
+    case 'env': {
+      const value = env[source.name];
+      if (value === undefined || value === '') throw new SecretError(`environment variable ${source.name} is not set`);
+      return value;
+    }
+    case 'file': {
+      let text: string;
+      try {
+        text = await readFile(source.path, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        throw new SecretError(`cannot read password file ${source.path} (${code})`);
+      }
+      const value = text.replace(/\r?\n$/, '');
+      if (value === '') throw new SecretError(`password file ${source.path} is empty`);
+      return value;
+    }
+  }
+}
+
+/** "environment variable X" / "file P": how a supplied password is named in messages. */
+export function describeSource(source: PasswordSource): string {
+  switch (source.kind) {
+    case 'generate':
+      return 'a generated password';
+    case 'env':
+      return `environment variable ${source.name}`;
+    case 'file':
+      return `file ${source.path}`;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Everything apply must know about passwords before its first write to IAM: every supplied password resolves and
+ * meets the policy, every new password has a delivery, every OpenPGP key can encrypt. Problems are reported all
+ * together, naming users and references, never values.
+ */
+import { createPasswordHandling, RevealBuffer, type PasswordHandling } from '../apply/delivery.js';
+import { describeSource, resolvePassword, SecretError } from '../apply/secrets.js';
+import { passwordProblems } from '../plan/policy.js';
+import type { Plan, ProfileAction } from '../plan/types.js';
+import { isCi, type Environment } from './environment.js';
+import { UserError } from './errors.js';
+
+type SettingAction = Extract<ProfileAction, { kind: 'create-login-profile' | 'update-login-profile' }>;
+
+/** Actions that set a password: creates, and updates that rotate. */
+export function passwordSettingActions(plan: Plan): SettingAction[] {
+  return plan.actions.flatMap((a): SettingAction[] =>
+    (a.kind === 'create-login-profile' || a.kind === 'update-login-profile') && a.after.password !== null ? [a] : [],
+  );
+}
+
+/**
+ * Resolves every supplied password (env, file) the plan would send and checks it against the policy that will be
+ * in force, offline. Plan and apply both run it, so a pull-request check catches a bad secret before merge.
+ */
+export async function checkSuppliedPasswords(plan: Plan, environment: Environment): Promise<void> {
+  const problems: string[] = [];
+  for (const action of passwordSettingActions(plan)) {
+    const source = action.after.password;
+    if (source === null || source.kind === 'generate') continue;
+    try {
+      const password = await resolvePassword(source, plan.passwordRules, environment.env);
+      const broken = passwordProblems(password, plan.passwordRules);
+      if (broken.length > 0) problems.push(`  ${action.user}: the password from ${describeSource(source)} is ${broken.join('; ')}`);
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      problems.push(`  ${action.user}: ${error.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(
+      `${problems.length} supplied password${problems.length === 1 ? '' : 's'} cannot be used:\n${problems.join('\n')}\n` +
+        '  fix: set the variable or file to a password that meets the policy (it is checked, never shown)\nNothing was changed.',
+    );
+  }
+}
+
+export interface DeliveryFlags {
+  passwordDir?: string;
+  deliveryDir?: string;
+  reveal?: boolean;
+}
+
+export interface PreparedPasswords {
+  handling: PasswordHandling | null;
+  reveal: RevealBuffer | null;
+}
+
+/** Loads keys and checks delivery for every password-setting action; refuses before any write if one cannot go. */
+export async function preparePasswords(
+  plan: Plan,
+  flags: DeliveryFlags,
+  environment: Environment,
+  interactive: boolean,
+): Promise<PreparedPasswords> {
+  const actions = passwordSettingActions(plan);
+  if (actions.length === 0) return { handling: null, reveal: null };
+  await checkSuppliedPasswords(plan, environment);
+
+  if (flags.reveal && (!interactive || isCi(environment))) {
+    throw new UserError(
+      '--reveal shows passwords once on an interactive terminal, and this is not one (no TTY, or CI is set).\n' +
+        '  fix: give users OpenPGP keys (pgpKey), or use --password-dir DIR\nNothing was changed.',
+    );
+  }
+  const undelivered = actions.filter((a) => a.delivery?.kind === 'operator').map((a) => a.user);
+  if (undelivered.length > 0 && !flags.passwordDir && !flags.reveal) {
+    throw new UserError(
+      `apply would set ${undelivered.length} generated password${undelivered.length === 1 ? '' : 's'} with no way to deliver ` +
+        `${undelivered.length === 1 ? 'it' : 'them'}: ${undelivered.join(', ')}\n` +
+        '  fix: give these users a pgpKey (or a key in defaults.pgpKeyDir), or pass --password-dir DIR (plain text, mode 0600) ' +
+        'or --reveal (shown once here)\nNothing was changed.',
+    );
+  }
+
+  const keyPaths = [...new Set(actions.flatMap((a) => (a.delivery?.kind === 'pgp' ? [a.delivery.key] : [])))];
+  const keys = new Map();
+  if (keyPaths.length > 0) {
+    const { loadEncryptionKey, KeyError } = await import('../apply/pgp.js');
+    const problems: string[] = [];
+    for (const path of keyPaths) {
+      try {
+        keys.set(path, await loadEncryptionKey(path));
+      } catch (error) {
+        if (!(error instanceof KeyError)) throw error;
+        problems.push(`  ${error.message}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key\nNothing was changed.`);
+    }
+  }
+  const reveal = flags.reveal ? new RevealBuffer() : null;
+  const handling = createPasswordHandling({
+    rules: plan.passwordRules,
+    env: environment.env,
+    keys,
+    deliveryDir: flags.deliveryDir ?? 'iampass-delivery',
+    passwordDir: flags.passwordDir ?? null,
+    reveal,
+  });
+  return { handling, reveal };
+}

@@ -6,6 +6,7 @@ import type { AnySchemaObject, ErrorObject } from 'ajv/dist/2020.js';
 import { describeValue, dottedPath, valueAt, type Finding } from './findings.js';
 import { escapePointerSegment, segmentsOf } from './source.js';
 import { closestMatch } from './suggest.js';
+import { POLICY_FIELDS } from '../plan/policy.js';
 
 export interface ExplainContext {
   data: unknown;
@@ -42,17 +43,7 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-const POLICY_KEYS = [
-  'minimumLength',
-  'requireUppercase',
-  'requireLowercase',
-  'requireNumbers',
-  'requireSymbols',
-  'allowUsersToChangePassword',
-  'maxAgeDays',
-  'reusePrevention',
-  'hardExpiry',
-];
+const POLICY_KEYS: readonly string[] = POLICY_FIELDS;
 const SCOPE_KEYS = ['pathPrefix', 'tags', 'unlisted', 'protected'];
 
 /** Where a key belongs when it is written in the wrong map. */

@@ -13,7 +13,15 @@ import { dottedPath, type Finding } from './findings.js';
 import { validateStructure } from './schema.js';
 import { semanticChecks } from './semantic.js';
 import { convertDocument, escapePointerSegment, type Located } from './source.js';
-import type { DesiredState, DesiredUser, PolicyIntent, SourcePosition, UnlistedMode } from './types.js';
+import {
+  DEFAULT_ADVISORY_SETTINGS,
+  type DesiredState,
+  type DesiredUser,
+  type FailOn,
+  type PolicyIntent,
+  type SourcePosition,
+  type UnlistedMode,
+} from './types.js';
 import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
 
 export type LoadResult =
@@ -65,7 +73,8 @@ interface RawConfig {
   passwordPolicy?: 'default' | RawPolicy;
   scope?: { pathPrefix?: string; tags?: Record<string, string>; unlisted?: UnlistedMode; protected?: string[] };
   defaults?: { passwordResetRequired?: boolean };
-  users?: Record<string, { console: boolean; passwordResetRequired?: boolean }>;
+  users?: Record<string, { console: boolean; passwordResetRequired?: boolean; acknowledge?: Record<string, string> }>;
+  advisories?: { unusedDays?: number; expiringWithinDays?: number; failOn?: FailOn; acknowledge?: Record<string, string> };
 }
 
 /** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
@@ -191,6 +200,7 @@ function buildState(
       console: u.console,
       passwordResetRequired: u.passwordResetRequired ?? defaultReset,
     };
+    if (u.acknowledge !== undefined && Object.keys(u.acknowledge).length > 0) user.acknowledge = { ...u.acknowledge };
     const at = position(`/users/${escapePointerSegment(name)}`, 'key');
     if (at !== undefined) user.at = at;
     return user;
@@ -209,6 +219,12 @@ function buildState(
     },
     defaults: { passwordResetRequired: defaultReset },
     users,
+    advisories: {
+      unusedDays: raw.advisories?.unusedDays ?? DEFAULT_ADVISORY_SETTINGS.unusedDays,
+      expiringWithinDays: raw.advisories?.expiringWithinDays ?? DEFAULT_ADVISORY_SETTINGS.expiringWithinDays,
+      failOn: raw.advisories?.failOn ?? DEFAULT_ADVISORY_SETTINGS.failOn,
+      acknowledge: { ...(raw.advisories?.acknowledge ?? {}) },
+    },
   };
   if (raw.account !== undefined) {
     const accountAt = position('/account', 'value');

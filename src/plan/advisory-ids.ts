@@ -1,0 +1,39 @@
+/**
+ * The advisories' stable ids. An id never changes meaning once released; a retired id is never reused. The
+ * README documents each one (a test checks it does), and the schema accepts exactly these in `acknowledge`.
+ */
+
+/** Warnings about one user: acknowledged under that user (`users.NAME.acknowledge`). */
+export const USER_ADVISORIES = ['IP101', 'IP102', 'IP103', 'IP104', 'IP107'] as const;
+/** Warnings about the account as a whole: acknowledged under `advisories.acknowledge`. */
+export const ACCOUNT_ADVISORIES = ['IP100', 'IP105', 'IP106'] as const;
+
+export type UserAdvisoryId = (typeof USER_ADVISORIES)[number];
+export type AccountAdvisoryId = (typeof ACCOUNT_ADVISORIES)[number];
+export type AdvisoryId = UserAdvisoryId | AccountAdvisoryId;
+
+/**
+ * Ids held for other work so that numbering stays stable: IP108 is the password-delivery warning (a generated
+ * password can be seen only once), owned by the password-delivery issue.
+ */
+export const RESERVED_ADVISORIES = ['IP108'] as const;
+
+/** One line per id, for documentation and help; the full meaning and fix are in the README. */
+export const ADVISORY_TITLES: Record<AdvisoryId, string> = {
+  IP100: 'the credential report could not be read (or is stale): some checks were skipped',
+  IP101: 'console access removed from a user who still has active access keys',
+  IP102: 'a password reset is required but the user cannot change their own password',
+  IP103: 'console access without an MFA device (CIS 1.10)',
+  IP104: 'console access unused for a long time, or never used (CIS 1.12)',
+  IP105: 'the password policy is weaker than CIS',
+  IP106: 'hardExpiry locks out users whose password expires',
+  IP107: 'the plan removes the console access of the identity running it',
+};
+
+export function isUserAdvisory(id: string): id is UserAdvisoryId {
+  return (USER_ADVISORIES as readonly string[]).includes(id);
+}
+
+export function isAccountAdvisory(id: string): id is AccountAdvisoryId {
+  return (ACCOUNT_ADVISORIES as readonly string[]).includes(id);
+}

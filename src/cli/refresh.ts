@@ -4,6 +4,7 @@ import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import type { Caller } from '../iam/retry.js';
+import { advise, withAdvisories } from '../plan/advisories.js';
 import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import { resolveRegion, type AwsFlags } from './aws-options.js';
@@ -36,7 +37,11 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
   return { gateway, caller };
 }
 
-/** Reads live IAM and diffs it against the file; every way this can fail becomes a `UserError`. */
+/**
+ * Reads live IAM, diffs it against the file, then reads the facts the advisories need (the credential report, a
+ * few simulations) and adds the warnings; every way this can fail becomes a `UserError`. Facts that cannot be
+ * read become a warning, never a failure.
+ */
 export async function refresh(
   session: Session,
   desired: DesiredState,
@@ -44,15 +49,18 @@ export async function refresh(
   flags: AwsFlags,
   hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
 ): Promise<Plan> {
-  const { readLiveState, ReadError } = await import('../iam/read.js');
-  let result;
-  try {
-    result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks });
-  } catch (error) {
+  const [{ readLiveState, ReadError }, { readAccountFacts }] = await Promise.all([import('../iam/read.js'), import('../iam/facts.js')]);
+  const failed = (error: unknown): never => {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
     if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
     throw error;
-  }
+  };
+  let latest: ReadProgress | undefined;
+  const onProgress = (p: ReadProgress) => {
+    latest = p;
+    hooks.onProgress?.(p);
+  };
+  const result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks, onProgress }).catch(failed);
   if (!result.ok && result.kind === 'wrong-account') {
     const where = desired.accountAt ? `${desired.accountAt.file}:${desired.accountAt.line}:${desired.accountAt.col}: ` : '';
     throw new UserError(
@@ -61,7 +69,17 @@ export async function refresh(
     );
   }
   if (!result.ok) throw diagnosticsError(unresolvedDiagnostics(result.users, desired, file, result.account), file);
-  return diff(desired, result.live);
+
+  const { live } = result;
+  const plan = diff(desired, live);
+  if (latest) onProgress({ ...latest, phase: 'facts' });
+  const facts = await readAccountFacts(session.gateway, desired, live, plan, {
+    concurrency: flags.concurrency,
+    ...(hooks.aborted ? { aborted: hooks.aborted } : {}),
+  }).catch(failed);
+  if (latest) onProgress({ ...latest, phase: 'done' });
+  const now = new Date();
+  return withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now);
 }
 
 function unresolvedDiagnostics(users: UnresolvedUser[], desired: DesiredState, file: string, account: string): Diagnostic[] {

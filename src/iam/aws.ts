@@ -6,12 +6,16 @@ import {
   CreateLoginProfileCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
   GetLoginProfileCommand,
   IAMClient,
+  ListAccessKeysCommand,
   ListUsersCommand,
   ListUserTagsCommand,
   UpdateAccountPasswordPolicyCommand,
+  SimulatePrincipalPolicyCommand,
   UpdateLoginProfileCommand,
   type PasswordPolicy as SdkPasswordPolicy,
 } from '@aws-sdk/client-iam';
@@ -19,7 +23,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { LoginProfile } from '../plan/live.js';
 import type { PasswordPolicy } from '../plan/policy.js';
 import { IamError } from './errors.js';
-import type { IamGateway, ListedUser } from './gateway.js';
+import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
 import type { Caller } from './retry.js';
 
 export interface ConnectionOptions {
@@ -165,6 +169,50 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
         retryCodes: ['EntityTemporarilyUnmodifiable'],
         retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
       });
+    },
+
+    async generateCredentialReport() {
+      const out = await caller.run('GenerateCredentialReport', () => iam.send(new GenerateCredentialReportCommand({})));
+      const state = out.State;
+      if (state !== 'STARTED' && state !== 'INPROGRESS' && state !== 'COMPLETE') {
+        throw new IamError('InvalidResponse', `GenerateCredentialReport answered an unknown state ${String(state)}`, 200, undefined);
+      }
+      return state satisfies ReportState;
+    },
+
+    async getCredentialReport() {
+      const out = await caller.run('GetCredentialReport', () => iam.send(new GetCredentialReportCommand({})));
+      if (!out.Content || !out.GeneratedTime) throw new IamError('InvalidResponse', 'IAM returned no report content', 200, undefined);
+      return { csv: Buffer.from(out.Content).toString('utf8'), generatedTime: out.GeneratedTime.toISOString() };
+    },
+
+    async simulatePrincipalPolicy(principalArn, action, resourceArn) {
+      const out = await caller.run(
+        'SimulatePrincipalPolicy',
+        () => iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: principalArn, ActionNames: [action], ResourceArns: [resourceArn] })),
+        { user: principalArn.slice(principalArn.lastIndexOf('/') + 1) },
+      );
+      const results = out.EvaluationResults ?? [];
+      if (results.length === 0) throw new IamError('InvalidResponse', 'SimulatePrincipalPolicy returned no result', 200, undefined);
+      // One action on one resource: a single result; anything but `allowed` is a deny (implicit or explicit).
+      return results.every((r) => r.EvalDecision === 'allowed') ? 'allowed' : 'denied';
+    },
+
+    async listAccessKeys(user) {
+      const keys: AccessKeySummary[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await caller.run(
+          'ListAccessKeys',
+          () => iam.send(new ListAccessKeysCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) })),
+          { user },
+        );
+        for (const k of page.AccessKeyMetadata ?? []) {
+          keys.push({ id: k.AccessKeyId ?? '', status: k.Status === 'Active' ? 'Active' : 'Inactive' });
+        }
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      return keys;
     },
   };
 }

@@ -12,7 +12,8 @@ import type { IamGateway, ListedUser } from './gateway.js';
 
 /** Progress of a read, for the refresh line. Counts only grow; `phase` says what is happening now. */
 export interface ReadProgress {
-  phase: 'identity' | 'users' | 'tags' | 'profiles' | 'done';
+  /** `facts`: reading what the advisories need (the credential report, simulations). */
+  phase: 'identity' | 'users' | 'tags' | 'profiles' | 'facts' | 'done';
   usersListed: number;
   usersInScope: number;
   profilesRead: number;

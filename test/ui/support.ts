@@ -55,6 +55,24 @@ export function manyCreatesPlan(count: number): Plan {
   );
 }
 
+/** `mixedPlan` with two warnings, one acknowledged, and the credential report they came from. */
+export function warnedPlan(base: Plan = mixedPlan()): Plan {
+  return {
+    ...base,
+    warnings: [
+      { id: 'IP101', user: 'carol', message: 'carol keeps 1 active access key after console access is removed', fix: 'deactivate carol\'s access keys too' },
+      {
+        id: 'IP103',
+        user: 'erin',
+        message: 'erin keeps console access without an MFA device (CIS 1.10)',
+        fix: 'assign an MFA device to erin',
+        acknowledged: { reason: 'hardware key on order' },
+      },
+    ],
+    credentialReport: { generatedTime: '2026-11-27T10:00:00.000Z', ageMinutes: 12 },
+  };
+}
+
 export function noChangesPlan(): Plan {
   return diff(
     desiredState({ users: [{ name: 'erin' }] }),

@@ -1,7 +1,9 @@
 import { PasswordDirectory } from '../../apply/delivery.js';
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import { generatePassword } from '../../apply/password.js';
+import type { FailOn } from '../../config/types.js';
 import type { Plan } from '../../plan/types.js';
+import { unacknowledged } from '../../plan/advisories.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
@@ -9,6 +11,7 @@ import type { AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
+import { enforceFailOn, resolveFailOn } from '../fail-on.js';
 import { confirmOnTerminal } from '../prompt.js';
 import { connect } from '../refresh.js';
 import type { StopSignal } from '../stop.js';
@@ -18,6 +21,7 @@ export interface ApplyFlags extends AwsFlags {
   config: string;
   autoApprove?: boolean;
   passwordDir?: string;
+  failOn?: FailOn;
   color?: boolean;
   interactive?: boolean;
 }
@@ -28,9 +32,16 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
   const session = await connect(flags, environment);
   const plan = await readPlan(session, desired, flags, environment, shown, stop);
 
+  const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
+    enforceFailOn(plan.warnings, failOn, 'apply');
     return EXIT.ok;
+  }
+  // Warnings that fail the gate fail apply too, before anything is asked or written.
+  if (failOn.level === 'warning' && unacknowledged(plan.warnings).length > 0) {
+    environment.stdout.write(renderTextPlan(plan, shown.style));
+    enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
   refuseWithoutDelivery(plan, flags);
   if (!(await approved(plan, flags, environment, shown))) {

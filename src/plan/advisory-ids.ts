@@ -18,18 +18,6 @@ export type AdvisoryId = UserAdvisoryId | AccountAdvisoryId;
  */
 export const RESERVED_ADVISORIES = ['IP108'] as const;
 
-/** One line per id, for documentation and help; the full meaning and fix are in the README. */
-export const ADVISORY_TITLES: Record<AdvisoryId, string> = {
-  IP100: 'the credential report could not be read (or is stale): some checks were skipped',
-  IP101: 'console access removed from a user who still has active access keys',
-  IP102: 'a password reset is required but the user cannot change their own password',
-  IP103: 'console access without an MFA device (CIS 1.10)',
-  IP104: 'console access unused for a long time, or never used (CIS 1.12)',
-  IP105: 'the password policy is weaker than CIS',
-  IP106: 'hardExpiry locks out users whose password expires',
-  IP107: 'the plan removes the console access of the identity running it',
-};
-
 export function isUserAdvisory(id: string): id is UserAdvisoryId {
   return (USER_ADVISORIES as readonly string[]).includes(id);
 }

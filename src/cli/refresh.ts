@@ -49,7 +49,11 @@ export async function refresh(
   flags: AwsFlags,
   hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
 ): Promise<Plan> {
-  const [{ readLiveState, ReadError }, { readAccountFacts }] = await Promise.all([import('../iam/read.js'), import('../iam/facts.js')]);
+  const [{ readLiveState, ReadError }, { readAccountFacts, readCredentialReport }] = await Promise.all([
+    import('../iam/read.js'),
+    import('../iam/facts.js'),
+  ]);
+  const factOptions = { concurrency: flags.concurrency, ...(hooks.aborted ? { aborted: hooks.aborted } : {}) };
   const failed = (error: unknown): never => {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
     if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
@@ -60,7 +64,14 @@ export async function refresh(
     latest = p;
     hooks.onProgress?.(p);
   };
-  const result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks, onProgress }).catch(failed);
+  // The report needs no user list: it is asked for as soon as the account is confirmed, so IAM generates it while
+  // the users and profiles are read (and its transient memory comes before theirs, not on top).
+  let report: ReturnType<typeof readCredentialReport> | undefined;
+  const afterIdentity = () => {
+    report = readCredentialReport(session.gateway, factOptions);
+    report.catch(() => {}); // awaited below; a read that fails first must not leave it unhandled
+  };
+  const result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks, onProgress, afterIdentity }).catch(failed);
   if (!result.ok && result.kind === 'wrong-account') {
     const where = desired.accountAt ? `${desired.accountAt.file}:${desired.accountAt.line}:${desired.accountAt.col}: ` : '';
     throw new UserError(
@@ -74,8 +85,8 @@ export async function refresh(
   const plan = diff(desired, live);
   if (latest) onProgress({ ...latest, phase: 'facts' });
   const facts = await readAccountFacts(session.gateway, desired, live, plan, {
-    concurrency: flags.concurrency,
-    ...(hooks.aborted ? { aborted: hooks.aborted } : {}),
+    ...factOptions,
+    ...(report ? { credentialReport: report } : {}),
   }).catch(failed);
   if (latest) onProgress({ ...latest, phase: 'done' });
   const now = new Date();

@@ -29,37 +29,44 @@ export class CredentialReportFormatError extends Error {
   override readonly name = 'CredentialReportFormatError';
 }
 
+/** Each row becomes a compact record as it is parsed, so the report's 22 columns never sit in memory per user. */
 export function parseCredentialReport(csv: string, generatedTime: string): CredentialReport {
-  let rows: Record<string, string>[];
+  const header = firstLineColumns(csv);
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new CredentialReportFormatError(`the report has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
+  let rows: UserCredentials[];
   try {
-    rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+    rows = parse(csv, {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      on_record: (raw: Row) => (raw.user === ROOT ? null : credentialsOf(raw)),
+    }) as UserCredentials[];
   } catch (error) {
     throw new CredentialReportFormatError(`the report is not valid CSV (${(error as Error).message})`);
   }
-  const header = rows.length > 0 ? Object.keys(rows[0]!) : firstLineColumns(csv);
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new CredentialReportFormatError(`the report has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
-
-  const users = new Map<string, UserCredentials>();
-  for (const raw of rows as Row[]) {
-    if (raw.user === ROOT) continue;
-    users.set(raw.user, {
-      user: raw.user,
-      arn: raw.arn,
-      userCreationTime: time(raw.user_creation_time),
-      passwordEnabled: raw.password_enabled === 'true',
-      passwordLastUsed: time(raw.password_last_used),
-      passwordLastChanged: time(raw.password_last_changed),
-      passwordNextRotation: time(raw.password_next_rotation),
-      mfaActive: raw.mfa_active === 'true',
-      activeAccessKeys: [raw.access_key_1_active, raw.access_key_2_active].filter((v) => v === 'true').length,
-    });
-  }
-  return { generatedTime, users };
+  return { generatedTime, users: new Map(rows.map((r) => [r.user, r])) };
 }
 
+function credentialsOf(raw: Row): UserCredentials {
+  return {
+    user: raw.user,
+    arn: raw.arn,
+    userCreationTime: time(raw.user_creation_time),
+    passwordEnabled: raw.password_enabled === 'true',
+    passwordLastUsed: time(raw.password_last_used),
+    passwordLastChanged: time(raw.password_last_changed),
+    passwordNextRotation: time(raw.password_next_rotation),
+    mfaActive: raw.mfa_active === 'true',
+    activeAccessKeys: [raw.access_key_1_active, raw.access_key_2_active].filter((v) => v === 'true').length,
+  };
+}
+
+/** The header's column names (IAM's are plain words, never quoted). */
 function firstLineColumns(csv: string): string[] {
-  return (csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').split(',');
+  const end = csv.search(/\r?\n/);
+  const first = end === -1 ? csv : csv.slice(0, end);
+  return first.replace(/^\uFEFF/, '').split(',').map((c) => c.replace(/^"|"$/g, ''));
 }
 
 /** An ISO 8601 time, or `null` for IAM's placeholders (`N/A`, `no_information`, `not_supported`) and anything unreadable. */

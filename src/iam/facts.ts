@@ -22,6 +22,8 @@ export interface FactsOptions {
   aborted?: () => boolean;
   /** How long to wait for IAM to finish generating a report before going on without it. Default 30 s. */
   reportWaitMs?: number;
+  /** The credential report, when its read was started earlier (alongside the live read); else it is read here. */
+  credentialReport?: Promise<CredentialReport | Unknown>;
   /** For tests: how to wait between polls, and what time it is. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
@@ -44,8 +46,8 @@ export async function readAccountFacts(
   options: FactsOptions,
 ): Promise<AccountFacts> {
   const shouldStop = options.aborted ?? (() => false);
-  // Nobody governed: no user-level advisory can fire, so the report is not worth its calls.
-  const credentialReport = live.users.length === 0 ? null : await readCredentialReport(gateway, options);
+  // Nobody governed: no user-level advisory can fire, so the report is not worth its calls (or its wait).
+  const credentialReport = live.users.length === 0 ? null : await (options.credentialReport ?? readCredentialReport(gateway, options));
   const arnOf = new Map(live.users.map((u) => [u.name, u.arn]));
 
   type Task = { kind: 'simulate'; user: string } | { kind: 'keys'; user: string };

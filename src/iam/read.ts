@@ -25,6 +25,11 @@ export interface ReadOptions {
   onProgress?: (progress: ReadProgress) => void;
   /** Checked between calls: once true, no new call starts and the read rejects. */
   aborted?: () => boolean;
+  /**
+   * Called once the account is confirmed, before users are listed: lets reads that need no user list (the
+   * credential report) start alongside, and never against an account the file does not govern.
+   */
+  afterIdentity?: () => void;
 }
 
 export type ReadResult =
@@ -54,6 +59,7 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
   if (desired.account !== null && desired.account !== identity.account) {
     return { ok: false, kind: 'wrong-account', expected: desired.account, actual: identity.account, callerArn: identity.arn };
   }
+  options.afterIdentity?.();
   // Read even when the file leaves the policy alone: passwords iampass generates must meet the one in force.
   const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
 

@@ -69,7 +69,11 @@ writeFileSync(
   `version: 1\nscope: { pathPrefix: /bench/ }\nusers:\n${names.map((n, i) => `  ${n}: { console: ${i % 4 !== 3} }`).join('\n')}\n`,
 );
 const sandbox = await startSandbox({ port: 0, seed, faults: { latencyMs, rate, burst: Math.max(1, Math.round(rate / 20)), failureRate: 0, dropRate: 0 } });
-const calls = 2 + Math.ceil(users / 1000) + names.length; // identity, policy, ListUsers pages, one GetLoginProfile each
+// Identity, policy, ListUsers pages, one GetLoginProfile each; then the advisories: the credential report (generate,
+// poll, get) and one SimulatePrincipalPolicy per user given a password with a forced reset, since the AWS default
+// policy does not let users change their own.
+const simulated = names.filter((_, i) => i % 2 === 1 && i % 4 !== 3).length;
+const calls = 2 + Math.ceil(users / 1000) + names.length + 3 + simulated;
 const floorMs = (calls / rate) * 1000;
 
 const env = {

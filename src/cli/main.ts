@@ -48,6 +48,11 @@ async function run(action: () => Promise<number>): Promise<void> {
 const configOption = () =>
   new Option('-c, --config <file>', 'the desired-state file').default('iampass.yaml');
 
+const failOnOption = () =>
+  new Option('--fail-on <level>', 'exit 1 while any warning is not acknowledged: warning or none (default: advisories.failOn in the file, else none)').choices(
+    ['none', 'warning'] as const,
+  );
+
 const program = new Command()
   .name('iampass')
   .description('Declarative reconciler for AWS IAM console access: password policy and login profiles as code.')
@@ -55,7 +60,8 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
-    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).',
+    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).\n' +
+      'With --fail-on warning (or advisories.failOn: warning), any warning not acknowledged in the file is an error.',
   );
 
 program
@@ -66,12 +72,21 @@ program
     run(async () => (await import('./commands/validate.js')).validateCommand(opts.config, environment)),
   );
 
+program
+  .command('lint')
+  .description('offline: validate, then the warnings the file alone can show (password policy against CIS, hardExpiry)')
+  .addOption(configOption())
+  .addOption(failOnOption())
+  .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+  .action((opts) => run(async () => (await import('./commands/lint.js')).lintCommand(opts, environment)));
+
 addAwsOptions(
   program
     .command('plan')
     .description('show what apply would change, and why')
     .addOption(configOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
+    .addOption(failOnOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
@@ -92,6 +107,7 @@ addAwsOptions(
     .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/<user>.password (plain text, mode 0600)')
     .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written', 'iampass-delivery')
     .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
+    .addOption(failOnOption())
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'treat the session as interactive even if it does not look like one')
     .option('--no-interactive', 'never prompt; refuse instead of asking'),

@@ -4,6 +4,7 @@ import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
+import { advise, withAdvisories } from '../plan/advisories.js';
 import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import { resolveRegion, type AwsFlags } from './aws-options.js';
@@ -46,7 +47,11 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
   return { gateway, caller };
 }
 
-/** Reads live IAM and diffs it against the file; every way this can fail becomes a `UserError`. */
+/**
+ * Reads live IAM, diffs it against the file, then reads the facts the advisories need (the credential report, a
+ * few simulations) and adds the warnings; every way this can fail becomes a `UserError`. Facts that cannot be
+ * read become a warning, never a failure.
+ */
 export async function refresh(
   session: Session,
   desired: DesiredState,
@@ -54,15 +59,29 @@ export async function refresh(
   flags: AwsFlags,
   hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
 ): Promise<Plan> {
-  const { readLiveState, ReadError } = await import('../iam/read.js');
-  let result;
-  try {
-    result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks });
-  } catch (error) {
+  const [{ readLiveState, ReadError }, { readAccountFacts, readCredentialReport }] = await Promise.all([
+    import('../iam/read.js'),
+    import('../iam/facts.js'),
+  ]);
+  const factOptions = { concurrency: flags.concurrency, ...(hooks.aborted ? { aborted: hooks.aborted } : {}) };
+  const failed = (error: unknown): never => {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
     if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
     throw error;
-  }
+  };
+  let latest: ReadProgress | undefined;
+  const onProgress = (p: ReadProgress) => {
+    latest = p;
+    hooks.onProgress?.(p);
+  };
+  // The report needs no user list: it is asked for as soon as the account is confirmed, so IAM generates it while
+  // the users and profiles are read (and its transient memory comes before theirs, not on top).
+  let report: ReturnType<typeof readCredentialReport> | undefined;
+  const afterIdentity = () => {
+    report = readCredentialReport(session.gateway, factOptions);
+    report.catch(() => {}); // awaited below; a read that fails first must not leave it unhandled
+  };
+  const result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks, onProgress, afterIdentity }).catch(failed);
   if (!result.ok && result.kind === 'wrong-account') {
     const where = desired.accountAt ? `${desired.accountAt.file}:${desired.accountAt.line}:${desired.accountAt.col}: ` : '';
     throw new UserError(
@@ -71,7 +90,17 @@ export async function refresh(
     );
   }
   if (!result.ok) throw diagnosticsError(unresolvedDiagnostics(result.users, desired, file, result.account), file);
-  return diff(desired, result.live);
+
+  const { live } = result;
+  const plan = diff(desired, live);
+  if (latest) onProgress({ ...latest, phase: 'facts' });
+  const facts = await readAccountFacts(session.gateway, desired, live, plan, {
+    ...factOptions,
+    ...(report ? { credentialReport: report } : {}),
+  }).catch(failed);
+  if (latest) onProgress({ ...latest, phase: 'done' });
+  const now = new Date();
+  return withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now);
 }
 
 function unresolvedDiagnostics(users: UnresolvedUser[], desired: DesiredState, file: string, account: string): Diagnostic[] {

@@ -3,6 +3,7 @@
  * offending value (or key), with a fix. Raw Ajv wording never reaches the user.
  */
 import type { AnySchemaObject, ErrorObject } from 'ajv/dist/2020.js';
+import { ACCOUNT_ADVISORIES, isAccountAdvisory, isUserAdvisory, USER_ADVISORIES } from '../plan/advisory-ids.js';
 import { describeValue, dottedPath, valueAt, type Finding } from './findings.js';
 import { escapePointerSegment, segmentsOf } from './source.js';
 import { closestMatch } from './suggest.js';
@@ -45,11 +46,14 @@ const TYPE_WORDS: Record<string, string> = {
 
 const POLICY_KEYS: readonly string[] = POLICY_FIELDS;
 const SCOPE_KEYS = ['pathPrefix', 'tags', 'unlisted', 'protected'];
+const ADVISORY_KEYS = ['unusedDays', 'expiringWithinDays', 'failOn'];
 
 /** Where a key belongs when it is written in the wrong map. */
 const HOME_OF: Record<string, string> = {
   ...Object.fromEntries(POLICY_KEYS.map((k) => [k, 'passwordPolicy'])),
   ...Object.fromEntries(SCOPE_KEYS.map((k) => [k, 'scope'])),
+  ...Object.fromEntries(ADVISORY_KEYS.map((k) => [k, 'advisories'])),
+  acknowledge: 'a user (`users.NAME.acknowledge`), or `advisories.acknowledge` for warnings about the account',
   passwordResetRequired: 'defaults (or a user)',
   console: 'a user under users',
 };
@@ -61,6 +65,8 @@ const TAG_CHARS = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
 function patternOf(segs: readonly string[]): string {
   const s = [...segs];
   if (s[0] === 'users' && s.length >= 2) s[1] = '*';
+  if (s[0] === 'users' && s[2] === 'acknowledge' && s.length >= 4) s[3] = '*';
+  if (s[0] === 'advisories' && s[1] === 'acknowledge' && s.length >= 3) s[2] = '*';
   if (s[0] === 'scope' && (s[1] === 'tags' || s[1] === 'protected') && s.length >= 3) s[2] = '*';
   return s.map((x) => `/${x}`).join('');
 }
@@ -122,6 +128,9 @@ const NULL_HINTS: Record<string, string> = {
   '/scope/unlisted': 'write `ignore` or `disable`, or remove the key',
   '/passwordPolicy/maxAgeDays': 'leave maxAgeDays out so passwords never expire, or give a number of days',
   '/passwordPolicy/reusePrevention': 'leave reusePrevention out to allow reusing passwords, or give a number',
+  '/users/*/acknowledge/*': 'write why the warning is accepted, e.g. `IP103: "hardware key on order"`, or remove the key',
+  '/advisories/acknowledge/*': 'write why the warning is accepted, e.g. `IP105: "agreed with security until the SSO move"`, or remove the key',
+  '/advisories': 'put settings under `advisories:`, or remove the key',
   '/passwordPolicy':
     'leave passwordPolicy out to not manage the policy, write `passwordPolicy: default` for the AWS default policy, or list the policy settings under it',
 };
@@ -185,6 +194,8 @@ class Explainer {
         kept = kept.filter((x) => (onValue.length > 0 ? !onValue.includes(x) : x !== e));
       }
     }
+    // A key rejected by `propertyNames` is explained once, by the `propertyNames` error, not by its inner keyword.
+    kept = kept.filter((x) => (x as ErrorObject & { propertyName?: string }).propertyName === undefined || x.keyword === 'propertyNames');
     kept = kept.filter((x) => {
       if (!['pattern', 'minLength', 'maxLength', 'format'].includes(x.keyword)) return true;
       const v = valueAt(this.ctx.data, x.instancePath);
@@ -249,6 +260,9 @@ class Explainer {
       case 'propertyNames': {
         const name = String(params.propertyName);
         const child = `${pointer}/${escapePointerSegment(name)}`;
+        if (pattern === '/users/*/acknowledge' || pattern === '/advisories/acknowledge') {
+          return this.unknownWarningId(segs, pointer, name);
+        }
         if (pattern === '/scope/tags') {
           if (name.length === 0) return { pointer: child, anchor: 'key', message: 'empty tag key', hint: 'tag keys are 1 to 128 characters' };
           if (name.length > 128) {
@@ -331,6 +345,15 @@ class Explainer {
 
       case 'maxLength':
       case 'minLength': {
+        if (pattern === '/users/*/acknowledge/*' || pattern === '/advisories/acknowledge/*') {
+          if (e.keyword === 'minLength') return this.badPattern(pattern, pointer, label, value);
+          return {
+            pointer,
+            anchor: 'value',
+            message: `the reason for acknowledging ${label} is ${typeof value === 'string' ? [...value].length : 0} characters long; at most ${Number(params.limit)} are allowed`,
+            hint: 'say why in a sentence; link to a ticket for the details',
+          };
+        }
         const n = typeof value === 'string' ? [...value].length : 0;
         const limit = Number(params.limit);
         const what = e.keyword === 'maxLength' ? `at most ${limit}` : `at least ${limit}`;
@@ -388,6 +411,25 @@ class Explainer {
       hint = `valid keys ${where}: ${allowed.map(code).join(', ')}`;
     }
     return { pointer, anchor: 'key', message, hint };
+  }
+
+  /** An id in `acknowledge` that is not a warning of that kind: list the valid ones, and say where a misplaced one goes. */
+  private unknownWarningId(segs: readonly string[], pointer: string, id: string): Translated {
+    const forUser = segs[0] === 'users';
+    const where = forUser ? `users.${segs[1]}.acknowledge` : 'advisories.acknowledge';
+    const valid: readonly string[] = forUser ? USER_ADVISORIES : ACCOUNT_ADVISORIES;
+    const child = `${pointer}/${escapePointerSegment(id)}`;
+    const upper = id.toUpperCase();
+    let hint: string;
+    if (forUser && isAccountAdvisory(upper)) {
+      hint = `${upper} is about the account, not one user: acknowledge it under advisories.acknowledge`;
+    } else if (!forUser && isUserAdvisory(upper)) {
+      hint = `${upper} is about one user: acknowledge it under that user, e.g. \`users: { alice: { acknowledge: { ${upper}: "reason" } } }\``;
+    } else {
+      const close = closestMatch(id, valid);
+      hint = `${close !== undefined ? `did you mean ${code(close)}? ` : ''}valid ids in ${where}: ${valid.join(', ')}`;
+    }
+    return { pointer: child, anchor: 'key', message: `unknown warning id ${code(id)} in ${where}`, hint };
   }
 
   private wrongType(segs: readonly string[], pointer: string, value: unknown, expected: string): Translated {
@@ -480,6 +522,14 @@ class Explainer {
     }
     if (pattern === '/scope/protected/*') {
       return { pointer, anchor: 'value', message: `invalid IAM user name ${got} in scope.protected`, hint: userNameProblem(s) };
+    }
+    if (pattern === '/users/*/acknowledge/*' || pattern === '/advisories/acknowledge/*') {
+      return {
+        pointer,
+        anchor: 'value',
+        message: `the reason for acknowledging ${labelKey(pointer)} is blank`,
+        hint: NULL_HINTS[pattern] ?? 'write why the warning is accepted',
+      };
     }
     if (pattern === '/scope/tags/*') {
       return { pointer, anchor: 'value', message: `invalid value for tag \`${labelKey(pointer)}\`, got ${got}`, hint: tagTextProblem(s) };

@@ -14,7 +14,15 @@ import { dottedPath, type Finding } from './findings.js';
 import { validateStructure } from './schema.js';
 import { semanticChecks } from './semantic.js';
 import { convertDocument, escapePointerSegment, type Located } from './source.js';
-import type { DesiredState, DesiredUser, PolicyIntent, SourcePosition, UnlistedMode } from './types.js';
+import {
+  DEFAULT_ADVISORY_SETTINGS,
+  type DesiredState,
+  type DesiredUser,
+  type FailOn,
+  type PolicyIntent,
+  type SourcePosition,
+  type UnlistedMode,
+} from './types.js';
 import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
 
 export type LoadResult =
@@ -77,8 +85,10 @@ interface RawConfig {
       password?: RawGenerate | { env: string } | { file: string };
       rotation?: string;
       pgpKey?: string;
+      acknowledge?: Record<string, string>;
     }
   >;
+  advisories?: { unusedDays?: number; expiringWithinDays?: number; failOn?: FailOn; acknowledge?: Record<string, string> };
 }
 
 /** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
@@ -221,6 +231,7 @@ function buildState(
       rotation: u.rotation ?? raw.defaults?.rotation ?? null,
       pgpKey: u.pgpKey === undefined ? null : resolve(baseDir, u.pgpKey),
     };
+    if (u.acknowledge !== undefined && Object.keys(u.acknowledge).length > 0) user.acknowledge = { ...u.acknowledge };
     const at = position(`/users/${escapePointerSegment(name)}`, 'key');
     if (at !== undefined) user.at = at;
     return user;
@@ -242,6 +253,12 @@ function buildState(
       pgpKeyDir: raw.defaults?.pgpKeyDir === undefined ? null : resolve(baseDir, raw.defaults.pgpKeyDir),
     },
     users,
+    advisories: {
+      unusedDays: raw.advisories?.unusedDays ?? DEFAULT_ADVISORY_SETTINGS.unusedDays,
+      expiringWithinDays: raw.advisories?.expiringWithinDays ?? DEFAULT_ADVISORY_SETTINGS.expiringWithinDays,
+      failOn: raw.advisories?.failOn ?? DEFAULT_ADVISORY_SETTINGS.failOn,
+      acknowledge: { ...(raw.advisories?.acknowledge ?? {}) },
+    },
   };
   if (raw.account !== undefined) {
     const accountAt = position('/account', 'value');

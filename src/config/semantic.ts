@@ -78,6 +78,7 @@ export function semanticChecks(data: unknown, ctx: SemanticContext): Finding[] {
   let resetOnConsoleUser = false;
   for (const [name, entry] of Object.entries(users)) {
     if (!isMap(entry)) continue;
+    if (typeof entry.console === 'boolean') out.push(...pointlessAcknowledgements(name, entry.console, entry.acknowledge));
     const reset = typeof entry.passwordResetRequired === 'boolean' ? entry.passwordResetRequired : defaultReset;
     if (entry.console === true && reset) resetOnConsoleUser = true;
     if (entry.console !== false) continue;
@@ -139,4 +140,28 @@ export function semanticChecks(data: unknown, ctx: SemanticContext): Finding[] {
   }
 
   return out;
+}
+
+/** Warnings that only arise when console access is kept or given (or only when it is removed). */
+const ONLY_WITH_CONSOLE = new Set(['IP102', 'IP103', 'IP104', 'IP108']);
+const ONLY_WHEN_REMOVED = new Set(['IP101', 'IP107']);
+
+/** An acknowledgement that can never match, given the user's `console`: almost certainly on the wrong user. */
+function pointlessAcknowledgements(name: string, console: boolean, acknowledge: unknown): Finding[] {
+  if (!isMap(acknowledge)) return [];
+  return Object.keys(acknowledge).flatMap((id): Finding[] => {
+    const never = console ? ONLY_WHEN_REMOVED.has(id) : ONLY_WITH_CONSOLE.has(id);
+    if (!never) return [];
+    return [
+      {
+        severity: 'warning',
+        pointer: `${userPointer(name)}/acknowledge/${escapePointerSegment(id)}`,
+        anchor: 'key',
+        message: `acknowledging ${id} has no effect for ${name}, who has console: ${String(console)}`,
+        hint: console
+          ? `${id} is only raised when console access is removed; remove the acknowledgement`
+          : `${id} is only raised for users who keep or get console access; remove the acknowledgement`,
+      },
+    ];
+  });
 }

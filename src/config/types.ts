@@ -47,9 +47,32 @@ export interface DesiredUser {
   rotation: string | null;
   /** Absolute path of the user's OpenPGP public key, when the file names one (`pgpKey`). */
   pgpKey: string | null;
+  /**
+   * Warnings known and accepted for this user, by id (`IP103`), each with the reason. An acknowledged warning is
+   * still shown but does not fail `--fail-on warning`. Absent: none.
+   */
+  acknowledge?: Readonly<Record<string, string>>;
   /** Where the user's entry starts, for errors found after reading IAM (e.g. no such user). Display only. */
   at?: SourcePosition;
 }
+
+/** When a warning fails a command: `none` never (the default), `warning` whenever one is not acknowledged. */
+export type FailOn = 'none' | 'warning';
+
+/**
+ * How the plan's advisories judge the account. Thresholds are in days; `acknowledge` holds account-level
+ * warnings (those about no single user) accepted with a reason.
+ */
+export interface AdvisorySettings {
+  /** IP104: console access unused (or never used) for this many days or more. CIS 1.12 says 45. */
+  unusedDays: number;
+  /** IP106: count users whose password expires within this many days. */
+  expiringWithinDays: number;
+  failOn: FailOn;
+  acknowledge: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_ADVISORY_SETTINGS: AdvisorySettings = { unusedDays: 45, expiringWithinDays: 15, failOn: 'none', acknowledge: {} };
 
 /**
  * The validated desired state (format version 1). Invariant: users are unique case-insensitively and sorted by
@@ -64,6 +87,7 @@ export interface DesiredState {
   /** `pgpKeyDir`: absolute path of the directory of `<user>.asc` keys, or `null`. */
   defaults: { passwordResetRequired: boolean; pgpKeyDir: string | null };
   users: readonly DesiredUser[];
+  advisories: AdvisorySettings;
   /** Position of the `account` value, for the mismatch error. Display only. */
   accountAt?: SourcePosition;
 }

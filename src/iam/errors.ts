@@ -40,8 +40,16 @@ export function toIamError(error: unknown, secrets: readonly string[] = []): Iam
   );
 }
 
+/** The credential report's errors, whose SDK classes are not named after their AWS codes. */
+const RENAMED: Record<string, string> = {
+  CredentialReportNotReadyException: 'ReportInProgress',
+  CredentialReportNotPresentException: 'ReportNotPresent',
+  CredentialReportExpiredException: 'ReportExpired',
+};
+
 /** The SDK names modeled errors after their class (`NoSuchEntityException`); AWS's code is `NoSuchEntity`. */
 function normaliseCode(name: string): string {
+  if (Object.hasOwn(RENAMED, name)) return RENAMED[name] as string;
   const known = ['NoSuchEntity', 'EntityAlreadyExists', 'EntityTemporarilyUnmodifiable', 'PasswordPolicyViolation',
     'LimitExceeded', 'ServiceFailure', 'InvalidInput', 'DeleteConflict', 'ConcurrentModification'];
   for (const k of known) if (name === `${k}Exception` || name === k) return k;

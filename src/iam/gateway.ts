@@ -1,6 +1,15 @@
 import type { LoginProfile } from '../plan/live.js';
 import type { PasswordPolicy } from '../plan/policy.js';
 
+/** `GenerateCredentialReport`'s answer: the report is being made, or one under 4 hours old is ready. */
+export type ReportState = 'STARTED' | 'INPROGRESS' | 'COMPLETE';
+
+/** An access key as `ListAccessKeys` reports it (never its secret). */
+export interface AccessKeySummary {
+  id: string;
+  status: 'Active' | 'Inactive';
+}
+
 /** A user as `ListUsers` reports it. */
 export interface ListedUser {
   name: string;
@@ -30,4 +39,13 @@ export interface IamGateway {
   deleteLoginProfile(user: string): Promise<void>;
   /** Sets one tag on the user (how apply records a rotation token). */
   tagUser(user: string, key: string, value: string): Promise<void>;
+  generateCredentialReport(): Promise<ReportState>;
+  /**
+   * The last report as CSV text (decoded from IAM's base64) and when it was generated (ISO 8601). Throws
+   * `IamError` with `ReportInProgress`, `ReportNotPresent` or `ReportExpired` as IAM answers.
+   */
+  getCredentialReport(): Promise<{ csv: string; generatedTime: string }>;
+  /** `SimulatePrincipalPolicy` for one action on one resource: whether the principal's policies allow it. */
+  simulatePrincipalPolicy(principalArn: string, action: string, resourceArn: string): Promise<'allowed' | 'denied'>;
+  listAccessKeys(user: string): Promise<AccessKeySummary[]>;
 }

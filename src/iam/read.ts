@@ -13,7 +13,8 @@ import type { IamGateway, ListedUser } from './gateway.js';
 
 /** Progress of a read, for the refresh line. Counts only grow; `phase` says what is happening now. */
 export interface ReadProgress {
-  phase: 'identity' | 'users' | 'tags' | 'profiles' | 'done';
+  /** `facts`: reading what the advisories need (the credential report, simulations). */
+  phase: 'identity' | 'users' | 'tags' | 'profiles' | 'facts' | 'done';
   usersListed: number;
   usersInScope: number;
   profilesRead: number;
@@ -25,6 +26,11 @@ export interface ReadOptions {
   onProgress?: (progress: ReadProgress) => void;
   /** Checked between calls: once true, no new call starts and the read rejects. */
   aborted?: () => boolean;
+  /**
+   * Called once the account is confirmed, before users are listed: lets reads that need no user list (the
+   * credential report) start alongside, and never against an account the file does not govern.
+   */
+  afterIdentity?: () => void;
 }
 
 export type ReadResult =
@@ -54,6 +60,7 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
   if (desired.account !== null && desired.account !== identity.account) {
     return { ok: false, kind: 'wrong-account', expected: desired.account, actual: identity.account, callerArn: identity.arn };
   }
+  options.afterIdentity?.();
   // Read even when the file leaves the policy alone: passwords iampass generates must meet the one in force.
   const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
 

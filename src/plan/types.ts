@@ -127,12 +127,23 @@ export interface KeptUser {
 /**
  * Something a reviewer should know before applying: stable `id` (documented in the README), the user it
  * concerns where there is one, a one-line message and the fix. Warnings never change what apply does.
+ * `acknowledged`: the file accepts this warning, with the reason; it stays visible but does not fail
+ * `--fail-on warning`.
  */
 export interface PlanWarning {
   id: string;
   user?: string;
   message: string;
   fix: string;
+  acknowledged?: { reason: string };
+}
+
+/** The credential report the advisories used, so a reader can judge how current they are. Display only. */
+export interface ReportNote {
+  /** ISO 8601. */
+  generatedTime: string;
+  /** Its age when the plan was made. */
+  ageMinutes: number;
 }
 
 export interface PlanSummary {
@@ -161,6 +172,8 @@ export interface Plan {
   outOfScopeCount: number;
   /** In a stable order: by id, then user. */
   warnings: PlanWarning[];
+  /** Present when the advisories read a credential report. */
+  credentialReport?: ReportNote;
   /** What new passwords must meet: the policy that will be in force when apply sets them. */
   passwordRules: PasswordRules;
   summary: PlanSummary;

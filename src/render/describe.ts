@@ -3,7 +3,16 @@
  */
 import { diffString } from 'json-diff';
 import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
-import { actionSymbol, type Action, type Delivery, type PasswordSource, type Plan, type PlanSummary } from '../plan/types.js';
+import {
+  actionSymbol,
+  type Action,
+  type Delivery,
+  type PasswordSource,
+  type Plan,
+  type PlanSummary,
+  type PlanWarning,
+  type ReportNote,
+} from '../plan/types.js';
 
 /** The subject of an action: a user name, or the account password policy. */
 export function subject(action: Action): string {
@@ -86,6 +95,29 @@ export function untouchedLine(plan: Plan): string | null {
 }
 
 const s = (n: number) => (n === 1 ? '' : 's');
+
+/** `Warnings (3):`, or `Warnings (3, 1 acknowledged):`. */
+export function warningsHeading(warnings: readonly PlanWarning[]): string {
+  const acknowledged = warnings.filter((w) => w.acknowledged !== undefined).length;
+  return `Warnings (${warnings.length}${acknowledged > 0 ? `, ${acknowledged} acknowledged` : ''}):`;
+}
+
+/** The second line of a warning: its fix, or, when the file acknowledges it, the reason given. */
+export function warningDetail(warning: PlanWarning): string {
+  return warning.acknowledged ? `acknowledged: ${warning.acknowledged.reason}` : `fix: ${warning.fix}`;
+}
+
+/** How current the advisories' facts are, as one sentence. */
+export function reportLine(note: ReportNote): string {
+  const at = `${note.generatedTime.slice(0, 10)} ${note.generatedTime.slice(11, 16)} UTC`;
+  return `Advisories used the credential report generated ${at}, ${formatAge(note.ageMinutes)} before this plan.`;
+}
+
+function formatAge(minutes: number): string {
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 120) return `${minutes} minute${s(minutes)}`;
+  return `${Math.floor(minutes / 60)} hours ${minutes % 60} minutes`;
+}
 
 /** A policy as people read it: `null` limits spelled out. */
 function displayPolicy(p: PasswordPolicy | null): Record<string, unknown> {

@@ -1,6 +1,16 @@
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanWarning } from '../plan/types.js';
 import type { Style } from './ansi.js';
-import { actionSymbol, describeAction, policyDiffLines, subject, summaryLine, untouchedLine } from './describe.js';
+import {
+  actionSymbol,
+  describeAction,
+  policyDiffLines,
+  reportLine,
+  subject,
+  summaryLine,
+  untouchedLine,
+  warningDetail,
+  warningsHeading,
+} from './describe.js';
 
 /** The Terraform-style text plan: one line per action with its reason, the policy as a field diff, a summary. */
 export function renderTextPlan(plan: Plan, style: Style): string {
@@ -26,15 +36,24 @@ export function renderTextPlan(plan: Plan, style: Style): string {
   }
   for (const k of plan.kept) out.push(`  ${style.cyan('=')} ${style.bold(k.user)}  kept: ${k.reason}`);
   if (plan.kept.length > 0) out.push('');
-  if (plan.warnings.length > 0) {
-    out.push(style.yellow(style.bold(`Warnings (${plan.warnings.length}):`)));
-    for (const w of plan.warnings) {
-      out.push(`  ${style.yellow(w.id)} ${w.message}`, `         ${style.dim(`fix: ${w.fix}`)}`);
-    }
-    out.push('');
-  }
+  out.push(...renderWarnings(plan.warnings, style));
+  if (plan.credentialReport) out.push(style.dim(reportLine(plan.credentialReport)), '');
   const untouched = untouchedLine(plan);
   if (untouched) out.push(style.dim(untouched), '');
   out.push(style.bold(summaryLine(plan.summary)));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The warnings section: each id (yellow while it still fails `--fail-on warning`), its message, and its fix, or
+ * the reason it is acknowledged. Empty when there are none. Shared by `plan` and `lint`.
+ */
+export function renderWarnings(warnings: readonly PlanWarning[], style: Style): string[] {
+  if (warnings.length === 0) return [];
+  const out = [style.yellow(style.bold(warningsHeading(warnings)))];
+  for (const w of warnings) {
+    out.push(`  ${w.acknowledged ? w.id : style.yellow(w.id)} ${w.message}`, `         ${style.dim(warningDetail(w))}`);
+  }
+  out.push('');
+  return out;
 }

@@ -10,7 +10,7 @@ import { summaryLine, untouchedLine } from '../render/describe.js';
 import { approvalQuestion } from './format.js';
 import { keyPresses } from './keys.js';
 import type { Line } from './lines.js';
-import { detailLines, layoutPlan, rowLine, scrollTop, type PlanLayout } from './plan-layout.js';
+import { detailLines, layoutPlan, rowLine, scrollTop, warningLines, warningsNotice, type PlanLayout } from './plan-layout.js';
 import { initialPlanUiState, reducePlanUi, type PlanUiContext, type PlanUiEffect, type PlanUiState } from './plan-state.js';
 import { ColorContext, ScreenLine, useTerminalSize } from './paint.js';
 import type { PlanHeader } from './types.js';
@@ -75,13 +75,20 @@ export function PlanView(props: PlanViewProps): ReactNode {
   const untouched = untouchedLine(plan);
   const review = mode === 'review';
   const done = doneRef.current;
+  const notice = warningsNotice(plan, interactive && !done);
 
   const fixed =
-    3 /* account, config, blank */ + 1 /* blank */ + (untouched ? 1 : 0) + 1 /* summary */ + (review ? 2 : 0) + (done || !interactive ? 0 : 2);
+    3 /* account, config, blank */ +
+    1 /* blank */ +
+    (untouched ? 1 : 0) +
+    (notice ? 1 : 0) +
+    1 /* summary */ +
+    (review ? 2 : 0) +
+    (done || !interactive ? 0 : 2);
   const height = Math.max(MIN_WINDOW, rows - 1 - fixed);
 
   const ctxRef = useRef<PlanUiContext | null>(null);
-  ctxRef.current = { mode, countFor: (f) => layoutFor(f).actions.length, pageSize: height };
+  ctxRef.current = { mode, countFor: (f) => layoutFor(f).actions.length, pageSize: height, warningCount: plan.warnings.length };
   useInput(
     (input, key) => {
       const ctx = ctxRef.current;
@@ -105,18 +112,26 @@ export function PlanView(props: PlanViewProps): ReactNode {
   let body: Line[];
   let detailsWindow: DetailsWindow | null = null;
   const selected = layout.actions[state.cursor];
-  if (state.details && selected) {
-    const all = detailLines(selected);
-    const detailsTop = Math.max(0, Math.min(state.detailsTop, all.length - height));
+  const pane = state.warnings ? warningLines(plan) : state.details && selected ? detailLines(selected) : null;
+  if (pane) {
+    const detailsTop = Math.max(0, Math.min(state.detailsTop, pane.length - height));
     stateRef.current = { ...state, detailsTop };
-    body = all.slice(detailsTop, detailsTop + height);
-    detailsWindow = { top: detailsTop, shown: body.length, total: all.length };
+    body = pane.slice(detailsTop, detailsTop + height);
+    detailsWindow = { top: detailsTop, shown: body.length, total: pane.length };
   } else {
     const top = interactive ? scrollTop(state.top, layout, state.cursor, height) : 0;
     stateRef.current = { ...state, top };
     body = layout.rows
       .slice(top, top + height)
       .map((row, i) => rowLine(row, interactive && !done && layout.actionRows[state.cursor] === top + i, layout.subjectWidth));
+    // Without keys (no changes, or no raw mode) nothing can open the warnings pane: show them under the plan.
+    if (!interactive && plan.warnings.length > 0) {
+      const gap: Line[] = body.length > 0 ? [[{ text: '' }]] : [];
+      const room = height - body.length - gap.length;
+      const all = warningLines(plan);
+      const shown = all.length <= room ? all : [...all.slice(0, Math.max(0, room - 1)), [{ text: `… ${all.length - room + 1} more lines: \`iampass plan --no-interactive\` lists them all`, dim: true }]];
+      if (room > 0) body = [...body, ...gap, ...shown];
+    }
   }
 
   const lines: Line[] = [
@@ -127,6 +142,7 @@ export function PlanView(props: PlanViewProps): ReactNode {
     [{ text: '' }],
   ];
   if (untouched) lines.push([{ text: untouched, dim: true }]);
+  if (notice) lines.push(notice);
   lines.push([{ text: summaryLine(plan.summary), bold: true }]);
   if (review && hasChanges(plan)) {
     const destructive = plan.actions.filter(isDestructive).length;
@@ -140,7 +156,7 @@ export function PlanView(props: PlanViewProps): ReactNode {
   }
   if (interactive && !done) {
     lines.push(statusLine(state, layout, plan.actions.length, detailsWindow));
-    lines.push([{ text: footer(state, review), dim: true }]);
+    lines.push([{ text: footer(state, review, plan.warnings.length > 0), dim: true }]);
   }
 
   return (
@@ -163,7 +179,7 @@ interface DetailsWindow {
 function statusLine(state: PlanUiState, layout: PlanLayout, total: number, details: DetailsWindow | null): Line {
   const parts: string[] = [];
   if (details && details.shown < details.total) {
-    parts.push(`details lines ${details.top + 1}-${details.top + details.shown} of ${details.total}`);
+    parts.push(`${state.warnings ? 'warnings' : 'details'} lines ${details.top + 1}-${details.top + details.shown} of ${details.total}`);
   }
   if (state.typingFilter) parts.push(`filter: ${state.filter}█`);
   else if (state.filter !== '') parts.push(`filter: ${state.filter} (esc clears)`);
@@ -173,12 +189,13 @@ function statusLine(state: PlanUiState, layout: PlanLayout, total: number, detai
   return [{ text: parts.join(' · ') }];
 }
 
-function footer(state: PlanUiState, review: boolean): string {
+function footer(state: PlanUiState, review: boolean, hasWarnings: boolean): string {
   if (review && state.focus === 'prompt') {
     return 'keys: type yes, enter to answer (anything else cancels) · tab browse the plan · ctrl-c cancel';
   }
   const leave = review ? 'tab back to the prompt · q cancel' : 'q quit';
   if (state.typingFilter) return 'keys: type a user name · backspace delete · enter/esc done · up/down move';
+  if (state.warnings) return `keys: w/enter/esc close · up/down j/k scroll · ${leave}`;
   if (state.details) return `keys: enter/esc close · up/down j/k scroll · ${leave}`;
-  return `keys: up/down j/k move · enter details · / filter${state.filter ? ' · esc clear filter' : ''} · ${leave}`;
+  return `keys: up/down j/k move · enter details · / filter${state.filter ? ' · esc clear filter' : ''}${hasWarnings ? ' · w warnings' : ''} · ${leave}`;
 }

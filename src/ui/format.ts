@@ -24,7 +24,7 @@ export function refreshLine(progress: ReadProgress, stats: CallStats, elapsedMs:
   return [
     `Reading IAM ${formatElapsed(elapsedMs)}`,
     `users ${progress.usersListed} read, ${progress.usersInScope} in scope`,
-    `profiles ${progress.profilesRead}/${progress.profilesToRead}`,
+    progress.phase === 'facts' ? 'checking advisories' : `profiles ${progress.profilesRead}/${progress.profilesToRead}`,
     `${stats.calls} call${stats.calls === 1 ? '' : 's'}, ${stats.throttled} throttled retr${stats.throttled === 1 ? 'y' : 'ies'}`,
   ].join(' · ');
 }

@@ -4,8 +4,8 @@
  */
 import { changeType, type Action } from '../plan/types.js';
 
-/** Colour roles, after Terraform: add green, change yellow, destroy red, kept cyan. */
-export type Tone = 'add' | 'change' | 'destroy' | 'kept';
+/** Colour roles, after Terraform: add green, change yellow, destroy red, kept cyan; a warning's id yellow. */
+export type Tone = 'add' | 'change' | 'destroy' | 'kept' | 'warn';
 
 export interface Segment {
   text: string;

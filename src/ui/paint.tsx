@@ -6,7 +6,7 @@ import { Box, Text, useStdout } from 'ink';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Line, Segment, Tone } from './lines.js';
 
-const TONE_COLOR: Record<Tone, string> = { add: 'green', change: 'yellow', destroy: 'red', kept: 'cyan' };
+const TONE_COLOR: Record<Tone, string> = { add: 'green', change: 'yellow', destroy: 'red', kept: 'cyan', warn: 'yellow' };
 
 export const ColorContext = createContext(false);
 

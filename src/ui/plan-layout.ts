@@ -4,8 +4,16 @@
  * React, no terminal.
  */
 import type { PasswordPolicy } from '../plan/policy.js';
-import { actionSymbol, type Action, type KeptUser, type Plan, type ProfileState } from '../plan/types.js';
-import { describeAction, describeNewPassword, policyDiffLines, subject } from '../render/describe.js';
+import { actionSymbol, type Action, type KeptUser, type Plan, type PlanWarning, type ProfileState } from '../plan/types.js';
+import {
+  describeAction,
+  describeNewPassword,
+  policyDiffLines,
+  reportLine,
+  subject,
+  warningDetail,
+  warningsHeading,
+} from '../render/describe.js';
 import { diffLineTone, toneOf, type Line } from './lines.js';
 
 export type ActionGroup = 'policy' | 'enable' | 'change' | 'disable';
@@ -188,4 +196,29 @@ export function detailLines(action: Action): Line[] {
       break;
   }
   return lines;
+}
+
+/**
+ * The warnings pane: each warning's id (yellow while it still fails `--fail-on warning`), its message, and its
+ * fix or the reason it is acknowledged; then how current the credential report was.
+ */
+export function warningLines(plan: Plan): Line[] {
+  const lines: Line[] = [[{ text: warningsHeading(plan.warnings), bold: true, tone: 'warn' }]];
+  for (const w of plan.warnings) lines.push(...warningRows(w));
+  if (plan.credentialReport) lines.push([{ text: '' }], [{ text: reportLine(plan.credentialReport), dim: true }]);
+  return lines;
+}
+
+function warningRows(w: PlanWarning): Line[] {
+  return [
+    [{ text: '  ' }, { text: w.id, ...(w.acknowledged ? {} : { tone: 'warn' as const }), bold: true }, { text: ` ${w.message}` }],
+    [{ text: `        ${warningDetail(w)}`, dim: true }],
+  ];
+}
+
+/** The one line that keeps warnings in sight whatever the scroll: how many, and how to read them. */
+export function warningsNotice(plan: Plan, interactive: boolean): Line | null {
+  if (plan.warnings.length === 0) return null;
+  const heading = warningsHeading(plan.warnings).replace(/:$/, '');
+  return [{ text: `${heading}${interactive ? ': press w to read them' : ''}`, tone: 'warn', bold: true }];
 }

@@ -12,6 +12,8 @@ export interface PlanUiState {
   /** First row of the list window; kept in view of the cursor by the view. */
   top: number;
   details: boolean;
+  /** True while the warnings pane is open (`w`); it scrolls with `detailsTop`, like the details pane. */
+  warnings: boolean;
   detailsTop: number;
   filter: string;
   /** True while the person types the filter (after `/`). */
@@ -30,6 +32,8 @@ export interface PlanUiContext {
   countFor(filter: string): number;
   /** Rows in the list window, for page up / page down. */
   pageSize: number;
+  /** How many warnings the plan has: `w` opens their pane only when there are some. */
+  warningCount: number;
 }
 
 /** Only this exact text approves an apply (as Terraform). */
@@ -40,6 +44,7 @@ export function initialPlanUiState(mode: PlanMode): PlanUiState {
     cursor: 0,
     top: 0,
     details: false,
+    warnings: false,
     detailsTop: 0,
     filter: '',
     typingFilter: false,
@@ -97,11 +102,11 @@ export function reducePlanUi(state: PlanUiState, key: KeyPress, ctx: PlanUiConte
     }
   }
 
-  if (state.details) {
+  if (state.details || state.warnings) {
     switch (key.kind) {
       case 'enter':
       case 'escape':
-        return none({ ...state, details: false, detailsTop: 0 });
+        return none({ ...state, details: false, warnings: false, detailsTop: 0 });
       case 'up':
         return none({ ...state, detailsTop: Math.max(0, state.detailsTop - 1) });
       case 'down':
@@ -110,6 +115,7 @@ export function reducePlanUi(state: PlanUiState, key: KeyPress, ctx: PlanUiConte
         if (key.char === 'k') return none({ ...state, detailsTop: Math.max(0, state.detailsTop - 1) });
         if (key.char === 'j') return none({ ...state, detailsTop: state.detailsTop + 1 });
         if (key.char === 'q') return { state, effect: stop };
+        if (key.char === 'w' && state.warnings) return none({ ...state, warnings: false, detailsTop: 0 });
         return none(state);
       case 'tab':
         return ctx.mode === 'review' ? none({ ...state, focus: 'prompt' }) : none(state);
@@ -149,6 +155,8 @@ export function reducePlanUi(state: PlanUiState, key: KeyPress, ctx: PlanUiConte
           return move(count - 1);
         case '/':
           return none({ ...state, typingFilter: true });
+        case 'w':
+          return ctx.warningCount > 0 ? none({ ...state, warnings: true, detailsTop: 0 }) : none(state);
         case 'q':
           return { state, effect: stop };
         default:

@@ -55,7 +55,23 @@ describe('loadConfig: a valid file', () => {
         { name: 'alice', console: true, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 23, col: 3 } },
         { name: 'bob', console: false, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 25, col: 3 } },
         { name: 'carol', console: true, passwordResetRequired: false, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 22, col: 3 } },
+        {
+          name: 'dan',
+          console: true,
+          passwordResetRequired: true,
+          password: { kind: 'generate', length: 20 },
+          rotation: null,
+          pgpKey: null,
+          acknowledge: { IP103: 'hardware key on order', IP104: 'on leave until March' },
+          at: { file, line: 26, col: 3 },
+        },
       ],
+      advisories: {
+        unusedDays: 60,
+        expiringWithinDays: 10,
+        failOn: 'warning',
+        acknowledge: { IP106: 'admins reset expired passwords the same day' },
+      },
     } satisfies DesiredState);
   });
 
@@ -69,6 +85,7 @@ describe('loadConfig: a valid file', () => {
       scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [] },
       defaults: { passwordResetRequired: true, pgpKeyDir: null },
       users: [],
+      advisories: { unusedDays: 45, expiringWithinDays: 15, failOn: 'none', acknowledge: {} },
     } satisfies DesiredState);
     expect(state).not.toHaveProperty('accountAt');
   });
@@ -204,6 +221,27 @@ describe('loadConfig: warnings do not stop the load', () => {
     ]);
   });
 
+  it('warns about acknowledgements that can never match the user\'s console setting', () => {
+    const src = [
+      'version: 1',
+      'users:',
+      '  bob: { console: false, acknowledge: { IP101: keys stay, IP103: n/a } }',
+      '  carol: { console: true, acknowledge: { IP107: x, IP103: key on order } }',
+      '',
+    ].join('\n');
+    const { state, warnings } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.users.map((u) => [u.name, u.acknowledge])).toEqual([
+      ['bob', { IP101: 'keys stay', IP103: 'n/a' }],
+      ['carol', { IP107: 'x', IP103: 'key on order' }],
+    ]);
+    expect(warnings.map(formatDiagnostic)).toEqual([
+      'f.yaml:3:59: warning: acknowledging IP103 has no effect for bob, who has console: false\n' +
+        '  fix: IP103 is only raised for users who keep or get console access; remove the acknowledgement',
+      'f.yaml:4:42: warning: acknowledging IP107 has no effect for carol, who has console: true\n' +
+        '  fix: IP107 is only raised when console access is removed; remove the acknowledgement',
+    ]);
+  });
+
   it('warns about an unknown YAML tag', () => {
     const { warnings } = succeeded(parseConfig('version: 1\naccount: !Sub "123456789012"\n', 'f.yaml'));
     expect(heads(warnings)).toEqual(['f.yaml:2:10: warning: unknown tag `!Sub`; the value is read as plain text']);
@@ -224,7 +262,7 @@ const broken: BrokenCase[] = [
     name: 'unknown top-level key',
     source: 'version: 1\ncolour: blue\n',
     expected: ['f.yaml:2:1: error: unknown key `colour` at the top level'],
-    fixes: ['valid keys at the top level: `version`, `account`, `passwordPolicy`, `scope`, `defaults`, `users`'],
+    fixes: ['valid keys at the top level: `version`, `account`, `passwordPolicy`, `scope`, `defaults`, `users`, `advisories`'],
   },
   {
     name: 'top-level key that belongs in a section',
@@ -506,6 +544,67 @@ const broken: BrokenCase[] = [
       'f.yaml:3:1: error: users must be a map of user names to settings, got an empty value',
     ],
     fixes: ['put settings under `scope:`, or remove the key', 'write `users: {}` to list no users, or remove the key'],
+  },
+  {
+    name: 'acknowledge: unknown, misplaced and misspelt warning ids',
+    source: [
+      'version: 1',
+      'users:',
+      '  alice:',
+      '    console: true',
+      '    acknowledge: { IP999: x, IP105: y, ip103: z }',
+      'advisories:',
+      '  acknowledge: { IP103: a, IP160: b }',
+      '',
+    ].join('\n'),
+    expected: [
+      'f.yaml:5:20: error: unknown warning id `IP999` in users.alice.acknowledge',
+      'f.yaml:5:30: error: unknown warning id `IP105` in users.alice.acknowledge',
+      'f.yaml:5:40: error: unknown warning id `ip103` in users.alice.acknowledge',
+      'f.yaml:7:18: error: unknown warning id `IP103` in advisories.acknowledge',
+      'f.yaml:7:28: error: unknown warning id `IP160` in advisories.acknowledge',
+    ],
+    fixes: [
+      'valid ids in users.alice.acknowledge: IP101, IP102, IP103, IP104, IP107, IP108',
+      'IP105 is about the account, not one user: acknowledge it under advisories.acknowledge',
+      'did you mean `IP103`? valid ids in users.alice.acknowledge: IP101, IP102, IP103, IP104, IP107, IP108',
+      'IP103 is about one user: acknowledge it under that user, e.g. `users: { alice: { acknowledge: { IP103: "reason" } } }`',
+      'did you mean `IP100`? valid ids in advisories.acknowledge: IP100, IP105, IP106',
+    ],
+  },
+  {
+    name: 'acknowledge: a reason is required',
+    source: 'version: 1\nusers:\n  alice:\n    console: true\n    acknowledge:\n      IP103:\n      IP104: "  "\n      IP102: ""\n',
+    expected: [
+      'f.yaml:6:7: error: IP103 must be text, got an empty value',
+      'f.yaml:7:14: error: the reason for acknowledging IP104 is blank',
+      'f.yaml:8:14: error: the reason for acknowledging IP102 is blank',
+    ],
+    fixes: [
+      'write why the warning is accepted, e.g. `IP103: "hardware key on order"`, or remove the key',
+      'write why the warning is accepted, e.g. `IP103: "hardware key on order"`, or remove the key',
+      'write why the warning is accepted, e.g. `IP103: "hardware key on order"`, or remove the key',
+    ],
+  },
+  {
+    name: 'advisories: bad thresholds and failOn',
+    source: 'version: 1\nadvisories:\n  unusedDays: 0\n  expiringWithinDays: 400\n  failOn: warnings\n  failon: none\n',
+    expected: [
+      'f.yaml:3:15: error: unusedDays must be between 1 and 1095, got 0',
+      'f.yaml:4:23: error: expiringWithinDays must be between 1 and 365, got 400',
+      'f.yaml:5:11: error: failOn must be `none` or `warning`, got "warnings"',
+      'f.yaml:6:3: error: unknown key `failon` in advisories',
+    ],
+    fixes: ['use a value between 1 and 1095', 'use a value between 1 and 365', 'did you mean `warning`?', 'did you mean `failOn`?'],
+  },
+  {
+    name: 'an advisory setting at the top level',
+    source: 'version: 1\nfailOn: warning\nacknowledge: { IP105: x }\n',
+    expected: ['f.yaml:2:1: error: unknown key `failOn` at the top level', 'f.yaml:3:1: error: unknown key `acknowledge` at the top level'],
+    fixes: [
+      '`failOn` belongs in advisories',
+      '`acknowledge` belongs in a user (`users.NAME.acknowledge`), or `advisories.acknowledge` for warnings about the account',
+    ],
   },
   {
     name: 'empty file',

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { formatDiagnostics } from '../../src/config/diagnostics.js';
 import { parseConfig } from '../../src/config/load.js';
 import { loadSchema, SCHEMA_URL, schemaValidator } from '../../src/config/schema.js';
+import { ACCOUNT_ADVISORIES, USER_ADVISORIES } from '../../src/plan/advisory-ids.js';
 import { POLICY_FIELDS, POLICY_RANGES } from '../../src/plan/policy.js';
 
 type Json = Record<string, unknown>;
@@ -75,6 +76,14 @@ describe('schema/iampass.schema.json', () => {
     for (const [field, range] of Object.entries(POLICY_RANGES)) {
       expect([props[field]?.minimum, props[field]?.maximum], field).toEqual([range.min, range.max]);
     }
+  });
+
+  it('accepts in acknowledge exactly the warning ids the advisories raise, each where it belongs', () => {
+    const defs = schema.$defs as Record<string, Json>;
+    const userAck = ((defs.user?.properties as Json).acknowledge as Json).propertyNames as Json;
+    const accountAck = ((defs.advisories?.properties as Json).acknowledge as Json).propertyNames as Json;
+    expect(userAck.enum).toEqual([...USER_ADVISORIES]);
+    expect(accountAck.enum).toEqual([...ACCOUNT_ADVISORIES]);
   });
 
   it('accepts the documented example and rejects a misspelt key', () => {

@@ -10,7 +10,7 @@ describe('iampass validate (built binary)', () => {
   it('accepts the shipped example and says how many users it lists', async () => {
     const result = await runCli(['validate', '-c', 'examples/iampass.yaml'], { env });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe('examples/iampass.yaml is valid: 4 users listed.\n');
+    expect(result.stdout).toBe('examples/iampass.yaml is valid: 5 users listed.\n');
   });
 
   it('reports every problem with file:line:col and a fix, exits 1, and prints no stack trace', async () => {

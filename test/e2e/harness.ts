@@ -86,6 +86,8 @@ export interface Target {
   artefacts(): Promise<string[]>;
   /** Requests the endpoint has answered, where it can tell (the sandbox can; moto cannot). */
   requests(): number | null;
+  /** The IAM actions received so far, in order, where the endpoint can tell (the sandbox's request log). */
+  actions(): string[];
 }
 
 export async function sandboxTarget(options: { faults?: Record<string, number>; seed?: string } = {}): Promise<Target> {
@@ -106,6 +108,8 @@ export async function sandboxTarget(options: { faults?: Record<string, number>; 
     close: () => handle.close(),
     artefacts: async () => [await readFile(statePath, 'utf8').catch(() => ''), log.join('\n')],
     requests: () => handle.requestCount(),
+    // `2026-11-27T17:00:00.000Z ListUsers user=- 200 1ms`
+    actions: () => log.map((line) => line.split(' ')[1] ?? ''),
   };
 }
 
@@ -140,6 +144,7 @@ export async function motoTarget(): Promise<Target> {
     },
     artefacts: async () => [],
     requests: () => null,
+    actions: () => [],
   };
 }
 

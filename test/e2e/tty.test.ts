@@ -52,6 +52,16 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
     expect(screen()).toContain('(sensitive value)');
 
     keys('Escape');
+    // The warnings: counted above the summary, read on w, acknowledged ones with their reason.
+    await vi.waitFor(() => expect(screen()).toContain('Warnings (4, 3 acknowledged): press w to read them'), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    keys('w');
+    await vi.waitFor(() => expect(screen()).toContain('IP103 carol gets console access without an MFA device'), { timeout: 5_000, interval: 50 });
+    expect(screen()).toContain('acknowledged: API-only from now on: his access keys stay on purpose');
+    keys('w');
+    await vi.waitFor(() => expect(screen()).not.toContain('IP103 carol'), { timeout: 5_000, interval: 50 });
     keys('Tab');
     keys('n', 'o');
     await vi.waitFor(() => expect(screen()).toContain('Enter a value: no'), { timeout: 5_000, interval: 50 });

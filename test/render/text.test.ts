@@ -82,3 +82,25 @@ describe('warnings in the text plan', () => {
     expect(text.indexOf('Warnings')).toBeLessThan(text.indexOf('Plan: 1 to add'));
   });
 });
+
+describe('acknowledged warnings and the report note in the text plan', () => {
+  it('counts acknowledged warnings, shows the reason instead of the fix, and says how old the credential report was', () => {
+    const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', null)] }));
+    plan.warnings = [
+      { id: 'IP101', user: 'b', message: 'b keeps 1 active access key', fix: 'deactivate it' },
+      { id: 'IP103', user: 'a', message: 'a gets console access without an MFA device (CIS 1.10)', fix: 'assign one', acknowledged: { reason: 'key on order' } },
+    ];
+    plan.credentialReport = { generatedTime: '2026-11-27T08:00:00.000Z', ageMinutes: 185 };
+    const text = renderTextPlan(plan, PLAIN);
+    expect(text).toContain(
+      'Warnings (2, 1 acknowledged):\n' +
+        '  IP101 b keeps 1 active access key\n' +
+        '         fix: deactivate it\n' +
+        '  IP103 a gets console access without an MFA device (CIS 1.10)\n' +
+        '         acknowledged: key on order\n\n' +
+        'Advisories used the credential report generated 2026-11-27 08:00 UTC, 3 hours 5 minutes before this plan.\n',
+    );
+    expect(renderTextPlan(plan, COLOR)).toContain('\u001b[33mIP101\u001b[39m');
+    expect(renderTextPlan(plan, COLOR)).not.toContain('\u001b[33mIP103');
+  });
+});

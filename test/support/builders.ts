@@ -1,4 +1,4 @@
-import type { DesiredState, DesiredUser, PolicyIntent, Scope } from '../../src/config/types.js';
+import { DEFAULT_ADVISORY_SETTINGS, type AdvisorySettings, type DesiredState, type DesiredUser, type PolicyIntent, type Scope } from '../../src/config/types.js';
 import type { LiveState, LiveUser, LoginProfile } from '../../src/plan/live.js';
 import type { PasswordPolicy } from '../../src/plan/policy.js';
 
@@ -20,6 +20,7 @@ export function desiredState(overrides: {
   passwordPolicy?: PolicyIntent;
   account?: string | null;
   defaultReset?: boolean;
+  advisories?: Partial<AdvisorySettings>;
 } = {}): DesiredState {
   const defaultReset = overrides.defaultReset ?? true;
   return {
@@ -40,6 +41,7 @@ export function desiredState(overrides: {
         }),
       )
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    advisories: { ...DEFAULT_ADVISORY_SETTINGS, ...overrides.advisories },
   };
 }
 

@@ -3,9 +3,9 @@ import { diff } from '../../src/plan/diff.js';
 import type { Key } from 'ink';
 import { keyPresses } from '../../src/ui/keys.js';
 import { plainText } from '../../src/ui/lines.js';
-import { detailLines, layoutPlan, scrollTop } from '../../src/ui/plan-layout.js';
+import { detailLines, layoutPlan, scrollTop, warningLines, warningsNotice } from '../../src/ui/plan-layout.js';
 import { CIS_POLICY, desiredState, liveState } from '../support/builders.js';
-import { manyCreatesPlan, mixedPlan } from './support.js';
+import { manyCreatesPlan, mixedPlan, warnedPlan } from './support.js';
 
 const noKey: Key = {
   upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false,
@@ -63,5 +63,28 @@ describe('the plan layout', () => {
     expect(lines).toContain('  after:  AWS default (no custom policy)');
     expect(lines).toContain('  -  minimumLength: 14');
     expect(lines.filter((l) => l.startsWith('  +'))).toEqual([]);
+  });
+});
+
+describe('the warnings pane', () => {
+  it('paints an id yellow while it still fails the gate, and an acknowledged one plain', () => {
+    const lines = warningLines(warnedPlan());
+    const idSegment = (id: string) => lines.flat().find((segment) => segment.text === id);
+    expect(idSegment('IP101')).toMatchObject({ tone: 'warn', bold: true });
+    expect(idSegment('IP103')?.tone).toBeUndefined();
+    expect(lines.map(plainText)).toEqual([
+      'Warnings (2, 1 acknowledged):',
+      '  IP101 carol keeps 1 active access key after console access is removed',
+      "        fix: deactivate carol's access keys too",
+      '  IP103 erin keeps console access without an MFA device (CIS 1.10)',
+      '        acknowledged: hardware key on order',
+      '',
+      'Advisories used the credential report generated 2026-11-27 10:00 UTC, 12 minutes before this plan.',
+    ]);
+  });
+
+  it('has no notice line when there is nothing to warn about', () => {
+    expect(warningsNotice(mixedPlan(), true)).toBeNull();
+    expect(warningsNotice(warnedPlan(), false)?.map((s) => s.text).join('')).toBe('Warnings (2, 1 acknowledged)');
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { PlanView } from '../../src/ui/PlanView.js';
 import type { Plan } from '../../src/plan/types.js';
-import { cursorLine, HEADER, KEY, keysReady, manyCreatesPlan, mixedPlan, noChangesPlan, resize, text } from './support.js';
+import { cursorLine, HEADER, KEY, keysReady, manyCreatesPlan, mixedPlan, noChangesPlan, resize, text, warnedPlan } from './support.js';
 
 afterEach(cleanup);
 
@@ -176,6 +176,53 @@ describe('the plan view', () => {
     await keysReady(second.stdin);
     second.stdin.write(KEY.ctrlC);
     await vi.waitFor(() => expect(second.onQuit).toHaveBeenCalledTimes(1));
+  });
+});
+
+describe('warnings in the plan view', () => {
+  it('keeps a line counting them above the summary, and offers w in the key help', () => {
+    const lines = browse(warnedPlan()).frame().split('\n');
+    const notice = lines.indexOf('Warnings (2, 1 acknowledged): press w to read them');
+    expect(notice).toBeGreaterThan(0);
+    expect(lines[notice + 1]).toBe('Plan: 1 to add, 2 to change, 2 to destroy.');
+    expect(lines.at(-1)).toContain('· w warnings ·');
+  });
+
+  it('opens them on w: each id with its message, the fix or the acknowledgement, and the report used; closes on w or esc', async () => {
+    const { stdin, frame } = browse(warnedPlan());
+    await keysReady(stdin);
+    stdin.write('w');
+    await vi.waitFor(() => expect(frame()).toContain('Warnings (2, 1 acknowledged):\n'));
+    const body = frame();
+    expect(body).toContain('  IP101 carol keeps 1 active access key after console access is removed\n        fix: deactivate carol\'s access keys too');
+    expect(body).toContain('  IP103 erin keeps console access without an MFA device (CIS 1.10)\n        acknowledged: hardware key on order');
+    expect(body).toContain('Advisories used the credential report generated 2026-11-27 10:00 UTC, 12 minutes before this plan.');
+    expect(body).toContain('keys: w/enter/esc close');
+    expect(body).not.toContain('Enable console access (1)');
+    stdin.write('w');
+    await vi.waitFor(() => expect(frame()).toContain('Enable console access (1)'));
+    stdin.write('w');
+    await vi.waitFor(() => expect(frame()).toContain('IP101 carol'));
+    stdin.write(KEY.escape);
+    await vi.waitFor(() => expect(frame()).not.toContain('IP101 carol'));
+  });
+
+  it('ignores w when there are no warnings', async () => {
+    const { stdin, frame } = browse();
+    await keysReady(stdin);
+    stdin.write('w');
+    stdin.write('j');
+    await vi.waitFor(() => expect(frame()).toContain('action 2 of 5'));
+    expect(frame()).not.toContain('Warnings');
+    expect(frame()).not.toContain('w warnings');
+  });
+
+  it('shows them under the plan when there is nothing to browse (no changes)', () => {
+    const { frame } = browse(warnedPlan(noChangesPlan()));
+    const body = frame();
+    expect(body).toContain('Warnings (2, 1 acknowledged):\n  IP101 carol keeps 1 active access key');
+    expect(body).toContain('Warnings (2, 1 acknowledged)\nNo changes. Live IAM matches the configuration.');
+    expect(body).not.toContain('press w');
   });
 });
 

@@ -15,7 +15,8 @@ export const HEADER: PlanHeader = {
 };
 
 /**
- * One action of each kind: the policy tightened, alice enabled, bob's pending reset cleared, carol and dave
+ * One action of each kind: the policy tightened, alice enabled (password encrypted to her key), bob's pending
+ * reset cleared, carol and dave
  * disabled;
  * erin unchanged, zoe kept (protected), three users out of scope.
  */
@@ -25,7 +26,7 @@ export function mixedPlan(): Plan {
       passwordPolicy: { kind: 'custom', policy: CIS_POLICY },
       scope: { unlisted: 'disable', protected: ['zoe'] },
       users: [
-        { name: 'alice' },
+        { name: 'alice', pgpKey: '/keys/alice.asc' },
         { name: 'bob', passwordResetRequired: false },
         { name: 'carol', console: false },
         { name: 'erin' },
@@ -50,9 +51,27 @@ export function mixedPlan(): Plan {
 export function manyCreatesPlan(count: number): Plan {
   const names = Array.from({ length: count }, (_, i) => `user${String(i).padStart(3, '0')}`);
   return diff(
-    desiredState({ users: names.map((name) => ({ name })) }),
+    desiredState({ users: names.map((name) => ({ name, pgpKey: `/keys/${name}.asc` })) }),
     liveState({ users: names.map((name): LiveUser => liveUser(name, null)) }),
   );
+}
+
+/** `mixedPlan` with two warnings, one acknowledged, and the credential report they came from. */
+export function warnedPlan(base: Plan = mixedPlan()): Plan {
+  return {
+    ...base,
+    warnings: [
+      { id: 'IP101', user: 'carol', message: 'carol keeps 1 active access key after console access is removed', fix: 'deactivate carol\'s access keys too' },
+      {
+        id: 'IP103',
+        user: 'erin',
+        message: 'erin keeps console access without an MFA device (CIS 1.10)',
+        fix: 'assign an MFA device to erin',
+        acknowledged: { reason: 'hardware key on order' },
+      },
+    ],
+    credentialReport: { generatedTime: '2026-11-27T10:00:00.000Z', ageMinutes: 12 },
+  };
 }
 
 export function noChangesPlan(): Plan {

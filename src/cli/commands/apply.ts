@@ -1,5 +1,7 @@
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
+import type { FailOn } from '../../config/types.js';
 import type { Plan } from '../../plan/types.js';
+import { unacknowledged } from '../../plan/advisories.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
@@ -9,6 +11,7 @@ import { preparePasswords, type DeliveryFlags } from '../passwords.js';
 import { revealOnce } from '../reveal.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
+import { enforceFailOn, resolveFailOn } from '../fail-on.js';
 import { confirmOnTerminal } from '../prompt.js';
 import { connect } from '../refresh.js';
 import type { StopSignal } from '../stop.js';
@@ -17,6 +20,7 @@ import { planHeader, presentation, readPlan, type Presentation } from './plan.js
 export interface ApplyFlags extends AwsFlags, DeliveryFlags {
   config: string;
   autoApprove?: boolean;
+  failOn?: FailOn;
   color?: boolean;
   interactive?: boolean;
 }
@@ -27,9 +31,16 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
   const session = await connect(flags, environment);
   const plan = await readPlan(session, desired, flags, environment, shown, stop);
 
+  const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
+    enforceFailOn(plan.warnings, failOn, 'apply');
     return EXIT.ok;
+  }
+  // Warnings that fail the gate fail apply too, before anything is asked or written.
+  if (failOn.level === 'warning' && unacknowledged(plan.warnings).length > 0) {
+    environment.stdout.write(renderTextPlan(plan, shown.style));
+    enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
   if (!(await approved(plan, flags, environment, shown))) {

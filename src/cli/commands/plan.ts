@@ -1,4 +1,4 @@
-import type { DesiredState } from '../../config/types.js';
+import type { DesiredState, FailOn } from '../../config/types.js';
 import type { ReadProgress } from '../../iam/read.js';
 import type { Plan } from '../../plan/types.js';
 import { COLOR, PLAIN, type Style } from '../../render/ansi.js';
@@ -9,12 +9,14 @@ import { loadOrFail } from '../config.js';
 import { checkSuppliedPasswords } from '../passwords.js';
 import { isInteractive, useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
+import { enforceFailOn, resolveFailOn } from '../fail-on.js';
 import { connect, refresh, type Session } from '../refresh.js';
 import type { StopSignal } from '../stop.js';
 
 export interface PlanFlags extends AwsFlags {
   config: string;
   detailedExitcode?: boolean;
+  failOn?: FailOn;
   format: 'text' | 'json';
   color?: boolean;
   interactive?: boolean;
@@ -54,6 +56,7 @@ export async function planCommand(flags: PlanFlags, environment: Environment, st
   } else {
     environment.stdout.write(renderTextPlan(plan, shown.style));
   }
+  enforceFailOn(plan.warnings, resolveFailOn(flags.failOn, desired), 'plan');
   return flags.detailedExitcode && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
 }
 

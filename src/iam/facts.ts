@@ -1,0 +1,134 @@
+/**
+ * Reads what the advisories need beyond the live state, as cheaply as IAM allows: the credential report once
+ * (MFA, console use and access keys of every user in one report), and at most one more call per governed user:
+ * `SimulatePrincipalPolicy` for a user who would be forced to reset a password the policy does not let users
+ * change, or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
+ * the plan: a fact that cannot be read is recorded as unknown, with the reason, and the advisories say so.
+ */
+import type { DesiredState } from '../config/types.js';
+import { usersLosingConsole, usersToSimulate } from '../plan/advisories.js';
+import type { AccountFacts, ChangePasswordDecision, CredentialReport, Unknown } from '../plan/facts.js';
+import type { LiveState } from '../plan/live.js';
+import type { Plan } from '../plan/types.js';
+import { mapLimit } from '../util/pool.js';
+import { CredentialReportFormatError, parseCredentialReport } from './credential-report.js';
+import { IamError } from './errors.js';
+import type { IamGateway } from './gateway.js';
+import { ReadError } from './read.js';
+
+export interface FactsOptions {
+  concurrency: number;
+  /** Checked between calls: once true, no new call starts and the read rejects. */
+  aborted?: () => boolean;
+  /** How long to wait for IAM to finish generating a report before going on without it. Default 30 s. */
+  reportWaitMs?: number;
+  /** The credential report, when its read was started earlier (alongside the live read); else it is read here. */
+  credentialReport?: Promise<CredentialReport | Unknown>;
+  /** For tests: how to wait between polls, and what time it is. */
+  sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
+}
+
+export const DEFAULT_REPORT_WAIT_MS = 30_000;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 2_000;
+
+/** Codes after which the report is worth asking for again: it is being made, or must be made anew. */
+const REPORT_NOT_READY = new Set(['ReportInProgress', 'ReportNotPresent', 'ReportExpired']);
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function readAccountFacts(
+  gateway: IamGateway,
+  desired: DesiredState,
+  live: LiveState,
+  plan: Plan,
+  options: FactsOptions,
+): Promise<AccountFacts> {
+  const shouldStop = options.aborted ?? (() => false);
+  // Nobody governed: no user-level advisory can fire, so the report is not worth its calls (or its wait).
+  const credentialReport = live.users.length === 0 ? null : await (options.credentialReport ?? readCredentialReport(gateway, options));
+  const arnOf = new Map(live.users.map((u) => [u.name, u.arn]));
+
+  type Task = { kind: 'simulate'; user: string } | { kind: 'keys'; user: string };
+  // The two lists never share a user (a reset is forced on users who keep or get a password, keys are listed for
+  // users losing it), so no user costs more than one call.
+  const tasks: Task[] = [
+    ...usersToSimulate(desired, live, plan).map((user): Task => ({ kind: 'simulate', user })),
+    ...(credentialReport !== null && 'unknown' in credentialReport ? usersLosingConsole(plan) : []).map((user): Task => ({ kind: 'keys', user })),
+  ];
+  const changePassword = new Map<string, ChangePasswordDecision>();
+  const activeAccessKeys = new Map<string, number | Unknown>();
+  await mapLimit(
+    tasks,
+    options.concurrency,
+    async (task) => {
+      if (task.kind === 'simulate') {
+        const arn = arnOf.get(task.user) ?? '';
+        // The user's own ARN as the resource: iam:ChangePassword is only ever asked for on oneself.
+        changePassword.set(task.user, await known(() => gateway.simulatePrincipalPolicy(arn, 'iam:ChangePassword', arn), 'SimulatePrincipalPolicy'));
+      } else {
+        const keys = await known(() => gateway.listAccessKeys(task.user), 'ListAccessKeys');
+        activeAccessKeys.set(task.user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
+      }
+    },
+    shouldStop,
+  );
+  if (shouldStop()) throw interrupted();
+  return { credentialReport, changePassword, activeAccessKeys };
+}
+
+/**
+ * Asks IAM for a report (GenerateCredentialReport answers STARTED or INPROGRESS while it works, COMPLETE once a
+ * report under 4 hours old exists), polls with a growing pause up to `reportWaitMs`, then fetches it. Any failure
+ * (no permission, IAM too slow, an unreadable report) is an `Unknown` with the reason, never an exception.
+ */
+export async function readCredentialReport(gateway: IamGateway, options: FactsOptions): Promise<CredentialReport | Unknown> {
+  const sleep = options.sleep ?? realSleep;
+  const clock = options.clock ?? Date.now;
+  const shouldStop = options.aborted ?? (() => false);
+  const waitMs = options.reportWaitMs ?? DEFAULT_REPORT_WAIT_MS;
+  const deadline = clock() + waitMs;
+  let pause = FIRST_POLL_MS;
+  let operation = 'GenerateCredentialReport';
+  try {
+    let state = await gateway.generateCredentialReport();
+    for (;;) {
+      if (state === 'COMPLETE') {
+        operation = 'GetCredentialReport';
+        try {
+          const { csv, generatedTime } = await gateway.getCredentialReport();
+          return parseCredentialReport(csv, generatedTime);
+        } catch (error) {
+          // Made but not yet served, or expired in between: ask again, within the same wait.
+          if (!(error instanceof IamError && REPORT_NOT_READY.has(error.code))) throw error;
+        }
+      }
+      if (clock() + pause > deadline) {
+        return { unknown: `IAM did not finish generating it within ${Number((waitMs / 1000).toFixed(1))} s` };
+      }
+      if (shouldStop()) throw interrupted();
+      await sleep(pause);
+      pause = Math.min(pause * 2, MAX_POLL_MS);
+      operation = 'GenerateCredentialReport';
+      state = await gateway.generateCredentialReport();
+    }
+  } catch (error) {
+    if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
+    if (error instanceof CredentialReportFormatError) return { unknown: error.message };
+    throw error;
+  }
+}
+
+async function known<T>(fn: () => Promise<T>, operation: string): Promise<T | Unknown> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
+    throw error;
+  }
+}
+
+function interrupted(): ReadError {
+  return new ReadError('read', undefined, new IamError('Interrupted', 'the read was interrupted', undefined, undefined));
+}

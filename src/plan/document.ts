@@ -1,0 +1,164 @@
+/**
+ * The saved plan: the public, versioned JSON form of a Plan (`plan --out FILE`, `plan --format json`), plus what
+ * `apply FILE` needs to refuse a plan that no longer describes the account: the bytes of the file it was made
+ * from (as a sha256) and the live facts each action was computed from. Pure: no I/O.
+ *
+ * It holds no secret by construction: a Plan never carries a password (a create says where its password will come
+ * from, resolved at apply time), and the basis records only what IAM itself reports (a profile's dates and reset
+ * flag, the policy). `schema/plan.schema.json` describes exactly this shape and admits no other field.
+ */
+import type { LiveState, LoginProfile } from './live.js';
+import { POLICY_FIELDS, type PasswordPolicy, type PasswordRules } from './policy.js';
+import { isProfileAction, type Action, type Plan, type ProfileState } from './types.js';
+
+/** The format this iampass writes and the only one it applies. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** Which desired-state file a plan was made from, and its exact bytes (hex sha256). */
+export interface ConfigFingerprint {
+  file: string;
+  sha256: string;
+}
+
+/**
+ * The live objects a plan depends on, as they were when it was made. `apply FILE` re-reads exactly these and
+ * refuses on any difference.
+ *
+ * Invariant: `users` has one entry per user an action touches, sorted by name. `passwordPolicy` is always
+ * recorded: policy actions depend on it, and so do the rules generated passwords are made for.
+ */
+export interface PlanBasis {
+  /** `null` while the AWS default is in force. */
+  passwordPolicy: PasswordPolicy | null;
+  users: BasisUser[];
+}
+
+export interface BasisUser {
+  name: string;
+  /** `null`: the user had no console password. */
+  loginProfile: LoginProfile | null;
+}
+
+/** A Plan as saved and printed: the Plan's own fields first, then what staleness needs. */
+export interface PlanDocument extends Plan {
+  config: ConfigFingerprint;
+  basis: PlanBasis;
+}
+
+/** The basis of `plan` in `live`: the policy, and the login profile of every user an action touches. */
+export function planBasis(plan: Plan, live: LiveState): PlanBasis {
+  const byName = new Map(live.users.map((u) => [u.name, u]));
+  const names = [...new Set(plan.actions.filter(isProfileAction).map((a) => a.user))].sort(byCodePoint);
+  return {
+    passwordPolicy: live.passwordPolicy,
+    users: names.map((name) => ({ name, loginProfile: byName.get(name)?.loginProfile ?? null })),
+  };
+}
+
+export function planDocument(plan: Plan, config: ConfigFingerprint, basis: PlanBasis): PlanDocument {
+  return { ...plan, config, basis };
+}
+
+/** The Plan inside a document, for the executor and the renderers. */
+export function planOf(doc: PlanDocument): Plan {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropping the staleness fields
+  const { config, basis, ...plan } = doc;
+  return plan;
+}
+
+/**
+ * The document as JSON text with a stable key order (the order of the schema, whatever order the objects were
+ * built in) and a final newline: the same plan always gives the same bytes, so saved plans diff cleanly.
+ */
+export function serializePlanDocument(doc: PlanDocument): string {
+  return `${JSON.stringify(canonicalDocument(doc), null, 2)}\n`;
+}
+
+export function canonicalDocument(doc: PlanDocument): PlanDocument {
+  return {
+    formatVersion: doc.formatVersion,
+    account: doc.account,
+    callerArn: doc.callerArn,
+    summary: { add: doc.summary.add, change: doc.summary.change, destroy: doc.summary.destroy },
+    actions: doc.actions.map(canonicalAction),
+    kept: doc.kept.map((k) => ({ user: k.user, reason: k.reason })),
+    warnings: doc.warnings.map((w) => ({
+      id: w.id,
+      ...(w.user !== undefined ? { user: w.user } : {}),
+      message: w.message,
+      fix: w.fix,
+    })),
+    unchangedCount: doc.unchangedCount,
+    unlistedIgnoredCount: doc.unlistedIgnoredCount,
+    outOfScopeCount: doc.outOfScopeCount,
+    passwordRules: canonicalRules(doc.passwordRules),
+    config: { file: doc.config.file, sha256: doc.config.sha256 },
+    basis: {
+      passwordPolicy: canonicalPolicy(doc.basis.passwordPolicy),
+      users: doc.basis.users.map((u) => ({
+        name: u.name,
+        loginProfile: u.loginProfile === null ? null : canonicalProfile(u.loginProfile),
+      })),
+    },
+  };
+}
+
+function canonicalAction(a: Action): Action {
+  switch (a.kind) {
+    case 'update-password-policy':
+      return { kind: a.kind, reason: a.reason, before: canonicalPolicy(a.before), after: canonicalPolicy(a.after) };
+    case 'delete-password-policy':
+      return { kind: a.kind, reason: a.reason, before: canonicalPolicy(a.before), after: null };
+    case 'create-login-profile':
+      return {
+        kind: a.kind,
+        user: a.user,
+        reason: a.reason,
+        before: null,
+        after: { ...canonicalState(a.after), password: { kind: a.after.password.kind } },
+      };
+    case 'update-login-profile':
+      return {
+        kind: a.kind,
+        user: a.user,
+        reason: a.reason,
+        before: canonicalState(a.before),
+        after: { ...canonicalState(a.after), password: a.after.password === null ? null : { kind: a.after.password.kind } },
+      };
+    case 'delete-login-profile':
+      return {
+        kind: a.kind,
+        user: a.user,
+        reason: a.reason,
+        before: canonicalState(a.before),
+        after: null,
+        passwordLastUsed: a.passwordLastUsed,
+      };
+  }
+}
+
+function canonicalState(s: ProfileState): ProfileState {
+  return { passwordResetRequired: s.passwordResetRequired, ...(s.createDate !== undefined ? { createDate: s.createDate } : {}) };
+}
+
+function canonicalProfile(p: LoginProfile): LoginProfile {
+  return { createDate: p.createDate, passwordResetRequired: p.passwordResetRequired };
+}
+
+function canonicalPolicy<P extends PasswordPolicy | null>(p: P): P {
+  if (p === null) return p;
+  return Object.fromEntries(POLICY_FIELDS.map((f) => [f, p[f]])) as unknown as P;
+}
+
+function canonicalRules(r: PasswordRules): PasswordRules {
+  return {
+    source: r.source,
+    minimumLength: r.minimumLength,
+    requiredClasses: [...r.requiredClasses],
+    minimumClasses: r.minimumClasses,
+  };
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -8,6 +8,7 @@ import { addAwsOptions, positiveInt } from './aws-options.js';
 import type { Environment } from './environment.js';
 import { EXIT, UserError } from './errors.js';
 import { StopSignal } from './stop.js';
+import { FORMATS, type Format } from '../render/format-names.js';
 
 const environment: Environment = {
   env: process.env,
@@ -58,6 +59,12 @@ const program = new Command()
     '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).',
   );
 
+const formatOption = () =>
+  new Option('--format <format>', 'output format: text for people, json for machines, markdown for pull-request comments')
+    .choices(FORMATS)
+    .default('text' as Format);
+
+
 program
   .command('validate')
   .description('check the desired-state file offline (schema and semantic checks; no AWS calls)')
@@ -72,7 +79,8 @@ addAwsOptions(
     .description('show what apply would change, and why')
     .addOption(configOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .addOption(formatOption())
+    .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
     .option('--no-interactive', 'plain text output, no live terminal UI'),
@@ -86,17 +94,20 @@ addAwsOptions(
 addAwsOptions(
   program
     .command('apply')
-    .description('carry out the plan after confirmation')
-    .addOption(configOption())
+    .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
+    .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
+    .addOption(
+      new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
+    )
     .option('--auto-approve', 'apply without asking (for CI)')
     .option('--password-dir <dir>', 'write each generated password to DIR/<user>.password (mode 0600)')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'treat the session as interactive even if it does not look like one')
     .option('--no-interactive', 'never prompt; refuse instead of asking'),
-).action((opts) =>
+).action((planfile, opts) =>
   run(async () => {
     process.on('SIGINT', onInterrupt);
-    return (await import('./commands/apply.js')).applyCommand(opts, environment, stop);
+    return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
   }),
 );
 

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../config/diagnostics.js';
 import type { DesiredState } from '../config/types.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
+import type { LiveState } from '../plan/live.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import type { Caller } from '../iam/retry.js';
 import { diff } from '../plan/diff.js';
@@ -36,14 +37,24 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
   return { gateway, caller };
 }
 
+export interface RefreshHooks {
+  onProgress?: (p: ReadProgress) => void;
+  aborted?: () => boolean;
+}
+
 /** Reads live IAM and diffs it against the file; every way this can fail becomes a `UserError`. */
-export async function refresh(
+export async function refresh(session: Session, desired: DesiredState, file: string, flags: AwsFlags, hooks: RefreshHooks = {}): Promise<Plan> {
+  return diff(desired, await readLive(session, desired, file, flags, hooks));
+}
+
+/** Reads the live state the file governs; every way this can fail becomes a `UserError`. */
+export async function readLive(
   session: Session,
   desired: DesiredState,
   file: string,
   flags: AwsFlags,
-  hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
-): Promise<Plan> {
+  hooks: RefreshHooks = {},
+): Promise<LiveState> {
   const { readLiveState, ReadError } = await import('../iam/read.js');
   let result;
   try {
@@ -61,7 +72,7 @@ export async function refresh(
     );
   }
   if (!result.ok) throw diagnosticsError(unresolvedDiagnostics(result.users, desired, file, result.account), file);
-  return diff(desired, result.live);
+  return result.live;
 }
 
 function unresolvedDiagnostics(users: UnresolvedUser[], desired: DesiredState, file: string, account: string): Diagnostic[] {

@@ -86,6 +86,8 @@ export interface Target {
   artefacts(): Promise<string[]>;
   /** Requests the endpoint has answered, where it can tell (the sandbox can; moto cannot). */
   requests(): number | null;
+  /** The sandbox's request log so far (`<time> <Action> user=<name> <status> <ms>`), or null where there is none. */
+  requestLog(): string[] | null;
 }
 
 export async function sandboxTarget(options: { faults?: Record<string, number>; seed?: string } = {}): Promise<Target> {
@@ -106,6 +108,7 @@ export async function sandboxTarget(options: { faults?: Record<string, number>; 
     close: () => handle.close(),
     artefacts: async () => [await readFile(statePath, 'utf8').catch(() => ''), log.join('\n')],
     requests: () => handle.requestCount(),
+    requestLog: () => [...log],
   };
 }
 
@@ -140,6 +143,7 @@ export async function motoTarget(): Promise<Target> {
     },
     artefacts: async () => [],
     requests: () => null,
+    requestLog: () => null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { PasswordDirectory } from '../../apply/delivery.js';
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import { generatePassword } from '../../apply/password.js';
+import { planOf } from '../../plan/document.js';
 import type { Plan } from '../../plan/types.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
@@ -10,23 +11,34 @@ import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
 import { confirmOnTerminal } from '../prompt.js';
-import { connect } from '../refresh.js';
+import { connect, type Session } from '../refresh.js';
+import { readPlanFile, verifyPlan } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
 import { planHeader, presentation, readPlan, type Presentation } from './plan.js';
 
 export interface ApplyFlags extends AwsFlags {
-  config: string;
+  /** Absent: `iampass.yaml`, or with a saved plan, the file the plan was made from. */
+  config?: string;
   autoApprove?: boolean;
   passwordDir?: string;
   color?: boolean;
   interactive?: boolean;
 }
 
-export async function applyCommand(flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const desired = await loadOrFail(flags.config, environment);
+export const DEFAULT_CONFIG = 'iampass.yaml';
+
+export async function applyCommand(
+  planFile: string | undefined,
+  flags: ApplyFlags,
+  environment: Environment,
+  stop: StopSignal,
+): Promise<number> {
+  if (planFile !== undefined) return applySavedPlan(planFile, flags, environment, stop);
+  const config = flags.config ?? DEFAULT_CONFIG;
+  const desired = await loadOrFail(config, environment);
   const shown = presentation(environment, flags);
   const session = await connect(flags, environment);
-  const plan = await readPlan(session, desired, flags, environment, shown, stop);
+  const plan = await readPlan(session, desired, { ...flags, config }, environment, shown, stop);
 
   if (plan.actions.length === 0) {
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
@@ -38,7 +50,39 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
     return EXIT.error;
   }
   if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
+  return carryOut(plan, session, flags, environment, shown, stop);
+}
 
+/**
+ * `apply FILE`: exactly the saved actions, never a new diff. The file was the review, so there is no prompt (as
+ * `terraform apply PLANFILE`); instead everything the plan depends on is checked first, and a stale plan is
+ * refused before any write.
+ */
+async function applySavedPlan(file: string, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
+  const doc = await readPlanFile(file);
+  const plan = planOf(doc);
+  refuseWithoutDelivery(plan, flags);
+  const shown = presentation(environment, flags);
+  const session = await connect(flags, environment);
+  environment.stderr.write(`Checking the saved plan ${file} against ${flags.config ?? doc.config.file} and live IAM...\n`);
+  const { notes } = await verifyPlan(file, doc, flags.config ?? doc.config.file, session, flags, () => stop.requested());
+  for (const note of notes) environment.stderr.write(`note: ${note}\n`);
+  environment.stderr.write('The saved plan still holds.\n\n');
+  environment.stdout.write(renderTextPlan(plan, shown.style));
+  if (plan.actions.length === 0) return EXIT.ok;
+  if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
+  return carryOut(plan, session, flags, environment, shown, stop);
+}
+
+/** Executes `plan` with the live view at a terminal, one line per action elsewhere, and the closing summary. */
+async function carryOut(
+  plan: Plan,
+  session: Session,
+  flags: ApplyFlags,
+  environment: Environment,
+  shown: Presentation,
+  stop: StopSignal,
+): Promise<number> {
   const view = shown.interactive ? await followInTerminal(plan, shown) : null;
   const log = (event: ExecutorEvent) => {
     const line = formatExecutorEvent(event, shown.style);
@@ -89,7 +133,7 @@ async function approved(plan: Plan, flags: ApplyFlags, environment: Environment,
   }
   if (environment.stdin.isTTY) {
     const { reviewAndConfirm } = await import('../../ui/run.js');
-    return reviewAndConfirm(plan, planHeader(plan, flags.config), shown.ui);
+    return reviewAndConfirm(plan, planHeader(plan, flags.config ?? DEFAULT_CONFIG), shown.ui);
   }
   // --interactive forced without a key-by-key terminal: a line prompt.
   environment.stdout.write(renderTextPlan(plan, shown.style));

@@ -56,7 +56,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
-    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).',
+    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode; drift: drifted).',
   );
 
 const formatOption = () =>
@@ -64,6 +64,7 @@ const formatOption = () =>
     .choices(FORMATS)
     .default('text' as Format);
 
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 program
   .command('validate')
@@ -108,6 +109,26 @@ addAwsOptions(
   run(async () => {
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
+  }),
+);
+
+addAwsOptions(
+  program
+    .command('drift')
+    .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
+    .addOption(configOption())
+    .addOption(formatOption())
+    .addOption(
+      new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
+    )
+    .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
+    .option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)', collect, [] as string[])
+    .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
   }),
 );
 

@@ -132,6 +132,22 @@ addAwsOptions(
   }),
 );
 
+addAwsOptions(
+  program
+    .command('import')
+    .description('write a desired-state file from live IAM: the policy and each in-scope user\'s console access')
+    .option('--path-prefix <prefix>', 'only users whose IAM path starts with this, e.g. /staff/')
+    .option('--tag <key=value>', 'only users with this tag (repeatable; all must match)', collect, [] as string[])
+    .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--merge', 'update an existing file in place, keeping its comments and other settings')
+    .option('--force', 'replace an existing file'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/import.js')).importCommand(opts, environment, stop);
+  }),
+);
+
 program
   .command('sandbox')
   .description('run a local IAM endpoint (IAM Query API + STS) for trying iampass without an AWS account')

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, CONFIG } from './fixtures.js';
 import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
+import { schemaErrors } from '../support/schemas.js';
 
 /** A webhook receiver on 127.0.0.1, port 0: records every request and answers with `status`. */
 async function receiver(status = 200): Promise<{ url: string; received: Array<{ path: string; headers: IncomingMessage['headers']; body: unknown }>; close(): Promise<void> }> {
@@ -88,6 +89,7 @@ describe('iampass drift (built binary, sandbox)', () => {
     expect(report).toMatchObject({ formatVersion: 1, kind: 'drift', status: 'drifted', account: '123456789012', summary: { drifted: 8, ignored: 0 } });
     expect(report.items.map((i: { address: string }) => i.address)).toContain('user:bob:console');
     expect(report.text).toMatch(/^\*iampass drift\* in account `123456789012`: Drift: 8 items/);
+    expect(schemaErrors('drift', report)).toEqual([]);
 
     const md = await drift('--format', 'markdown');
     expect(md.code).toBe(2);
@@ -107,6 +109,7 @@ describe('iampass drift (built binary, sandbox)', () => {
       expect(post?.path).toBe('/services/T000/B000/secret-token');
       expect(post?.headers['content-type']).toBe('application/json');
       expect(post?.body).toMatchObject({ formatVersion: 1, kind: 'drift', status: 'drifted', summary: { drifted: 8 } });
+      expect(schemaErrors('drift', post?.body)).toEqual([]);
       expect((post?.body as { text: string }).text).toContain('`user:bob:console`: live IAM has a console password');
       expect(result.stderr).toContain(`Posted the drift report to ${new URL(hook.url).origin}.`);
       expect(result.stdout + result.stderr).not.toContain('secret-token');

@@ -6,6 +6,7 @@ import { PLAIN } from '../../src/render/ansi.js';
 import { DRIFT_RENDERERS, FORMATS, PLAN_RENDERERS } from '../../src/render/formats.js';
 import { driftDocument, renderJsonDrift, slackText } from '../../src/render/json.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+import { schemaErrors } from '../support/schemas.js';
 
 const CONFIG = { file: 'iampass.yaml', sha256: 'a'.repeat(64) };
 
@@ -41,6 +42,25 @@ describe('the JSON drift report', () => {
     expect(keys[0]).toBe('formatVersion');
     expect(keys.at(-1)).toBe('text');
     expect(driftDocument(r)).toMatchObject({ formatVersion: 1, kind: 'drift', status: 'drifted', summary: { drifted: 3, ignored: 0 } });
+  });
+
+  it('matches schema/drift.schema.json, items of every kind included', () => {
+    const live = liveState({
+      passwordPolicy: { ...CIS_POLICY, minimumLength: 8 },
+      users: [liveUser('bob', profile(true)), liveUser('carol', null), liveUser('dave', profile(), { passwordLastUsed: '2026-10-01T00:00:00.000Z' })],
+    });
+    const desired = desiredState({
+      passwordPolicy: { kind: 'custom', policy: CIS_POLICY },
+      users: [{ name: 'bob', passwordResetRequired: false }, { name: 'carol' }, { name: 'dave', console: false }],
+    });
+    const r = driftReport({ plan: diff(desired, live), live, config: CONFIG, checkedAt: '2026-11-27T06:00:00.000Z', rules: [] });
+    r.warnings.push({ id: 'IP999', message: 'm', fix: 'f' });
+    const doc = JSON.parse(renderJsonDrift(r));
+    expect(doc.items.map((i: { kind: string }) => i.kind)).toEqual(['policy-field', 'pending-reset', 'console', 'console']);
+    expect(schemaErrors('drift', doc)).toEqual([]);
+    const whole = driftReport({ plan: diff(desired, liveState({ users: live.users })), live, config: CONFIG, checkedAt: '2026-11-27T06:00:00.000Z', rules: [] });
+    expect(schemaErrors('drift', JSON.parse(renderJsonDrift(whole)))).toEqual([]);
+    expect(schemaErrors('drift', { ...doc, extra: true })).not.toEqual([]);
   });
 
   it('words the Slack text as mrkdwn, escaping what Slack treats as markup', () => {

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateLoginProfileCommand,
   DeleteLoginProfileCommand,
@@ -22,6 +22,7 @@ import {
   sandboxTarget,
   SEEDED_PASSWORD,
   tempDir,
+  transcript,
   writeConfig,
   type Target,
 } from './harness.js';
@@ -42,7 +43,20 @@ describe('saved plans (built binary, sandbox)', () => {
     config = await writeConfig(dir, CONFIG);
     planFile = join(dir, 'iampass.plan.json');
   });
-  afterEach(async () => target.close());
+  /** Every password this suite handled, and every saved plan it wrote, for the final search. */
+  const secrets = new Set<string>([SEEDED_PASSWORD]);
+  const savedPlans: string[] = [];
+  afterEach(async () => {
+    for (const p of (await deliveredPasswords(join(dir, 'passwords'))).values()) secrets.add(p);
+    savedPlans.push(await readFile(planFile, 'utf8').catch(() => ''));
+    await target.close();
+  });
+  afterAll(() => {
+    expect(secrets.size).toBeGreaterThan(2);
+    for (const secret of secrets) {
+      for (const text of [...transcript, ...savedPlans]) expect(text.includes(secret), `a password leaked into: ${text.slice(0, 200)}`).toBe(false);
+    }
+  });
 
   const savePlan = () => runCli(['plan', '-c', config, '--out', planFile, '--detailed-exitcode'], { env });
   const applyPlan = (...extra: string[]) => runCli(['apply', planFile, '--password-dir', join(dir, 'passwords'), ...extra], { env });

@@ -8,8 +8,9 @@
  * flag, the policy). `schema/plan.schema.json` describes exactly this shape and admits no other field.
  */
 import type { LiveState, LoginProfile } from './live.js';
-import { POLICY_FIELDS, type PasswordPolicy, type PasswordRules } from './policy.js';
-import { isProfileAction, type Action, type Plan, type ProfileState } from './types.js';
+import { canonicalize } from './canonical.js';
+import { POLICY_FIELDS, type PasswordPolicy } from './policy.js';
+import { isProfileAction, type Plan } from './types.js';
 
 /** The format this iampass writes and the only one it applies. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -67,96 +68,60 @@ export function planOf(doc: PlanDocument): Plan {
 }
 
 /**
- * The document as JSON text with a stable key order (the order of the schema, whatever order the objects were
- * built in) and a final newline: the same plan always gives the same bytes, so saved plans diff cleanly.
+ * Every key of the document, in the order it is written: the order of `schema/plan.schema.json`'s properties at
+ * each level (a test holds the two together). Policy fields keep `POLICY_FIELDS` order.
+ */
+export const PLAN_KEY_ORDER = [
+  'formatVersion',
+  'account',
+  'callerArn',
+  'summary',
+  'add',
+  'change',
+  'destroy',
+  'actions',
+  'kind',
+  'id',
+  'user',
+  'reason',
+  'before',
+  'after',
+  'source',
+  ...POLICY_FIELDS,
+  'createDate',
+  'passwordResetRequired',
+  'password',
+  'passwordLastUsed',
+  'kept',
+  'warnings',
+  'message',
+  'fix',
+  'unchangedCount',
+  'unlistedIgnoredCount',
+  'outOfScopeCount',
+  'passwordRules',
+  'requiredClasses',
+  'minimumClasses',
+  'config',
+  'file',
+  'sha256',
+  'basis',
+  'passwordPolicy',
+  'users',
+  'name',
+  'loginProfile',
+] as const;
+
+/**
+ * The document as JSON text with a stable key order (whatever order the objects were built in) and a final
+ * newline: the same plan always gives the same bytes, so saved plans diff cleanly.
  */
 export function serializePlanDocument(doc: PlanDocument): string {
   return `${JSON.stringify(canonicalDocument(doc), null, 2)}\n`;
 }
 
 export function canonicalDocument(doc: PlanDocument): PlanDocument {
-  return {
-    formatVersion: doc.formatVersion,
-    account: doc.account,
-    callerArn: doc.callerArn,
-    summary: { add: doc.summary.add, change: doc.summary.change, destroy: doc.summary.destroy },
-    actions: doc.actions.map(canonicalAction),
-    kept: doc.kept.map((k) => ({ user: k.user, reason: k.reason })),
-    warnings: doc.warnings.map((w) => ({
-      id: w.id,
-      ...(w.user !== undefined ? { user: w.user } : {}),
-      message: w.message,
-      fix: w.fix,
-    })),
-    unchangedCount: doc.unchangedCount,
-    unlistedIgnoredCount: doc.unlistedIgnoredCount,
-    outOfScopeCount: doc.outOfScopeCount,
-    passwordRules: canonicalRules(doc.passwordRules),
-    config: { file: doc.config.file, sha256: doc.config.sha256 },
-    basis: {
-      passwordPolicy: canonicalPolicy(doc.basis.passwordPolicy),
-      users: doc.basis.users.map((u) => ({
-        name: u.name,
-        loginProfile: u.loginProfile === null ? null : canonicalProfile(u.loginProfile),
-      })),
-    },
-  };
-}
-
-function canonicalAction(a: Action): Action {
-  switch (a.kind) {
-    case 'update-password-policy':
-      return { kind: a.kind, reason: a.reason, before: canonicalPolicy(a.before), after: canonicalPolicy(a.after) };
-    case 'delete-password-policy':
-      return { kind: a.kind, reason: a.reason, before: canonicalPolicy(a.before), after: null };
-    case 'create-login-profile':
-      return {
-        kind: a.kind,
-        user: a.user,
-        reason: a.reason,
-        before: null,
-        after: { ...canonicalState(a.after), password: { kind: a.after.password.kind } },
-      };
-    case 'update-login-profile':
-      return {
-        kind: a.kind,
-        user: a.user,
-        reason: a.reason,
-        before: canonicalState(a.before),
-        after: { ...canonicalState(a.after), password: a.after.password === null ? null : { kind: a.after.password.kind } },
-      };
-    case 'delete-login-profile':
-      return {
-        kind: a.kind,
-        user: a.user,
-        reason: a.reason,
-        before: canonicalState(a.before),
-        after: null,
-        passwordLastUsed: a.passwordLastUsed,
-      };
-  }
-}
-
-function canonicalState(s: ProfileState): ProfileState {
-  return { passwordResetRequired: s.passwordResetRequired, ...(s.createDate !== undefined ? { createDate: s.createDate } : {}) };
-}
-
-function canonicalProfile(p: LoginProfile): LoginProfile {
-  return { createDate: p.createDate, passwordResetRequired: p.passwordResetRequired };
-}
-
-function canonicalPolicy<P extends PasswordPolicy | null>(p: P): P {
-  if (p === null) return p;
-  return Object.fromEntries(POLICY_FIELDS.map((f) => [f, p[f]])) as unknown as P;
-}
-
-function canonicalRules(r: PasswordRules): PasswordRules {
-  return {
-    source: r.source,
-    minimumLength: r.minimumLength,
-    requiredClasses: [...r.requiredClasses],
-    minimumClasses: r.minimumClasses,
-  };
+  return canonicalize(doc, PLAN_KEY_ORDER) as PlanDocument;
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -9,7 +9,7 @@
 import type { ConfigFingerprint } from './document.js';
 import { addressText, matchingRule, type DriftAddress, type IgnoreRule } from './ignore.js';
 import type { LiveState } from './live.js';
-import { changedPolicyFields, type PasswordPolicy } from './policy.js';
+import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from './policy.js';
 import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from './types.js';
 
 export const DRIFT_FORMAT_VERSION = 1;
@@ -94,6 +94,47 @@ export interface DriftReport {
   unlistedIgnoredCount: number;
   outOfScopeCount: number;
 }
+
+/**
+ * Every key of the report, in the order it is written: the order of `schema/drift.schema.json`'s properties at
+ * each level (a test holds the two together). Policy fields keep `POLICY_FIELDS` order.
+ */
+export const DRIFT_KEY_ORDER = [
+  'formatVersion',
+  'kind',
+  'id',
+  'status',
+  'account',
+  'callerArn',
+  'config',
+  'file',
+  'sha256',
+  'checkedAt',
+  'summary',
+  'drifted',
+  'items',
+  'address',
+  'field',
+  'user',
+  'live',
+  'desired',
+  ...POLICY_FIELDS,
+  'reason',
+  'message',
+  'fix',
+  'loginProfileCreated',
+  'passwordLastUsed',
+  'ignored',
+  'rule',
+  'source',
+  'matched',
+  'kept',
+  'warnings',
+  'unchangedCount',
+  'unlistedIgnoredCount',
+  'outOfScopeCount',
+  'text',
+] as const;
 
 export interface DriftInput {
   plan: Plan;

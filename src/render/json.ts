@@ -3,8 +3,8 @@
  * format version, a schema in `schema/`, and a stable key order, so the same input always gives the same bytes.
  */
 import { serializePlanDocument, type PlanDocument } from '../plan/document.js';
-import type { DriftItem, DriftReport } from '../plan/drift.js';
-import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
+import { canonicalize } from '../plan/canonical.js';
+import { DRIFT_KEY_ORDER, type DriftReport } from '../plan/drift.js';
 import { driftDesiredText, driftLiveText, driftSummaryLine } from './describe.js';
 
 export function renderJsonPlan(doc: PlanDocument): string {
@@ -17,58 +17,11 @@ export interface DriftDocument extends DriftReport {
 }
 
 export function driftDocument(report: DriftReport): DriftDocument {
-  return { ...canonicalDrift(report), text: slackText(report) };
+  return canonicalize({ ...report, text: slackText(report) }, DRIFT_KEY_ORDER) as DriftDocument;
 }
 
 export function renderJsonDrift(report: DriftReport): string {
   return `${JSON.stringify(driftDocument(report), null, 2)}\n`;
-}
-
-function canonicalDrift(r: DriftReport): DriftReport {
-  return {
-    formatVersion: r.formatVersion,
-    kind: r.kind,
-    status: r.status,
-    account: r.account,
-    callerArn: r.callerArn,
-    config: { file: r.config.file, sha256: r.config.sha256 },
-    checkedAt: r.checkedAt,
-    summary: { drifted: r.summary.drifted, ignored: r.summary.ignored },
-    items: r.items.map(canonicalItem),
-    ignored: r.ignored.map((t) => ({ rule: t.rule, source: t.source, matched: t.matched })),
-    kept: r.kept.map((k) => ({ user: k.user, reason: k.reason })),
-    warnings: r.warnings.map((w) => ({ id: w.id, ...(w.user !== undefined ? { user: w.user } : {}), message: w.message, fix: w.fix })),
-    unchangedCount: r.unchangedCount,
-    unlistedIgnoredCount: r.unlistedIgnoredCount,
-    outOfScopeCount: r.outOfScopeCount,
-  };
-}
-
-function canonicalItem(i: DriftItem): DriftItem {
-  const head = { kind: i.kind, address: i.address } as const;
-  switch (i.kind) {
-    case 'policy-field':
-      return { ...head, kind: i.kind, field: i.field, live: i.live, desired: i.desired, reason: i.reason, fix: i.fix };
-    case 'policy':
-      return { ...head, kind: i.kind, live: policy(i.live), desired: policy(i.desired), reason: i.reason, fix: i.fix };
-    case 'console':
-    case 'pending-reset':
-      return {
-        ...head,
-        kind: i.kind,
-        user: i.user,
-        live: i.live,
-        desired: i.desired,
-        reason: i.reason,
-        fix: i.fix,
-        loginProfileCreated: i.loginProfileCreated,
-        passwordLastUsed: i.passwordLastUsed,
-      };
-  }
-}
-
-function policy(p: PasswordPolicy | null): PasswordPolicy | null {
-  return p === null ? null : (Object.fromEntries(POLICY_FIELDS.map((f) => [f, p[f]])) as unknown as PasswordPolicy);
 }
 
 /** Slack shows at most a few thousand characters comfortably: the head line, then items until this budget. */

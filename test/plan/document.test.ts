@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { canonicalDocument, planBasis, planDocument, planOf, serializePlanDocument, type PlanDocument } from '../../src/plan/document.js';
+import { canonicalDocument, PLAN_KEY_ORDER, planBasis, planDocument, planOf, serializePlanDocument, type PlanDocument } from '../../src/plan/document.js';
+import { DRIFT_KEY_ORDER } from '../../src/plan/drift.js';
 import { parsePlanDocument, PLAN_SCHEMA_URL } from '../../src/plan/saved.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 
@@ -97,5 +98,41 @@ describe('the saved plan document', () => {
   it('refuses what is not a saved plan at all', () => {
     expect(parsePlanDocument('not json')).toMatchObject({ ok: false, kind: 'invalid' });
     expect(parsePlanDocument('{"version": 1}')).toEqual({ ok: false, kind: 'invalid', problem: 'it has no formatVersion; it is not an iampass saved plan' });
+  });
+});
+
+describe('key order and schema agree', () => {
+  /** Every `properties` map in a schema, with where it is. */
+  function propertyLists(schema: unknown, at = '#'): Array<[string, string[]]> {
+    if (schema === null || typeof schema !== 'object') return [];
+    if (Array.isArray(schema)) return schema.flatMap((s, i) => propertyLists(s, `${at}/${i}`));
+    const out: Array<[string, string[]]> = [];
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === 'properties' && v && typeof v === 'object') out.push([at, Object.keys(v)]);
+      out.push(...propertyLists(v, `${at}/${k}`));
+    }
+    return out;
+  }
+
+  it.each([
+    ['plan', PLAN_KEY_ORDER],
+    ['drift', DRIFT_KEY_ORDER],
+  ] as const)('every object in schema/%s.schema.json lists its properties in the order they are written', (name, order) => {
+    const rank = new Map<string, number>(order.map((k, i) => [k, i]));
+    const schema = JSON.parse(readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8'));
+    for (const [where, keys] of propertyLists(schema)) {
+      for (const key of keys) expect(rank.has(key), `${where}: ${key} has no place in the key order`).toBe(true);
+      expect(keys, where).toEqual([...keys].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0)));
+    }
+  });
+
+  it('keeps a field the order does not name (after the named ones) instead of dropping it', () => {
+    const doc = sample();
+    const create = doc.actions[1] as PlanDocument['actions'][number] & Record<string, unknown>;
+    create.delivery = { kind: 'operator' };
+    const written = JSON.parse(serializePlanDocument(doc)).actions[1];
+    expect(Object.keys(written)).toEqual(['kind', 'user', 'reason', 'before', 'after', 'delivery']);
+    // ...and the schema, which admits no unknown field, then refuses it: a new field is a schema change
+    expect(parsePlanDocument(serializePlanDocument(doc)).ok).toBe(false);
   });
 });

@@ -44,7 +44,22 @@ export interface RefreshHooks {
 
 /** Reads live IAM and diffs it against the file; every way this can fail becomes a `UserError`. */
 export async function refresh(session: Session, desired: DesiredState, file: string, flags: AwsFlags, hooks: RefreshHooks = {}): Promise<Plan> {
-  return diff(desired, await readLive(session, desired, file, flags, hooks));
+  return (await refreshState(session, desired, file, flags, hooks)).plan;
+}
+
+/**
+ * The one place a plan is computed from live IAM (plan, apply and drift all come here), keeping the live state
+ * for what needs more than the plan: a saved plan's basis, the dates in a drift report.
+ */
+export async function refreshState(
+  session: Session,
+  desired: DesiredState,
+  file: string,
+  flags: AwsFlags,
+  hooks: RefreshHooks = {},
+): Promise<{ plan: Plan; live: LiveState }> {
+  const live = await readLive(session, desired, file, flags, hooks);
+  return { plan: diff(desired, live), live };
 }
 
 /** Reads the live state the file governs; every way this can fail becomes a `UserError`. */

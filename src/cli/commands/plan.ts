@@ -1,7 +1,6 @@
 import type { DesiredState } from '../../config/types.js';
 import type { ReadProgress } from '../../iam/read.js';
 import { planBasis, planDocument } from '../../plan/document.js';
-import { diff } from '../../plan/diff.js';
 import type { LiveState } from '../../plan/live.js';
 import type { Plan } from '../../plan/types.js';
 import { COLOR, PLAIN, type Style } from '../../render/ansi.js';
@@ -11,7 +10,7 @@ import type { AwsFlags } from '../aws-options.js';
 import { loadWithFingerprint } from '../config.js';
 import { isInteractive, useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
-import { connect, readLive, type Session } from '../refresh.js';
+import { connect, refreshState, type Session } from '../refresh.js';
 import { writePlanFile } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
 
@@ -92,10 +91,10 @@ export async function readState(
 ): Promise<{ plan: Plan; live: LiveState }> {
   const started = Date.now();
   let latest: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
-  const work = readLive(session, desired, flags.config, flags, {
+  const work = refreshState(session, desired, flags.config, flags, {
     onProgress: (p) => (latest = p),
     aborted: () => stop.requested(),
-  }).then((live) => ({ plan: diff(desired, live), live }));
+  });
   if (shown.interactive) {
     const { showRefresh } = await import('../../ui/run.js');
     return showRefresh(work, () => ({ progress: latest, stats: session.caller.stats }), shown.ui);

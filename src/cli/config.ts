@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import { resolveKeyDirectory } from '../config/keys.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, parseConfig } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
+import type { ConfigFingerprint } from '../plan/document.js';
 import type { Environment } from './environment.js';
 import { UserError } from './errors.js';
 
@@ -11,6 +14,31 @@ export async function loadOrFail(file: string, environment: Environment): Promis
   if (!result.ok) throw diagnosticsError(result.diagnostics, file);
   printWarnings(result.warnings, environment);
   return resolveKeyDirectory(result.state);
+}
+
+/**
+ * Loads the file as `loadOrFail` does, and fingerprints the very bytes it parsed, so a saved plan names exactly the
+ * file it was made from.
+ */
+export async function loadWithFingerprint(
+  file: string,
+  environment: Environment,
+): Promise<{ desired: DesiredState; config: ConfigFingerprint }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    await loadOrFail(file, environment); // words the read error as a diagnostic, and throws it
+    throw new UserError(`cannot read ${file}`);
+  }
+  const result = parseConfig(bytes.toString('utf8'), file);
+  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
+  printWarnings(result.warnings, environment);
+  return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(bytes) } };
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function printWarnings(warnings: readonly Diagnostic[], environment: Environment): void {

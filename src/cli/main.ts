@@ -8,6 +8,7 @@ import { addAwsOptions, positiveInt } from './aws-options.js';
 import type { Environment } from './environment.js';
 import { EXIT, UserError } from './errors.js';
 import { StopSignal } from './stop.js';
+import { FORMATS, type Format } from '../render/format-names.js';
 
 const environment: Environment = {
   env: process.env,
@@ -60,9 +61,16 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
-    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode).\n' +
+    '\nExit codes: 0 success (no changes), 1 error, 2 success with changes (plan --detailed-exitcode; drift: drifted).\n' +
       'With --fail-on warning (or advisories.failOn: warning), any warning not acknowledged in the file is an error.',
   );
+
+const formatOption = () =>
+  new Option('--format <format>', 'output format: text for people, json for machines, markdown for pull-request comments')
+    .choices(FORMATS)
+    .default('text' as Format);
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 program
   .command('validate')
@@ -87,7 +95,8 @@ addAwsOptions(
     .addOption(configOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
     .addOption(failOnOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .addOption(formatOption())
+    .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
     .option('--no-interactive', 'plain text output, no live terminal UI'),
@@ -101,8 +110,11 @@ addAwsOptions(
 addAwsOptions(
   program
     .command('apply')
-    .description('carry out the plan after confirmation')
-    .addOption(configOption())
+    .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
+    .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
+    .addOption(
+      new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
+    )
     .option('--auto-approve', 'apply without asking (for CI)')
     .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/<user>.password (plain text, mode 0600)')
     .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written', 'iampass-delivery')
@@ -111,10 +123,46 @@ addAwsOptions(
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'treat the session as interactive even if it does not look like one')
     .option('--no-interactive', 'never prompt; refuse instead of asking'),
+).action((planfile, opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
+  }),
+);
+
+addAwsOptions(
+  program
+    .command('drift')
+    .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
+    .addOption(configOption())
+    .addOption(formatOption())
+    .addOption(
+      new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
+    )
+    .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
+    .option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)', collect, [] as string[])
+    .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
 ).action((opts) =>
   run(async () => {
     process.on('SIGINT', onInterrupt);
-    return (await import('./commands/apply.js')).applyCommand(opts, environment, stop);
+    return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
+  }),
+);
+
+addAwsOptions(
+  program
+    .command('import')
+    .description('write a desired-state file from live IAM: the policy and each in-scope user\'s console access')
+    .option('--path-prefix <prefix>', 'only users whose IAM path starts with this, e.g. /staff/')
+    .option('--tag <key=value>', 'only users with this tag (repeatable; all must match)', collect, [] as string[])
+    .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--merge', 'update an existing file in place, keeping its comments and other settings')
+    .option('--force', 'replace an existing file'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/import.js')).importCommand(opts, environment, stop);
   }),
 );
 

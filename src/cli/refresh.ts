@@ -2,6 +2,7 @@ import type { Diagnostic } from '../config/diagnostics.js';
 import type { DesiredState } from '../config/types.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
+import type { LiveState } from '../plan/live.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
 import { advise, withAdvisories } from '../plan/advisories.js';
@@ -47,28 +48,31 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
   return { gateway, caller };
 }
 
+export interface RefreshHooks {
+  onProgress?: (p: ReadProgress) => void;
+  aborted?: () => boolean;
+}
+
+/** Reads live IAM and diffs it against the file, warnings included; every failure becomes a `UserError`. */
+export async function refresh(session: Session, desired: DesiredState, file: string, flags: AwsFlags, hooks: RefreshHooks = {}): Promise<Plan> {
+  return (await refreshState(session, desired, file, flags, hooks)).plan;
+}
+
 /**
- * Reads live IAM, diffs it against the file, then reads the facts the advisories need (the credential report, a
- * few simulations) and adds the warnings; every way this can fail becomes a `UserError`. Facts that cannot be
- * read become a warning, never a failure.
+ * The one place a plan is computed from live IAM (plan, apply and drift all come here): reads live IAM, diffs it
+ * against the file, then reads the facts the advisories need (the credential report, a few simulations) and adds
+ * the warnings. Keeps the live state for what needs more than the plan: a saved plan's basis, the dates in a
+ * drift report. Facts that cannot be read become a warning, never a failure.
  */
-export async function refresh(
+export async function refreshState(
   session: Session,
   desired: DesiredState,
   file: string,
   flags: AwsFlags,
-  hooks: { onProgress?: (p: ReadProgress) => void; aborted?: () => boolean } = {},
-): Promise<Plan> {
-  const [{ readLiveState, ReadError }, { readAccountFacts, readCredentialReport }] = await Promise.all([
-    import('../iam/read.js'),
-    import('../iam/facts.js'),
-  ]);
+  hooks: RefreshHooks = {},
+): Promise<{ plan: Plan; live: LiveState }> {
+  const { readAccountFacts, readCredentialReport } = await import('../iam/facts.js');
   const factOptions = { concurrency: flags.concurrency, ...(hooks.aborted ? { aborted: hooks.aborted } : {}) };
-  const failed = (error: unknown): never => {
-    if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
-    if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
-    throw error;
-  };
   let latest: ReadProgress | undefined;
   const onProgress = (p: ReadProgress) => {
     latest = p;
@@ -81,7 +85,33 @@ export async function refresh(
     report = readCredentialReport(session.gateway, factOptions);
     report.catch(() => {}); // awaited below; a read that fails first must not leave it unhandled
   };
-  const result = await readLiveState(session.gateway, desired, { concurrency: flags.concurrency, ...hooks, onProgress, afterIdentity }).catch(failed);
+  const live = await readLive(session, desired, file, flags, { ...hooks, onProgress }, afterIdentity);
+  const plan = diff(desired, live);
+  if (latest) onProgress({ ...latest, phase: 'facts' });
+  const facts = await readAccountFacts(session.gateway, desired, live, plan, {
+    ...factOptions,
+    ...(report ? { credentialReport: report } : {}),
+  }).catch(asUserError);
+  if (latest) onProgress({ ...latest, phase: 'done' });
+  const now = new Date();
+  return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now), live };
+}
+
+/** Reads the live state the file governs; every way this can fail becomes a `UserError`. */
+export async function readLive(
+  session: Session,
+  desired: DesiredState,
+  file: string,
+  flags: AwsFlags,
+  hooks: RefreshHooks = {},
+  afterIdentity?: () => void,
+): Promise<LiveState> {
+  const { readLiveState } = await import('../iam/read.js');
+  const result = await readLiveState(session.gateway, desired, {
+    concurrency: flags.concurrency,
+    ...hooks,
+    ...(afterIdentity ? { afterIdentity } : {}),
+  }).catch(asUserError);
   if (!result.ok && result.kind === 'wrong-account') {
     const where = desired.accountAt ? `${desired.accountAt.file}:${desired.accountAt.line}:${desired.accountAt.col}: ` : '';
     throw new UserError(
@@ -90,17 +120,15 @@ export async function refresh(
     );
   }
   if (!result.ok) throw diagnosticsError(unresolvedDiagnostics(result.users, desired, file, result.account), file);
+  return result.live;
+}
 
-  const { live } = result;
-  const plan = diff(desired, live);
-  if (latest) onProgress({ ...latest, phase: 'facts' });
-  const facts = await readAccountFacts(session.gateway, desired, live, plan, {
-    ...factOptions,
-    ...(report ? { credentialReport: report } : {}),
-  }).catch(failed);
-  if (latest) onProgress({ ...latest, phase: 'done' });
-  const now = new Date();
-  return withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now);
+/** A read that failed at IAM, or was interrupted, as the one-line error a person gets. */
+async function asUserError(error: unknown): Promise<never> {
+  const { ReadError } = await import('../iam/read.js');
+  if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
+  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
+  throw error;
 }
 
 function unresolvedDiagnostics(users: UnresolvedUser[], desired: DesiredState, file: string, account: string): Diagnostic[] {

@@ -3,6 +3,7 @@
  */
 import { diffString } from 'json-diff';
 import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
+import type { DriftItem, DriftReport } from '../plan/drift.js';
 import {
   actionSymbol,
   type Action,
@@ -84,7 +85,7 @@ export function summaryLine(summary: PlanSummary): string {
 }
 
 /** Counts of users the plan considered and left alone, as one sentence, or null when there are none. */
-export function untouchedLine(plan: Plan): string | null {
+export function untouchedLine(plan: Pick<Plan, 'unchangedCount' | 'unlistedIgnoredCount' | 'outOfScopeCount'>): string | null {
   const parts: string[] = [];
   if (plan.unchangedCount > 0) parts.push(`${plan.unchangedCount} governed user${s(plan.unchangedCount)} unchanged`);
   if (plan.unlistedIgnoredCount > 0) {
@@ -143,3 +144,77 @@ export function policyDiffLines(action: Extract<Action, { kind: 'update-password
 }
 
 export { actionSymbol };
+
+/** A policy field's value as people read it. */
+export function policyValueText(field: keyof PasswordPolicy, value: PasswordPolicy[keyof PasswordPolicy]): string {
+  if (value === null) return field === 'maxAgeDays' ? 'never' : 'off';
+  return String(value);
+}
+
+/** A whole policy on one line: `minimumLength 14, requireUppercase true, ...`, or the AWS default. */
+export function policyText(p: PasswordPolicy | null): string {
+  if (p === null) return 'the AWS default (no custom policy)';
+  return `a custom policy (${POLICY_FIELDS.map((f) => `${f} ${policyValueText(f, p[f])}`).join(', ')})`;
+}
+
+/** What live IAM has, for one drift item, in a few words with the dates IAM reported. */
+export function driftLiveText(item: DriftItem): string {
+  switch (item.kind) {
+    case 'policy-field':
+      return policyValueText(item.field, item.live);
+    case 'policy':
+      return policyText(item.live);
+    case 'console':
+      return item.live
+        ? `a console password${profileDates(item)}`
+        : `no console password${item.passwordLastUsed ? ` (a password was last used ${item.passwordLastUsed})` : ''}`;
+    case 'pending-reset':
+      return `a password reset pending${profileDates(item)}`;
+  }
+}
+
+/** What the file wants, for one drift item. */
+export function driftDesiredText(item: DriftItem): string {
+  switch (item.kind) {
+    case 'policy-field':
+      return policyValueText(item.field, item.desired);
+    case 'policy':
+      return item.desired === null ? 'passwordPolicy: default (no custom policy)' : policyText(item.desired);
+    case 'console':
+      return item.desired ? 'a console password (console: true)' : 'no console password';
+    case 'pending-reset':
+      return 'no pending reset (passwordResetRequired: false)';
+  }
+}
+
+function profileDates(item: Extract<DriftItem, { kind: 'console' | 'pending-reset' }>): string {
+  const parts: string[] = [];
+  if (item.loginProfileCreated) parts.push(`created ${item.loginProfileCreated}`);
+  parts.push(item.passwordLastUsed ? `last used ${item.passwordLastUsed}` : 'no recorded sign-in');
+  return ` (${parts.join(', ')})`;
+}
+
+/** The Terraform symbol of what apply would do about a drift item. */
+export function driftSymbol(item: DriftItem): '+' | '~' | '-' {
+  if (item.fix === 'create-login-profile') return '+';
+  if (item.fix === 'delete-login-profile' || item.fix === 'delete-password-policy') return '-';
+  if (item.kind === 'policy' && item.live === null) return '+';
+  return '~';
+}
+
+/** `Drift: 3 items differ from iampass.yaml.` or `No drift: ...`. */
+export function driftSummaryLine(report: DriftReport): string {
+  const n = report.summary.drifted;
+  const ignored = report.summary.ignored > 0 ? ` (${report.summary.ignored} ignored)` : '';
+  if (n === 0) return `No drift: live IAM matches ${report.config.file}${ignored}.`;
+  return `Drift: ${n} item${s(n)} in live IAM differ${n === 1 ? 's' : ''} from ${report.config.file}${ignored}.`;
+}
+
+/** One line per ignore rule: how many items it quieted, and where it was written. */
+export function ignoredLines(report: DriftReport): string[] {
+  return report.ignored.map((t) => `${t.rule} (${t.source}): ${ignoredCount(t.matched)}`);
+}
+
+export function ignoredCount(matched: number): string {
+  return matched === 0 ? 'matched nothing' : `${matched} item${s(matched)} ignored`;
+}

@@ -1,8 +1,14 @@
+import type { DriftReport } from '../plan/drift.js';
 import type { Plan, PlanWarning } from '../plan/types.js';
 import type { Style } from './ansi.js';
 import {
   actionSymbol,
   describeAction,
+  driftDesiredText,
+  driftLiveText,
+  driftSummaryLine,
+  driftSymbol,
+  ignoredLines,
   policyDiffLines,
   reportLine,
   subject,
@@ -22,7 +28,7 @@ export function renderTextPlan(plan: Plan, style: Style): string {
     const width = Math.max(...plan.actions.map((a) => subject(a).length));
     for (const action of plan.actions) {
       const symbol = actionSymbol(action);
-      const paint = symbol === '+' ? style.green : symbol === '~' ? style.yellow : style.red;
+      const paint = paintFor(symbol, style);
       out.push(`  ${paint(symbol)} ${style.bold(subject(action).padEnd(width))}  ${describeAction(action)}`);
       out.push(`    ${' '.repeat(width)}  ${style.dim(`# ${action.reason}`)}`);
       if (action.kind === 'update-password-policy' || action.kind === 'delete-password-policy') {
@@ -56,4 +62,38 @@ export function renderWarnings(warnings: readonly PlanWarning[], style: Style): 
   }
   out.push('');
   return out;
+}
+
+/**
+ * The drift report for a terminal or a cron log: per item, what live IAM has and what the file wants (with the
+ * dates IAM reported), the ignore rules and what they quieted, then one summary line.
+ */
+export function renderTextDrift(report: DriftReport, style: Style): string {
+  const out: string[] = [style.bold(`Account ${report.account} (as ${report.callerArn})`), ''];
+  if (report.items.length > 0) {
+    for (const item of report.items) {
+      const symbol = driftSymbol(item);
+      out.push(`  ${paintFor(symbol, style)(symbol)} ${style.bold(item.address)}`);
+      out.push(`      live IAM:  ${driftLiveText(item)}`);
+      out.push(`      the file:  ${driftDesiredText(item)}`);
+      out.push(`      ${style.dim(`# ${item.reason}`)}`);
+    }
+    out.push('');
+  }
+  if (report.ignored.length > 0) {
+    out.push('Ignore rules:', ...ignoredLines(report).map((l) => `  ${l}`), '');
+  }
+  out.push(...renderWarnings(report.warnings, style));
+  const untouched = untouchedLine(report);
+  if (untouched) out.push(style.dim(untouched), '');
+  const head = driftSummaryLine(report);
+  out.push(report.status === 'drifted' ? style.yellow(style.bold(head)) : style.bold(head));
+  if (report.status === 'drifted') {
+    out.push(`Run \`iampass plan -c ${report.config.file}\` to see the changes that converge it; \`iampass apply\` makes them.`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function paintFor(symbol: '+' | '~' | '-', style: Style): (s: string) => string {
+  return symbol === '+' ? style.green : symbol === '~' ? style.yellow : style.red;
 }

@@ -88,6 +88,8 @@ export interface Target {
   requests(): number | null;
   /** The IAM actions received so far, in order, where the endpoint can tell (the sandbox's request log). */
   actions(): string[];
+  /** The sandbox's request log so far (`<time> <Action> user=<name> <status> <ms>`), or null where there is none. */
+  requestLog(): string[] | null;
 }
 
 export async function sandboxTarget(options: { faults?: Record<string, number>; seed?: string } = {}): Promise<Target> {
@@ -110,6 +112,7 @@ export async function sandboxTarget(options: { faults?: Record<string, number>; 
     requests: () => handle.requestCount(),
     // `2026-11-27T17:00:00.000Z ListUsers user=- 200 1ms`
     actions: () => log.map((line) => line.split(' ')[1] ?? ''),
+    requestLog: () => [...log],
   };
 }
 
@@ -145,6 +148,7 @@ export async function motoTarget(): Promise<Target> {
     artefacts: async () => [],
     requests: () => null,
     actions: () => [],
+    requestLog: () => null,
   };
 }
 

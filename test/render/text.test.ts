@@ -104,3 +104,45 @@ describe('acknowledged warnings and the report note in the text plan', () => {
     expect(renderTextPlan(plan, COLOR)).not.toContain('\u001b[33mIP103');
   });
 });
+
+describe('the text drift report', () => {
+  it('says per item what live IAM has and what the file wants, then the rules, then one summary line', async () => {
+    const { driftReport } = await import('../../src/plan/drift.js');
+    const { parseIgnoreRules } = await import('../../src/plan/ignore.js');
+    const { renderTextDrift } = await import('../../src/render/text.js');
+    const live = liveState({
+      passwordPolicy: { ...CIS_POLICY, maxAgeDays: null },
+      users: [liveUser('bob', profile(true)), liveUser('carol', null), liveUser('svc', profile())],
+      outOfScopeCount: 2,
+    });
+    const desired = desiredState({
+      passwordPolicy: { kind: 'custom', policy: CIS_POLICY },
+      users: [{ name: 'bob', passwordResetRequired: false }, { name: 'carol', pgpKey: '/keys/carol.asc' }, { name: 'svc', console: false }],
+    });
+    const { rules } = parseIgnoreRules('user:svc', '--ignore', false);
+    const report = driftReport({ plan: diff(desired, live), live, config: { file: 'iampass.yaml', sha256: 'a'.repeat(64) }, checkedAt: 'now', rules });
+    expect(renderTextDrift(report, PLAIN)).toBe(`Account 123456789012 (as arn:aws:iam::123456789012:user/admin)
+
+  ~ policy.maxAgeDays
+      live IAM:  never
+      the file:  90
+      # the file sets passwordPolicy.maxAgeDays to 90
+  ~ user:bob:passwordResetRequired
+      live IAM:  a password reset pending (created 2026-01-02T03:04:05.000Z, no recorded sign-in)
+      the file:  no pending reset (passwordResetRequired: false)
+      # a password reset is pending but the file sets passwordResetRequired: false
+  + user:carol:console
+      live IAM:  no console password
+      the file:  a console password (console: true)
+      # listed with console: true and has no console password
+
+Ignore rules:
+  user:svc (--ignore): 1 item ignored
+
+2 users out of scope.
+
+Drift: 3 items in live IAM differ from iampass.yaml (1 ignored).
+Run \`iampass plan -c iampass.yaml\` to see the changes that converge it; \`iampass apply\` makes them.
+`);
+  });
+});

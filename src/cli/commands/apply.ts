@@ -1,35 +1,47 @@
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import type { FailOn } from '../../config/types.js';
-import type { Plan } from '../../plan/types.js';
 import { unacknowledged } from '../../plan/advisories.js';
+import { planOf } from '../../plan/document.js';
+import type { Plan } from '../../plan/types.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import type { AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
-import { preparePasswords, type DeliveryFlags } from '../passwords.js';
-import { revealOnce } from '../reveal.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
+import { preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
 import { confirmOnTerminal } from '../prompt.js';
-import { connect } from '../refresh.js';
+import { connect, type Session } from '../refresh.js';
+import { revealOnce } from '../reveal.js';
+import { readPlanFile, verifyPlan } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
 import { planHeader, presentation, readPlan, type Presentation } from './plan.js';
 
 export interface ApplyFlags extends AwsFlags, DeliveryFlags {
-  config: string;
+  /** Absent: `iampass.yaml`, or with a saved plan, the file the plan was made from. */
+  config?: string;
   autoApprove?: boolean;
   failOn?: FailOn;
   color?: boolean;
   interactive?: boolean;
 }
 
-export async function applyCommand(flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const desired = await loadOrFail(flags.config, environment);
+export const DEFAULT_CONFIG = 'iampass.yaml';
+
+export async function applyCommand(
+  planFile: string | undefined,
+  flags: ApplyFlags,
+  environment: Environment,
+  stop: StopSignal,
+): Promise<number> {
+  if (planFile !== undefined) return applySavedPlan(planFile, flags, environment, stop);
+  const config = flags.config ?? DEFAULT_CONFIG;
+  const desired = await loadOrFail(config, environment);
   const shown = presentation(environment, flags);
   const session = await connect(flags, environment);
-  const plan = await readPlan(session, desired, flags, environment, shown, stop);
+  const plan = await readPlan(session, desired, { ...flags, config }, environment, shown, stop);
 
   const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
@@ -43,12 +55,45 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
-  if (!(await approved(plan, flags, environment, shown))) {
+  if (!(await approved(plan, { ...flags, config }, environment, shown))) {
     environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
     return EXIT.error;
   }
   if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
+  return carryOut(plan, session, passwords, flags, environment, shown, stop);
+}
 
+/**
+ * `apply FILE`: exactly the saved actions, never a new diff. The file was the review, so there is no prompt (as
+ * `terraform apply PLANFILE`); instead everything the plan depends on is checked first, and a stale plan is
+ * refused before any write. Passwords are resolved now: the saved plan holds only their references.
+ */
+async function applySavedPlan(file: string, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
+  const doc = await readPlanFile(file);
+  const plan = planOf(doc);
+  const shown = presentation(environment, flags);
+  const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
+  const session = await connect(flags, environment);
+  environment.stderr.write(`Checking the saved plan ${file} against ${flags.config ?? doc.config.file} and live IAM...\n`);
+  const { notes } = await verifyPlan(file, doc, flags.config ?? doc.config.file, session, flags, () => stop.requested());
+  for (const note of notes) environment.stderr.write(`note: ${note}\n`);
+  environment.stderr.write('The saved plan still holds.\n\n');
+  environment.stdout.write(renderTextPlan(plan, shown.style));
+  if (plan.actions.length === 0) return EXIT.ok;
+  if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
+  return carryOut(plan, session, passwords, flags, environment, shown, stop);
+}
+
+/** Executes `plan` with the live view at a terminal, one line per action elsewhere, and the closing summary. */
+async function carryOut(
+  plan: Plan,
+  session: Session,
+  passwords: PreparedPasswords,
+  flags: ApplyFlags,
+  environment: Environment,
+  shown: Presentation,
+  stop: StopSignal,
+): Promise<number> {
   const view = shown.interactive ? await followInTerminal(plan, shown) : null;
   const log = (event: ExecutorEvent) => {
     const line = formatExecutorEvent(event, shown.style);
@@ -73,7 +118,12 @@ export async function applyCommand(flags: ApplyFlags, environment: Environment, 
 }
 
 /** `--auto-approve`, or a person who typed `yes`; without a terminal to ask on, a refusal naming the flag. */
-async function approved(plan: Plan, flags: ApplyFlags, environment: Environment, shown: Presentation): Promise<boolean> {
+async function approved(
+  plan: Plan,
+  flags: ApplyFlags & { config: string },
+  environment: Environment,
+  shown: Presentation,
+): Promise<boolean> {
   if (flags.autoApprove) {
     environment.stdout.write(renderTextPlan(plan, shown.style));
     return true;

@@ -1,23 +1,28 @@
 import type { DesiredState, FailOn } from '../../config/types.js';
 import type { ReadProgress } from '../../iam/read.js';
+import { planBasis, planDocument } from '../../plan/document.js';
+import type { LiveState } from '../../plan/live.js';
 import type { Plan } from '../../plan/types.js';
 import { COLOR, PLAIN, type Style } from '../../render/ansi.js';
-import { renderTextPlan } from '../../render/text.js';
+import { PLAN_RENDERERS, type Format } from '../../render/formats.js';
 import type { PlanHeader, UiOptions } from '../../ui/types.js';
 import type { AwsFlags } from '../aws-options.js';
-import { loadOrFail } from '../config.js';
+import { loadWithFingerprint } from '../config.js';
 import { checkSuppliedPasswords } from '../passwords.js';
 import { isInteractive, useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
-import { connect, refresh, type Session } from '../refresh.js';
+import { connect, refreshState, type Session } from '../refresh.js';
+import { writePlanFile } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
 
 export interface PlanFlags extends AwsFlags {
   config: string;
   detailedExitcode?: boolean;
   failOn?: FailOn;
-  format: 'text' | 'json';
+  format: Format;
+  /** Save the plan here, for `apply FILE`. */
+  out?: string;
   color?: boolean;
   interactive?: boolean;
 }
@@ -43,27 +48,28 @@ export function planHeader(plan: Plan, configFile: string): PlanHeader {
 }
 
 export async function planCommand(flags: PlanFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const desired = await loadOrFail(flags.config, environment);
-  const shown = presentation(environment, { ...flags, interactive: flags.format === 'json' ? false : flags.interactive });
+  const { desired, config } = await loadWithFingerprint(flags.config, environment);
+  // Only the terminal format can be a live view; json and markdown are for machines and comments.
+  const shown = presentation(environment, { ...flags, interactive: flags.format === 'text' ? flags.interactive : false });
   const session = await connect(flags, environment);
-  const plan = await readPlan(session, desired, flags, environment, shown, stop);
+  const { plan, live } = await readState(session, desired, flags, environment, shown, stop);
   await checkSuppliedPasswords(plan, environment);
-  if (flags.format === 'json') {
-    environment.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-  } else if (shown.interactive) {
+  const doc = planDocument(plan, config, planBasis(plan, live));
+  if (flags.out !== undefined) {
+    await writePlanFile(flags.out, doc);
+    environment.stderr.write(`Saved the plan to ${flags.out}; \`iampass apply ${flags.out}\` applies exactly these actions.\n`);
+  }
+  if (flags.format === 'text' && shown.interactive) {
     const { browsePlan } = await import('../../ui/run.js');
     await browsePlan(plan, planHeader(plan, flags.config), shown.ui);
   } else {
-    environment.stdout.write(renderTextPlan(plan, shown.style));
+    environment.stdout.write(PLAN_RENDERERS[flags.format](doc, shown.style));
   }
   enforceFailOn(plan.warnings, resolveFailOn(flags.failOn, desired), 'plan');
   return flags.detailedExitcode && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
 }
 
-/**
- * Reads live IAM and diffs it. At a terminal a live progress line moves while it reads; otherwise one line
- * before and one after on stderr, which suits CI logs.
- */
+/** Reads live IAM and diffs it (see `readState`). */
 export async function readPlan(
   session: Session,
   desired: DesiredState,
@@ -72,9 +78,25 @@ export async function readPlan(
   shown: Presentation,
   stop: StopSignal,
 ): Promise<Plan> {
+  return (await readState(session, desired, flags, environment, shown, stop)).plan;
+}
+
+/**
+ * Reads live IAM and diffs it, keeping the live state for what needs more than the plan (a saved plan's basis,
+ * the dates in a drift report). At a terminal a live progress line moves while it reads; otherwise one line
+ * before and one after on stderr, which suits CI logs.
+ */
+export async function readState(
+  session: Session,
+  desired: DesiredState,
+  flags: AwsFlags & { config: string },
+  environment: Environment,
+  shown: Presentation,
+  stop: StopSignal,
+): Promise<{ plan: Plan; live: LiveState }> {
   const started = Date.now();
   let latest: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
-  const work = refresh(session, desired, flags.config, flags, {
+  const work = refreshState(session, desired, flags.config, flags, {
     onProgress: (p) => (latest = p),
     aborted: () => stop.requested(),
   });
@@ -84,11 +106,11 @@ export async function readPlan(
   }
   environment.stderr.write('Reading live IAM...\n');
   const unsubscribe = stop.onRequest(() => environment.stderr.write('\nInterrupt received: stopping the read...\n'));
-  const plan = await work.finally(unsubscribe);
+  const result = await work.finally(unsubscribe);
   const { calls, throttled } = session.caller.stats;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   environment.stderr.write(
     `Read ${latest.usersListed} users (${latest.usersInScope} in scope) with ${calls} calls, ${throttled} throttled, in ${seconds}s.\n\n`,
   );
-  return plan;
+  return result;
 }

@@ -1,0 +1,84 @@
+/**
+ * `iampass drift`: for a schedule. The plan's semantics, worded as drift, with plan --detailed-exitcode's exit
+ * codes (0 in sync, 2 drifted, 1 error) so one convention holds across iampass; driftctl differs (1 drifted,
+ * 2 error), see the README. Optionally posts the JSON report to a webhook: on drift, or on every run with
+ * `--heartbeat` (so a silent receiver means the check itself stopped running).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { driftReport, isDrifted } from '../../plan/drift.js';
+import { parseIgnoreRules, type IgnoreProblem, type IgnoreRule } from '../../plan/ignore.js';
+import { DRIFT_RENDERERS, type Format } from '../../render/formats.js';
+import { driftDocument } from '../../render/json.js';
+import type { AwsFlags } from '../aws-options.js';
+import { loadWithFingerprint } from '../config.js';
+import type { Environment } from '../environment.js';
+import { EXIT, UserError } from '../errors.js';
+import { connect } from '../refresh.js';
+import type { StopSignal } from '../stop.js';
+import { postJson, webhookUrl } from '../webhook.js';
+import { presentation, readState } from './plan.js';
+
+export interface DriftFlags extends AwsFlags {
+  config: string;
+  format: Format;
+  webhook?: string;
+  heartbeat?: boolean;
+  ignore: string[];
+  /** Default: `.iampassignore` next to the config file, when it exists. */
+  ignoreFile?: string;
+  color?: boolean;
+}
+
+export const IGNORE_FILE = '.iampassignore';
+
+export async function driftCommand(flags: DriftFlags, environment: Environment, stop: StopSignal): Promise<number> {
+  const webhook = flags.webhook ? webhookUrl(flags.webhook) : null;
+  if (flags.heartbeat && !webhook) throw new UserError('error: --heartbeat needs --webhook (or IAMPASS_WEBHOOK_URL)');
+  const { desired, config } = await loadWithFingerprint(flags.config, environment);
+  const rules = await loadIgnoreRules(flags);
+  const shown = presentation(environment, { ...(flags.color !== undefined ? { color: flags.color } : {}), interactive: false });
+  const session = await connect(flags, environment);
+  const checkedAt = new Date().toISOString();
+  const { plan, live } = await readState(session, desired, flags, environment, shown, stop);
+  const report = driftReport({ plan, live, config, checkedAt, rules });
+  environment.stdout.write(DRIFT_RENDERERS[flags.format](report, shown.style));
+  if (webhook && (isDrifted(report) || flags.heartbeat)) {
+    await postJson(webhook, driftDocument(report));
+    environment.stderr.write(`Posted the ${isDrifted(report) ? 'drift' : 'heartbeat'} report to ${webhook.origin}.\n`);
+  }
+  return isDrifted(report) ? EXIT.changes : EXIT.ok;
+}
+
+/** `--ignore` rules, then the ignore file's; every problem in either is reported at once. */
+async function loadIgnoreRules(flags: DriftFlags): Promise<IgnoreRule[]> {
+  const rules: IgnoreRule[] = [];
+  const problems: IgnoreProblem[] = [];
+  for (const text of flags.ignore) {
+    const parsed = parseIgnoreRules(text, '--ignore', false);
+    rules.push(...parsed.rules);
+    problems.push(...parsed.problems);
+  }
+  const file = flags.ignoreFile ?? join(dirname(flags.config), IGNORE_FILE);
+  let text: string | null = null;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    // The default file is optional; one named on the command line is not.
+    if (flags.ignoreFile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new UserError(`error: cannot read the ignore file ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (text !== null) {
+    const parsed = parseIgnoreRules(text, file);
+    rules.push(...parsed.rules);
+    problems.push(...parsed.problems);
+  }
+  if (problems.length > 0) {
+    throw new UserError(
+      `${problems.map((p) => `${p.source}: error: ${p.message}\n  fix: ${p.hint}`).join('\n')}\n` +
+        `${problems.length} problem${problems.length === 1 ? '' : 's'} in the ignore rules; nothing was read.`,
+    );
+  }
+  return rules;
+}

@@ -1,0 +1,248 @@
+/**
+ * Drift: the plan's semantics worded as "what live IAM has against what the file wants". Pure: built from a
+ * Plan and the LiveState it was computed from (for the dates IAM reports), then filtered by ignore rules.
+ *
+ * One item per thing a person would fix separately: each differing policy field (or the whole policy, when one
+ * side is the AWS default), and each user's console access or pending reset. Every item has an `address` in the
+ * ignore-rule syntax, so a report line can be copied into `.iampassignore` as it is.
+ */
+import type { ConfigFingerprint } from './document.js';
+import { addressText, matchingRule, type DriftAddress, type IgnoreRule } from './ignore.js';
+import type { LiveState } from './live.js';
+import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from './policy.js';
+import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from './types.js';
+
+export const DRIFT_FORMAT_VERSION = 1;
+
+type PolicyValue = PasswordPolicy[keyof PasswordPolicy];
+
+/** What differs, with both sides as values (not prose) so machines can read them. */
+export type DriftItem =
+  | {
+      /** One policy field differs between two custom policies. */
+      kind: 'policy-field';
+      address: string;
+      field: keyof PasswordPolicy;
+      live: PolicyValue;
+      desired: PolicyValue;
+      reason: string;
+      /** What apply would do about it. */
+      fix: ActionKind;
+    }
+  | {
+      /** One side is the AWS default (no custom policy): `null`. */
+      kind: 'policy';
+      address: string;
+      live: PasswordPolicy | null;
+      desired: PasswordPolicy | null;
+      reason: string;
+      fix: ActionKind;
+    }
+  | {
+      /** Whether the user has a console password (login profile). */
+      kind: 'console';
+      address: string;
+      user: string;
+      live: boolean;
+      desired: boolean;
+      reason: string;
+      fix: ActionKind;
+      /** ISO 8601, when the user has a profile. */
+      loginProfileCreated: string | null;
+      /** ISO 8601, when IAM reported one. */
+      passwordLastUsed: string | null;
+    }
+  | {
+      /** A password reset is pending that the file says should not be. */
+      kind: 'pending-reset';
+      address: string;
+      user: string;
+      live: boolean;
+      desired: boolean;
+      reason: string;
+      fix: ActionKind;
+      loginProfileCreated: string | null;
+      passwordLastUsed: string | null;
+    };
+
+/** How many items one rule quieted; a rule that matched nothing is listed too (a typo shows up). */
+export interface IgnoreTally {
+  rule: string;
+  source: string;
+  matched: number;
+}
+
+/**
+ * The drift report: plain, serialisable, versioned (`schema/drift.schema.json`). `status` is `drifted` when any
+ * item is left after ignore rules.
+ */
+export interface DriftReport {
+  formatVersion: 1;
+  kind: 'drift';
+  status: 'in-sync' | 'drifted';
+  account: string;
+  callerArn: string;
+  config: ConfigFingerprint;
+  /** ISO 8601: when live IAM was read. */
+  checkedAt: string;
+  summary: { drifted: number; ignored: number };
+  items: DriftItem[];
+  ignored: IgnoreTally[];
+  kept: KeptUser[];
+  warnings: PlanWarning[];
+  unchangedCount: number;
+  unlistedIgnoredCount: number;
+  outOfScopeCount: number;
+}
+
+/**
+ * Every key of the report, in the order it is written: the order of `schema/drift.schema.json`'s properties at
+ * each level (a test holds the two together). Policy fields keep `POLICY_FIELDS` order.
+ */
+export const DRIFT_KEY_ORDER = [
+  'formatVersion',
+  'kind',
+  'id',
+  'status',
+  'account',
+  'callerArn',
+  'config',
+  'file',
+  'sha256',
+  'checkedAt',
+  'summary',
+  'drifted',
+  'items',
+  'address',
+  'field',
+  'user',
+  'live',
+  'desired',
+  ...POLICY_FIELDS,
+  'reason',
+  'message',
+  'fix',
+  'loginProfileCreated',
+  'passwordLastUsed',
+  'ignored',
+  'rule',
+  'source',
+  'matched',
+  'kept',
+  'warnings',
+  'unchangedCount',
+  'unlistedIgnoredCount',
+  'outOfScopeCount',
+  'text',
+] as const;
+
+export interface DriftInput {
+  plan: Plan;
+  live: LiveState;
+  config: ConfigFingerprint;
+  checkedAt: string;
+  rules: readonly IgnoreRule[];
+}
+
+export function driftReport({ plan, live, config, checkedAt, rules }: DriftInput): DriftReport {
+  const all = plan.actions.flatMap((a) => driftItems(a, live));
+  const tallies = new Map<IgnoreRule, number>(rules.map((r) => [r, 0]));
+  const items: DriftItem[] = [];
+  for (const item of all) {
+    const rule = matchingRule(rules, addressOf(item));
+    if (rule) tallies.set(rule, (tallies.get(rule) ?? 0) + 1);
+    else items.push(item);
+  }
+  const ignored = [...tallies].map(([rule, matched]) => ({ rule: rule.text, source: rule.source, matched }));
+  return {
+    formatVersion: DRIFT_FORMAT_VERSION,
+    kind: 'drift',
+    status: items.length > 0 ? 'drifted' : 'in-sync',
+    account: plan.account,
+    callerArn: plan.callerArn,
+    config,
+    checkedAt,
+    summary: { drifted: items.length, ignored: all.length - items.length },
+    items,
+    ignored,
+    kept: plan.kept,
+    warnings: plan.warnings,
+    unchangedCount: plan.unchangedCount,
+    unlistedIgnoredCount: plan.unlistedIgnoredCount,
+    outOfScopeCount: plan.outOfScopeCount,
+  };
+}
+
+export function addressOf(item: DriftItem): DriftAddress {
+  switch (item.kind) {
+    case 'policy-field':
+      return { subject: 'policy', field: item.field };
+    case 'policy':
+      return { subject: 'policy', field: null };
+    case 'console':
+      return { subject: 'user', user: item.user, field: 'console' };
+    case 'pending-reset':
+      return { subject: 'user', user: item.user, field: 'passwordResetRequired' };
+  }
+}
+
+function driftItems(action: Action, live: LiveState): DriftItem[] {
+  switch (action.kind) {
+    case 'update-password-policy': {
+      const before = action.before;
+      if (before === null) {
+        return [{ kind: 'policy', address: 'policy', live: null, desired: action.after, reason: action.reason, fix: action.kind }];
+      }
+      return changedPolicyFields(before, action.after).map((field) => ({
+        kind: 'policy-field',
+        address: addressText({ subject: 'policy', field }),
+        field,
+        live: before[field],
+        desired: action.after[field],
+        reason: `the file sets passwordPolicy.${field} to ${JSON.stringify(action.after[field])}${action.after[field] === null ? ' (off)' : ''}`,
+        fix: action.kind,
+      }));
+    }
+    case 'delete-password-policy':
+      return [{ kind: 'policy', address: 'policy', live: action.before, desired: null, reason: action.reason, fix: action.kind }];
+    case 'create-login-profile':
+    case 'delete-login-profile':
+    case 'update-login-profile': {
+      const user = live.users.find((u) => u.name === action.user);
+      const dates = {
+        loginProfileCreated: user?.loginProfile?.createDate ?? null,
+        passwordLastUsed: user?.passwordLastUsed ?? null,
+      };
+      if (action.kind === 'update-login-profile') {
+        return [
+          {
+            kind: 'pending-reset',
+            address: addressText({ subject: 'user', user: action.user, field: 'passwordResetRequired' }),
+            user: action.user,
+            live: action.before.passwordResetRequired,
+            desired: action.after.passwordResetRequired,
+            reason: action.reason,
+            fix: action.kind,
+            ...dates,
+          },
+        ];
+      }
+      return [
+        {
+          kind: 'console',
+          address: addressText({ subject: 'user', user: action.user, field: 'console' }),
+          user: action.user,
+          live: action.kind === 'delete-login-profile',
+          desired: action.kind === 'create-login-profile',
+          reason: action.reason,
+          fix: action.kind,
+          ...dates,
+        },
+      ];
+    }
+  }
+}
+
+export function isDrifted(report: DriftReport): boolean {
+  return report.status === 'drifted';
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'iampass-demo-'));
-const passwordDir = join(work, 'passwords');
+const deliveryDir = join(work, 'delivery');
 
 const sandbox = spawn(
   process.execPath,
@@ -51,7 +51,7 @@ delete env.AWS_SESSION_TOKEN;
 
 const steps = [
   ['1. Plan: what would change', ['plan', '-c', 'examples/iampass.yaml', '--detailed-exitcode'], [2]],
-  ['2. Apply it', ['apply', '-c', 'examples/iampass.yaml', '--auto-approve', '--password-dir', passwordDir], [0]],
+  ['2. Apply it', ['apply', '-c', 'examples/iampass.yaml', '--auto-approve', '--delivery-dir', deliveryDir], [0]],
   ['3. Plan again: nothing left to do', ['plan', '-c', 'examples/iampass.yaml', '--detailed-exitcode'], [0]],
 ];
 
@@ -59,7 +59,7 @@ let failed = false;
 try {
   console.log(`Sandbox IAM account at ${url} (seeded from examples/sandbox/account.yaml)\n`);
   for (const [title, args, expected] of steps) {
-    console.log(`\n=== ${title}: iampass ${args.join(' ').replace(passwordDir, '<tmp>/passwords')}\n`);
+    console.log(`\n=== ${title}: iampass ${args.join(' ').replace(deliveryDir, '<tmp>/delivery')}\n`);
     const run = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, stdio: 'inherit' });
     if (!expected.includes(run.status)) {
       console.error(`\nUnexpected exit code ${run.status} (wanted ${expected.join(' or ')}).`);
@@ -68,8 +68,8 @@ try {
     }
   }
   if (!failed) {
-    console.log('\nDone: the account converged. Generated passwords were written (mode 0600) to a temporary');
-    console.log('directory, deleted now with the sandbox. Try `npx iampass --help`.');
+    console.log('\nDone: the account converged. Carol\'s new password was encrypted to examples/keys/carol.asc in a');
+    console.log('temporary directory, deleted now with the sandbox. Try `npx iampass --help`.');
   }
 } finally {
   stop();

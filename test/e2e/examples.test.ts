@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -158,6 +158,8 @@ describe('the example workflows and manifests, run against the sandbox', () => {
     // The repository the workflows run in: the example file and its ignore rules at the top.
     await copyFile(join(EXAMPLES, 'iampass.yaml'), join(work, 'iampass.yaml'));
     await copyFile(join(EXAMPLES, '.iampassignore'), join(work, '.iampassignore'));
+    await mkdir(join(work, 'keys'));
+    await copyFile(join(EXAMPLES, 'keys', 'carol.asc'), join(work, 'keys', 'carol.asc'));
     vars = { RUNNER_TEMP: join(work, 'runner-temp'), GITHUB_STEP_SUMMARY: join(work, 'step-summary.md'), GITHUB_OUTPUT: join(work, 'output') };
     for (const file of await exampleFiles()) texts.set(file, await readFile(join(EXAMPLES, file), 'utf8'));
   });

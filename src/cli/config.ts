@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import { resolveKeyDirectory } from '../config/keys.js';
-import { loadConfig, parseConfig } from '../config/load.js';
+import { loadConfig, parseConfigSource } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
 import type { ConfigFingerprint } from '../plan/document.js';
 import type { Environment } from './environment.js';
@@ -31,7 +31,7 @@ export async function loadWithFingerprint(
     await loadOrFail(file, environment); // words the read error as a diagnostic, and throws it
     throw new UserError(`cannot read ${file}`);
   }
-  const result = parseConfig(bytes.toString('utf8'), file);
+  const result = await parseConfigSource(bytes.toString('utf8'), file);
   if (!result.ok) throw diagnosticsError(result.diagnostics, file);
   printWarnings(result.warnings, environment);
   return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(bytes) } };

@@ -1,5 +1,6 @@
 /** The binary's offline paths: no endpoint, no nock, just the process a user runs. */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { WORKER_THRESHOLD_BYTES } from '../../src/config/load.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './harness.js';
@@ -47,5 +48,17 @@ describe('iampass validate (built binary)', () => {
     const result = await runCli(['--help'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Exit codes: 0 success (no changes), 1 error, 2 success with changes');
+  });
+
+  it('parses a large file (off the main thread) with the same positions and messages', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'big.yaml');
+    const users = Array.from({ length: 5000 }, (_, i) => `  user-${String(i).padStart(5, '0')}: { console: true }`);
+    users[4321] = '  user-04321: { console: maybe }';
+    await writeFile(file, `version: 1\nusers:\n${users.join('\n')}\n`);
+    expect((await stat(file)).size).toBeGreaterThan(WORKER_THRESHOLD_BYTES);
+    const result = await runCli(['validate', '-c', file], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:4324:26: error: console must be true or false, got "maybe"`);
   });
 });

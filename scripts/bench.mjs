@@ -85,7 +85,7 @@ const env = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   NO_COLOR: '1',
 };
-const args = [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), bin, 'plan', '-c', config, ...(values.concurrency ? ['--concurrency', values.concurrency] : [])];
+const args = [bin, 'plan', '-c', config, ...(values.concurrency ? ['--concurrency', values.concurrency] : [])];
 const started = process.hrtime.bigint();
 const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
 let stderr = '';

@@ -7,6 +7,8 @@ import { createPasswordHandling, RevealBuffer, type PasswordHandling } from '../
 import { describeSource, resolvePassword, SecretError } from '../apply/secrets.js';
 import { passwordProblems } from '../plan/policy.js';
 import type { Plan, ProfileAction } from '../plan/types.js';
+import type { DesiredState } from '../config/types.js';
+import type { EncryptionKey } from '../apply/pgp.js';
 import { isCi, type Environment } from './environment.js';
 import { UserError } from './errors.js';
 
@@ -62,6 +64,8 @@ export async function preparePasswords(
   flags: DeliveryFlags,
   environment: Environment,
   interactive: boolean,
+  /** Keys already loaded and checked (by the check before any IAM call). */
+  loaded: ReadonlyMap<string, EncryptionKey> = new Map(),
 ): Promise<PreparedPasswords> {
   const actions = passwordSettingActions(plan);
   if (actions.length === 0) return { handling: null, reveal: null };
@@ -84,22 +88,7 @@ export async function preparePasswords(
   }
 
   const keyPaths = [...new Set(actions.flatMap((a) => (a.delivery?.kind === 'pgp' ? [a.delivery.key] : [])))];
-  const keys = new Map();
-  if (keyPaths.length > 0) {
-    const { loadEncryptionKey, KeyError } = await import('../apply/pgp.js');
-    const problems: string[] = [];
-    for (const path of keyPaths) {
-      try {
-        keys.set(path, await loadEncryptionKey(path));
-      } catch (error) {
-        if (!(error instanceof KeyError)) throw error;
-        problems.push(`  ${error.message}`);
-      }
-    }
-    if (problems.length > 0) {
-      throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key\nNothing was changed.`);
-    }
-  }
+  const keys = new Map([...loaded, ...(await loadKeys(keyPaths.filter((p) => !loaded.has(p))))]);
   const reveal = flags.reveal ? new RevealBuffer() : null;
   const handling = createPasswordHandling({
     rules: plan.passwordRules,
@@ -110,4 +99,32 @@ export async function preparePasswords(
     reveal,
   });
   return { handling, reveal };
+}
+
+/**
+ * Loads and checks OpenPGP keys; every key that cannot encrypt is reported together, naming its file. Plan and
+ * apply call it for the file's keys before their first call to IAM, so a bad key never gets as far as a write.
+ */
+export async function loadKeys(paths: readonly string[]): Promise<Map<string, EncryptionKey>> {
+  const keys = new Map<string, EncryptionKey>();
+  if (paths.length === 0) return keys;
+  const { loadEncryptionKey, KeyError } = await import('../apply/pgp.js');
+  const problems: string[] = [];
+  for (const path of paths) {
+    try {
+      keys.set(path, await loadEncryptionKey(path));
+    } catch (error) {
+      if (!(error instanceof KeyError)) throw error;
+      problems.push(`  ${error.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key\nNothing was changed.`);
+  }
+  return keys;
+}
+
+/** The keys of users who may be given a generated password (console: true), for the check before any IAM call. */
+export function configuredKeys(desired: DesiredState): string[] {
+  return [...new Set(desired.users.flatMap((u) => (u.console && u.password.kind === 'generate' && u.pgpKey !== null ? [u.pgpKey] : [])))];
 }

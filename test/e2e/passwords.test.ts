@@ -86,17 +86,16 @@ describe('passwords end to end', () => {
     expect(await sandboxAccepts(target, 'carol', password)).toBe(true);
   });
 
-  it('refuses before any write when a key cannot encrypt', async () => {
+  it('refuses before any call to IAM when a key cannot encrypt, in plan and in apply', async () => {
     await writeFile(join(dir, 'keys', 'carol.asc'), signingOnly);
     await config('  carol: { console: true }\n  alice: { console: false }\n');
-    const [, before = ''] = await target.artefacts();
-    const result = await run(['apply', '--auto-approve', '--password-dir', 'pw']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/keys\/carol\.asc cannot encrypt/);
-    const [, after = ''] = await target.artefacts();
-    const calls = after.slice(before.length);
-    expect(calls).toContain('GetLoginProfile');
-    expect(calls).not.toMatch(/CreateLoginProfile|DeleteLoginProfile|UpdateAccountPasswordPolicy|TagUser/);
+    const before = target.requests();
+    for (const command of [['plan'], ['apply', '--auto-approve', '--password-dir', 'pw']]) {
+      const result = await run(command);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/keys\/carol\.asc cannot encrypt/);
+    }
+    expect(target.requests()).toBe(before);
   });
 
   it('supplies a password from the environment, checks it offline against the policy, and never echoes it', async () => {

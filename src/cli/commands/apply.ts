@@ -11,7 +11,7 @@ import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
 import { EXIT, UserError } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
-import { preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
+import { configuredKeys, loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
 import { confirmOnTerminal } from '../prompt.js';
 import { connect, type Session } from '../refresh.js';
 import { revealOnce } from '../reveal.js';
@@ -39,6 +39,7 @@ export async function applyCommand(
   if (planFile !== undefined) return applySavedPlan(planFile, flags, environment, stop);
   const config = flags.config ?? DEFAULT_CONFIG;
   const desired = await loadOrFail(config, environment);
+  const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
   const session = await connect(flags, environment);
   const plan = await readPlan(session, desired, { ...flags, config }, environment, shown, stop);
@@ -54,7 +55,7 @@ export async function applyCommand(
     environment.stdout.write(renderTextPlan(plan, shown.style));
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
-  const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
+  const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   if (!(await approved(plan, { ...flags, config }, environment, shown))) {
     environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
     return EXIT.error;

@@ -8,7 +8,7 @@ import { PLAN_RENDERERS, type Format } from '../../render/formats.js';
 import type { PlanHeader, UiOptions } from '../../ui/types.js';
 import type { AwsFlags } from '../aws-options.js';
 import { loadWithFingerprint } from '../config.js';
-import { checkSuppliedPasswords } from '../passwords.js';
+import { checkSuppliedPasswords, configuredKeys, loadKeys } from '../passwords.js';
 import { isInteractive, useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
@@ -51,6 +51,7 @@ export async function planCommand(flags: PlanFlags, environment: Environment, st
   const { desired, config } = await loadWithFingerprint(flags.config, environment);
   // Only the terminal format can be a live view; json and markdown are for machines and comments.
   const shown = presentation(environment, { ...flags, interactive: flags.format === 'text' ? flags.interactive : false });
+  await loadKeys(configuredKeys(desired));
   const session = await connect(flags, environment);
   const { plan, live } = await readState(session, desired, flags, environment, shown, stop);
   await checkSuppliedPasswords(plan, environment);

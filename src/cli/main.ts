@@ -140,7 +140,11 @@ addAwsOptions(
       new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
     )
     .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
-    .option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)', collect, [] as string[])
+    .addOption(
+      new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
+        .argParser(collect)
+        .default([] as string[], 'none'),
+    )
     .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
     .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
 ).action((opts) =>

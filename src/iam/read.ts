@@ -142,7 +142,8 @@ async function withTags(
   );
 }
 
-async function step<T>(operation: string, user: string | undefined, fn: () => Promise<T>): Promise<T> {
+/** Runs one read, naming the call and the user in the `ReadError` it becomes when IAM fails it. */
+export async function step<T>(operation: string, user: string | undefined, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

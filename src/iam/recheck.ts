@@ -9,7 +9,7 @@ import { ROTATION_TAG } from '../plan/types.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';
-import { ReadError } from './read.js';
+import { ReadError, step } from './read.js';
 
 export interface Recheck {
   account: string;
@@ -48,13 +48,4 @@ export async function recheck(
     profiles: new Map(profiles),
     rotations: new Map(rotations),
   };
-}
-
-async function step<T>(operation: string, user: string | undefined, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof IamError) throw new ReadError(operation, user, error);
-    throw error;
-  }
 }

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PasswordRules } from '../plan/policy.js';
-import type { Delivery, PasswordSource } from '../plan/types.js';
+import type { PasswordRules } from '../model/policy.js';
+import type { Delivery, PasswordSource } from '../model/plan.js';
 import type { EncryptionKey } from './pgp.js';
 import { describeSource, resolvePassword } from './secrets.js';
 

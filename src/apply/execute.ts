@@ -5,7 +5,7 @@
  */
 import { IamError } from '../iam/errors.js';
 import type { IamGateway } from '../iam/gateway.js';
-import { ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../plan/types.js';
+import { ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import type { DeliveryReceipt, PasswordHandling } from './delivery.js';
 import { SecretError, describeSource } from './secrets.js';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { IAM_SYMBOLS, type PasswordRules } from '../plan/policy.js';
+import { IAM_SYMBOLS, type PasswordRules } from '../model/policy.js';
 
 const CLASSES = {
   uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',

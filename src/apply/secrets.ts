@@ -3,8 +3,8 @@
  * password exist as a value; it is never returned inside an error.
  */
 import { readFile } from 'node:fs/promises';
-import type { PasswordRules } from '../plan/policy.js';
-import type { PasswordSource } from '../plan/types.js';
+import type { PasswordRules } from '../model/policy.js';
+import type { PasswordSource } from '../model/plan.js';
 import { generatePassword } from './password.js';
 
 /** A reference that cannot be resolved; the message names the reference, never a value. */

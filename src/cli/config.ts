@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import { resolveKeyDirectory } from '../config/keys.js';
 import { loadConfig, parseConfigSource } from '../config/load.js';
-import type { DesiredState } from '../config/types.js';
+import type { DesiredState } from '../model/desired.js';
 import type { ConfigFingerprint } from '../plan/document.js';
 import type { Environment } from './environment.js';
 import { UserError } from './errors.js';

@@ -1,6 +1,6 @@
-import type { DesiredState, FailOn } from '../config/types.js';
+import type { DesiredState, FailOn } from '../model/desired.js';
 import { unacknowledged } from '../plan/advisories.js';
-import type { PlanWarning } from '../plan/types.js';
+import type { PlanWarning } from '../model/plan.js';
 import { UserError } from './errors.js';
 
 /** `--fail-on` wins over the file's `advisories.failOn`. */

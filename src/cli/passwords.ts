@@ -5,9 +5,9 @@
  */
 import { createPasswordHandling, RevealBuffer, type PasswordHandling } from '../apply/delivery.js';
 import { describeSource, resolvePassword, SecretError } from '../apply/secrets.js';
-import { passwordProblems } from '../plan/policy.js';
-import type { Plan, ProfileAction } from '../plan/types.js';
-import type { DesiredState } from '../config/types.js';
+import { passwordProblems } from '../model/policy.js';
+import type { Plan, ProfileAction } from '../model/plan.js';
+import type { DesiredState } from '../model/desired.js';
 import type { EncryptionKey } from '../apply/pgp.js';
 import { isCi, type Environment } from './environment.js';
 import { UserError } from './errors.js';

@@ -1,13 +1,13 @@
 import type { Diagnostic } from '../config/diagnostics.js';
-import type { DesiredState } from '../config/types.js';
+import type { DesiredState } from '../model/desired.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { ReadProgress } from '../iam/read.js';
-import type { LiveState } from '../plan/live.js';
+import type { LiveState } from '../model/live.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
 import { advise, withAdvisories } from '../plan/advisories.js';
 import { diff } from '../plan/diff.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import { resolveRegion, type AwsFlags } from './aws-options.js';
 import { diagnosticsError } from './config.js';
 import type { Environment } from './environment.js';

@@ -9,7 +9,7 @@ import { dirname, join, basename } from 'node:path';
 import { planOf, serializePlanDocument, type PlanDocument } from '../plan/document.js';
 import { parsePlanDocument } from '../plan/saved.js';
 import { checkStaleness, type Staleness } from '../plan/staleness.js';
-import { isProfileAction } from '../plan/types.js';
+import { isProfileAction } from '../model/plan.js';
 import type { AwsFlags } from './aws-options.js';
 import { sha256 } from './config.js';
 import { UserError } from './errors.js';

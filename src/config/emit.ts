@@ -7,7 +7,7 @@
  * pending is given `passwordResetRequired: true` wherever the file's defaults would say otherwise.
  */
 import { isMap, isScalar, parseDocument, Scalar, YAMLMap, type Document, type Pair } from 'yaml';
-import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
+import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 
 /** What import found in live IAM, in the file's terms. */
 export interface ImportedState {

@@ -3,11 +3,11 @@
  * offending value (or key), with a fix. Raw Ajv wording never reaches the user.
  */
 import type { AnySchemaObject, ErrorObject } from 'ajv/dist/2020.js';
-import { ACCOUNT_ADVISORIES, isAccountAdvisory, isUserAdvisory, USER_ADVISORIES } from '../plan/advisory-ids.js';
+import { ACCOUNT_ADVISORIES, isAccountAdvisory, isUserAdvisory, USER_ADVISORIES } from '../model/advisory-ids.js';
 import { describeValue, dottedPath, valueAt, type Finding } from './findings.js';
 import { escapePointerSegment, segmentsOf } from './source.js';
-import { closestMatch } from './suggest.js';
-import { POLICY_FIELDS } from '../plan/policy.js';
+import { closestMatch } from '../util/suggest.js';
+import { POLICY_FIELDS } from '../model/policy.js';
 
 export interface ExplainContext {
   data: unknown;

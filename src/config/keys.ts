@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from '../util/pool.js';
-import type { DesiredState } from './types.js';
+import type { DesiredState } from '../model/desired.js';
 
 /**
  * Applies the `defaults.pgpKeyDir` convention: a user without `pgpKey` whose `<dir>/<user>.asc` exists gets it.

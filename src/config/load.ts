@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { PasswordPolicy } from '../plan/policy.js';
-import type { PasswordSource } from '../plan/types.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import type { PasswordSource } from '../model/plan.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { explainSchemaErrors } from './explain.js';
 import { dottedPath, type Finding } from './findings.js';
@@ -23,7 +23,7 @@ import {
   type PolicyIntent,
   type SourcePosition,
   type UnlistedMode,
-} from './types.js';
+} from '../model/desired.js';
 import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
 
 export type LoadResult =

@@ -21,8 +21,8 @@ import {
   type PasswordPolicy as SdkPasswordPolicy,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { LoginProfile } from '../plan/live.js';
-import type { PasswordPolicy } from '../plan/policy.js';
+import type { LoginProfile } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
 import { IamError, redact } from './errors.js';
 import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
 import type { Caller } from './retry.js';

@@ -4,7 +4,7 @@
  * `not_supported` on the root row, timestamps as `2026-11-27T08:00:00+00:00`.
  */
 import { parse } from 'csv-parse/sync';
-import type { CredentialReport, UserCredentials } from '../plan/facts.js';
+import type { CredentialReport, UserCredentials } from '../model/facts.js';
 
 /** The columns iampass reads; IAM has more (certificates, key regions), which are ignored. */
 export const REQUIRED_COLUMNS = [

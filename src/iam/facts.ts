@@ -5,11 +5,11 @@
  * change, or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
  * the plan: a fact that cannot be read is recorded as unknown, with the reason, and the advisories say so.
  */
-import type { DesiredState } from '../config/types.js';
+import type { DesiredState } from '../model/desired.js';
 import { usersLosingConsole, usersToSimulate } from '../plan/advisories.js';
-import type { AccountFacts, ChangePasswordDecision, CredentialReport, Unknown } from '../plan/facts.js';
-import type { LiveState } from '../plan/live.js';
-import type { Plan } from '../plan/types.js';
+import type { AccountFacts, ChangePasswordDecision, CredentialReport, Unknown } from '../model/facts.js';
+import type { LiveState } from '../model/live.js';
+import type { Plan } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import { CredentialReportFormatError, parseCredentialReport } from './credential-report.js';
 import { IamError } from './errors.js';

@@ -1,5 +1,5 @@
-import type { LoginProfile } from '../plan/live.js';
-import type { PasswordPolicy } from '../plan/policy.js';
+import type { LoginProfile } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
 
 /** `GenerateCredentialReport`'s answer: the report is being made, or one under 4 hours old is ready. */
 export type ReportState = 'STARTED' | 'INPROGRESS' | 'COMPLETE';

@@ -3,9 +3,9 @@
  * the file governs (decided by the pure `resolveScope`), and each governed user's login profile. Per-user calls
  * run with bounded concurrency.
  */
-import type { DesiredState } from '../config/types.js';
-import type { LiveState, LiveUser } from '../plan/live.js';
-import { ROTATION_TAG } from '../plan/types.js';
+import type { DesiredState } from '../model/desired.js';
+import type { LiveState, LiveUser } from '../model/live.js';
+import { ROTATION_TAG } from '../model/plan.js';
 import { needsTags, pathInScope, resolveScope, type ScopeCandidate, type UnresolvedUser } from '../plan/scope.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';

@@ -3,9 +3,9 @@
  * profile of each user an action touches, and the rotation token of each user it rotates (bounded concurrency). Stops after the identity when the account is
  * not the expected one: the other reads would describe a different account.
  */
-import type { LoginProfile } from '../plan/live.js';
-import type { PasswordPolicy } from '../plan/policy.js';
-import { ROTATION_TAG } from '../plan/types.js';
+import type { LoginProfile } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import { ROTATION_TAG } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';

@@ -6,12 +6,12 @@
  * Every warning has a stable id (see advisory-ids.ts and the README), names the user where there is one, and
  * says how to fix it. A warning the file acknowledges (with a reason) stays in the plan, marked as such.
  */
-import type { AdvisorySettings, DesiredState } from '../config/types.js';
-import type { AdvisoryId } from './advisory-ids.js';
-import { isUnknown, type AccountFacts, type CredentialReport } from './facts.js';
-import type { LiveState, LiveUser } from './live.js';
-import type { PasswordPolicy } from './policy.js';
-import type { Plan, PlanWarning, ProfileAction } from './types.js';
+import type { AdvisorySettings, DesiredState } from '../model/desired.js';
+import type { AdvisoryId } from '../model/advisory-ids.js';
+import { isUnknown, type AccountFacts, type CredentialReport } from '../model/facts.js';
+import type { LiveState, LiveUser } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import type { Plan, PlanWarning, ProfileAction } from '../model/plan.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

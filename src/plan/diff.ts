@@ -2,15 +2,15 @@
  * The pure heart of iampass: desired state + live state -> Plan. No I/O, no SDK, no terminal; it never mutates
  * its inputs. Everything here is deterministic so the same inputs always give the same plan, in the same order.
  */
-import type { DesiredState, DesiredUser } from '../config/types.js';
-import type { LiveState, LiveUser } from './live.js';
+import type { DesiredState, DesiredUser } from '../model/desired.js';
+import type { LiveState, LiveUser } from '../model/live.js';
 import {
   AWS_DEFAULT_PASSWORD_RULES,
   changedPolicyFields,
   rulesOfPolicy,
   type PasswordPolicy,
   type PasswordRules,
-} from './policy.js';
+} from '../model/policy.js';
 import {
   summarize,
   type Action,
@@ -19,7 +19,7 @@ import {
   type Plan,
   type PlanWarning,
   type ProfileAction,
-} from './types.js';
+} from '../model/plan.js';
 
 export function diff(desired: DesiredState, live: LiveState): Plan {
   const policyActions = diffPolicy(desired, live.passwordPolicy);

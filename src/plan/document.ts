@@ -7,10 +7,10 @@
  * from, resolved at apply time), and the basis records only what IAM itself reports (a profile's dates and reset
  * flag, the policy). `schema/plan.schema.json` describes exactly this shape and admits no other field.
  */
-import type { LiveState, LoginProfile } from './live.js';
+import type { LiveState, LoginProfile } from '../model/live.js';
 import { canonicalize } from './canonical.js';
-import { POLICY_FIELDS, type PasswordPolicy } from './policy.js';
-import { isProfileAction, type Plan } from './types.js';
+import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
+import { isProfileAction, type Plan } from '../model/plan.js';
 
 /** The format this iampass writes and the only one it applies. */
 export const PLAN_FORMAT_VERSION = 1;

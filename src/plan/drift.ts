@@ -8,9 +8,9 @@
  */
 import type { ConfigFingerprint } from './document.js';
 import { addressText, matchingRule, type DriftAddress, type IgnoreRule } from './ignore.js';
-import type { LiveState } from './live.js';
-import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from './policy.js';
-import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from './types.js';
+import type { LiveState } from '../model/live.js';
+import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
+import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from '../model/plan.js';
 
 export const DRIFT_FORMAT_VERSION = 1;
 

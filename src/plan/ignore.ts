@@ -12,8 +12,8 @@
  * Rules only quiet the drift report: plan and apply still act on what the file says. Ignored items are counted
  * per rule in every report, never dropped silently.
  */
-import { closestMatch } from '../config/suggest.js';
-import { POLICY_FIELDS, type PasswordPolicy } from './policy.js';
+import { closestMatch } from '../util/suggest.js';
+import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 
 export const USER_FIELDS = ['console', 'passwordResetRequired'] as const;
 export type UserField = (typeof USER_FIELDS)[number];

@@ -3,8 +3,8 @@
  * path starts with `scope.pathPrefix` and it carries every `scope.tags` pair. The file governs listed users (which
  * must be in scope) and, under `unlisted: disable`, every other in-scope user too.
  */
-import { closestMatch } from '../config/suggest.js';
-import type { DesiredState } from '../config/types.js';
+import { closestMatch } from '../util/suggest.js';
+import type { DesiredState } from '../model/desired.js';
 
 /** The facts about a live user that scope depends on. `tags` is undefined when they were not read. */
 export interface ScopeCandidate {

@@ -4,8 +4,8 @@
  * what the plan recorded, naming every difference in words a reviewer can check.
  */
 import type { PlanDocument } from './document.js';
-import type { LoginProfile } from './live.js';
-import { changedPolicyFields, type PasswordPolicy } from './policy.js';
+import type { LoginProfile } from '../model/live.js';
+import { changedPolicyFields, type PasswordPolicy } from '../model/policy.js';
 
 /** What is true now, read just before applying. */
 export interface CurrentFacts {

@@ -2,7 +2,7 @@
  * Words for plan elements, shared by every renderer (text, markdown, Ink) so they describe a change the same way.
  */
 import { diffString } from 'json-diff';
-import { POLICY_FIELDS, type PasswordPolicy } from '../plan/policy.js';
+import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 import type { DriftItem, DriftReport } from '../plan/drift.js';
 import {
   actionSymbol,
@@ -13,7 +13,7 @@ import {
   type PlanSummary,
   type PlanWarning,
   type ReportNote,
-} from '../plan/types.js';
+} from '../model/plan.js';
 
 /** The subject of an action: a user name, or the account password policy. */
 export function subject(action: Action): string {

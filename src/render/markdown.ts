@@ -6,7 +6,7 @@
  */
 import type { PlanDocument } from '../plan/document.js';
 import type { DriftReport } from '../plan/drift.js';
-import type { PlanWarning } from '../plan/types.js';
+import type { PlanWarning } from '../model/plan.js';
 import {
   actionSymbol,
   describeAction,

@@ -1,5 +1,5 @@
 import type { DriftReport } from '../plan/drift.js';
-import type { Plan, PlanWarning } from '../plan/types.js';
+import type { Plan, PlanWarning } from '../model/plan.js';
 import type { Style } from './ansi.js';
 import {
   actionSymbol,

@@ -6,7 +6,7 @@
 import { Box, Static, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { ApplyReport } from '../apply/execute.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import { actionSymbol, subject } from '../render/describe.js';
 import { COLOR, PLAIN } from '../render/ansi.js';
 import { formatResult, renderApplySummary } from '../render/apply-log.js';

@@ -5,7 +5,7 @@
  */
 import { Box, useInput, useStdin } from 'ink';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { hasChanges, isDestructive, type Plan } from '../plan/types.js';
+import { hasChanges, isDestructive, type Plan } from '../model/plan.js';
 import { summaryLine, untouchedLine } from '../render/describe.js';
 import { approvalQuestion } from './format.js';
 import { keyPresses } from './keys.js';

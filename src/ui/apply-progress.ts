@@ -1,6 +1,6 @@
 /** Where an apply stands, folded from the executor's events. Pure and immutable, so every event is a new value. */
 import type { ActionResult, ExecutorEvent } from '../apply/execute.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 
 export type ActionState = { state: 'pending' } | { state: 'running' } | { state: 'finished'; result: ActionResult };
 

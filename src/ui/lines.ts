@@ -2,7 +2,7 @@
  * A screen line as plain data: styled segments the views paint with Ink. Keeping lines as data lets the layout
  * (grouping, filtering, scrolling, details) be pure functions tested without a terminal.
  */
-import { changeType, type Action } from '../plan/types.js';
+import { changeType, type Action } from '../model/plan.js';
 
 /** Colour roles, after Terraform: add green, change yellow, destroy red, kept cyan; a warning's id yellow. */
 export type Tone = 'add' | 'change' | 'destroy' | 'kept' | 'warn';

@@ -3,8 +3,8 @@
  * a filter by user name, the window that keeps the cursor in view, and the details of one action. Pure: no
  * React, no terminal.
  */
-import type { PasswordPolicy } from '../plan/policy.js';
-import { actionSymbol, type Action, type KeptUser, type Plan, type PlanWarning, type ProfileState } from '../plan/types.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import { actionSymbol, type Action, type KeptUser, type Plan, type PlanWarning, type ProfileState } from '../model/plan.js';
 import {
   describeAction,
   describeNewPassword,

@@ -9,7 +9,7 @@ import type { ReactElement } from 'react';
 import type { ApplyReport, ExecutorEvent } from '../apply/execute.js';
 import type { ReadProgress } from '../iam/read.js';
 import type { CallStats } from '../iam/retry.js';
-import { hasChanges, type Plan } from '../plan/types.js';
+import { hasChanges, type Plan } from '../model/plan.js';
 import { applyEvent, startApply } from './apply-progress.js';
 import { ApplyView } from './ApplyView.js';
 import { PlanView } from './PlanView.js';

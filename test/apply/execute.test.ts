@@ -8,7 +8,7 @@ import { execute, type ExecutorEvent } from '../../src/apply/execute.js';
 import { createAwsGateway } from '../../src/iam/aws.js';
 import { Caller } from '../../src/iam/retry.js';
 import { diff } from '../../src/plan/diff.js';
-import { AWS_DEFAULT_PASSWORD_RULES } from '../../src/plan/policy.js';
+import { AWS_DEFAULT_PASSWORD_RULES } from '../../src/model/policy.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 import { ENDPOINT, expectCall, loginProfile, replyError, replyOk, type Form } from '../support/iam-nock.js';
 

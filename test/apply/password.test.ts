@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatePassword } from '../../src/apply/password.js';
-import { AWS_DEFAULT_PASSWORD_RULES, IAM_SYMBOLS, rulesOfPolicy } from '../../src/plan/policy.js';
+import { AWS_DEFAULT_PASSWORD_RULES, IAM_SYMBOLS, rulesOfPolicy } from '../../src/model/policy.js';
 import { CIS_POLICY } from '../support/builders.js';
 
 const classes = {

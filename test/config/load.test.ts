@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../../src/config/diagnostics.js';
 import { loadConfig, parseConfig, type LoadResult } from '../../src/config/load.js';
-import type { DesiredState } from '../../src/config/types.js';
+import type { DesiredState } from '../../src/model/desired.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/config/${name}`, import.meta.url));
 

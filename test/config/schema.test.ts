@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { formatDiagnostics } from '../../src/config/diagnostics.js';
 import { parseConfig } from '../../src/config/load.js';
 import { loadSchema, SCHEMA_URL, schemaValidator } from '../../src/config/schema.js';
-import { ACCOUNT_ADVISORIES, USER_ADVISORIES } from '../../src/plan/advisory-ids.js';
-import { POLICY_FIELDS, POLICY_RANGES } from '../../src/plan/policy.js';
+import { ACCOUNT_ADVISORIES, USER_ADVISORIES } from '../../src/model/advisory-ids.js';
+import { POLICY_FIELDS, POLICY_RANGES } from '../../src/model/policy.js';
 
 type Json = Record<string, unknown>;
 const schema = loadSchema() as Json;

@@ -5,7 +5,7 @@ import { parseCredentialReport } from '../../src/iam/credential-report.js';
 import { readAccountFacts, readCredentialReport, type FactsOptions } from '../../src/iam/facts.js';
 import { Caller } from '../../src/iam/retry.js';
 import { diff } from '../../src/plan/diff.js';
-import type { CredentialReport } from '../../src/plan/facts.js';
+import type { CredentialReport } from '../../src/model/facts.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 import { ENDPOINT, expectCall, replyError, replyOk } from '../support/iam-nock.js';
 

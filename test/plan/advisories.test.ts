@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredState } from '../../src/config/types.js';
+import type { DesiredState } from '../../src/model/desired.js';
 import { advise, adviseFile, daysSince, unacknowledged, usersToSimulate, withAdvisories } from '../../src/plan/advisories.js';
 import { diff } from '../../src/plan/diff.js';
-import { NO_FACTS, type AccountFacts, type ChangePasswordDecision, type UserCredentials } from '../../src/plan/facts.js';
-import type { LiveState } from '../../src/plan/live.js';
-import type { PasswordPolicy } from '../../src/plan/policy.js';
-import type { PlanWarning } from '../../src/plan/types.js';
+import { NO_FACTS, type AccountFacts, type ChangePasswordDecision, type UserCredentials } from '../../src/model/facts.js';
+import type { LiveState } from '../../src/model/live.js';
+import type { PasswordPolicy } from '../../src/model/policy.js';
+import type { PlanWarning } from '../../src/model/plan.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredState, PolicyIntent } from '../../src/config/types.js';
+import type { DesiredState, PolicyIntent } from '../../src/model/desired.js';
 import { diff } from '../../src/plan/diff.js';
-import type { LiveState, LoginProfile } from '../../src/plan/live.js';
-import type { PasswordPolicy } from '../../src/plan/policy.js';
-import type { Action } from '../../src/plan/types.js';
+import type { LiveState, LoginProfile } from '../../src/model/live.js';
+import type { PasswordPolicy } from '../../src/model/policy.js';
+import type { Action } from '../../src/model/plan.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 
 /** An action reduced to what a reviewer checks: kind, subject, and the reset flag it leaves. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
 import { driftReport, type DriftItem } from '../../src/plan/drift.js';
 import { parseIgnoreRules } from '../../src/plan/ignore.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/model/live.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
-import type { DesiredState } from '../../src/config/types.js';
+import type { DesiredState } from '../../src/model/desired.js';
 
 const CONFIG = { file: 'iampass.yaml', sha256: 'a'.repeat(64) };
 

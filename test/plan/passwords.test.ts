@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { AWS_DEFAULT_PASSWORD_RULES, passwordProblems, rulesOfPolicy } from '../../src/plan/policy.js';
-import type { Action } from '../../src/plan/types.js';
+import { AWS_DEFAULT_PASSWORD_RULES, passwordProblems, rulesOfPolicy } from '../../src/model/policy.js';
+import type { Action } from '../../src/model/plan.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 
 const CIS_RULES = rulesOfPolicy(CIS_POLICY, 'desired policy');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
 import { planBasis, planDocument } from '../../src/plan/document.js';
-import type { LoginProfile } from '../../src/plan/live.js';
+import type { LoginProfile } from '../../src/model/live.js';
 import { checkStaleness, type CurrentFacts } from '../../src/plan/staleness.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 

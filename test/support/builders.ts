@@ -1,6 +1,6 @@
-import { DEFAULT_ADVISORY_SETTINGS, type AdvisorySettings, type DesiredState, type DesiredUser, type PolicyIntent, type Scope } from '../../src/config/types.js';
-import type { LiveState, LiveUser, LoginProfile } from '../../src/plan/live.js';
-import type { PasswordPolicy } from '../../src/plan/policy.js';
+import { DEFAULT_ADVISORY_SETTINGS, type AdvisorySettings, type DesiredState, type DesiredUser, type PolicyIntent, type Scope } from '../../src/model/desired.js';
+import type { LiveState, LiveUser, LoginProfile } from '../../src/model/live.js';
+import type { PasswordPolicy } from '../../src/model/policy.js';
 
 export const CIS_POLICY: PasswordPolicy = {
   minimumLength: 14,

@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActionResult, ApplyReport, ExecutorEvent } from '../../src/apply/execute.js';
-import type { Action, Plan } from '../../src/plan/types.js';
+import type { Action, Plan } from '../../src/model/plan.js';
 import { applyEvent, startApply, type ApplyProgress } from '../../src/ui/apply-progress.js';
 import { ApplyView } from '../../src/ui/ApplyView.js';
 import { mixedPlan, text } from './support.js';

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { PlanView } from '../../src/ui/PlanView.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan } from '../../src/model/plan.js';
 import { cursorLine, HEADER, KEY, keysReady, manyCreatesPlan, mixedPlan, noChangesPlan, resize, text, warnedPlan } from './support.js';
 
 afterEach(cleanup);

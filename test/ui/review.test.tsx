@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan } from '../../src/model/plan.js';
 import { PlanView } from '../../src/ui/PlanView.js';
 import { cursorLine, HEADER, KEY, keysReady, manyCreatesPlan, mixedPlan, text } from './support.js';
 

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApplyReport } from '../../src/apply/execute.js';
 import type { ReadProgress } from '../../src/iam/read.js';
-import type { Action } from '../../src/plan/types.js';
+import type { Action } from '../../src/model/plan.js';
 import { browsePlan, followApply, reviewAndConfirm, showRefresh } from '../../src/ui/run.js';
 import { fakeUi, HEADER, KEY, manyCreatesPlan, mixedPlan, noChangesPlan } from './support.js';
 

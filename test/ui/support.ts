@@ -2,9 +2,9 @@
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { expect, vi } from 'vitest';
-import type { LiveUser } from '../../src/plan/live.js';
+import type { LiveUser } from '../../src/model/live.js';
 import { diff } from '../../src/plan/diff.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan } from '../../src/model/plan.js';
 import type { PlanHeader } from '../../src/ui/types.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
 

@@ -1,8 +1,8 @@
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
-import type { FailOn } from '../../config/types.js';
+import type { FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planOf } from '../../plan/document.js';
-import type { Plan } from '../../plan/types.js';
+import type { Plan } from '../../model/plan.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';

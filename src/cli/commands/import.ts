@@ -12,7 +12,7 @@ import { formatDiagnostic } from '../../config/diagnostics.js';
 import { emitDesiredState, mergeDesiredState, type ImportedState } from '../../config/emit.js';
 import { parseConfig } from '../../config/load.js';
 import { SCHEMA_URL } from '../../config/schema.js';
-import { DEFAULT_ADVISORY_SETTINGS, type DesiredState } from '../../config/types.js';
+import { DEFAULT_ADVISORY_SETTINGS, type DesiredState } from '../../model/desired.js';
 import type { AwsFlags } from '../aws-options.js';
 import { diagnosticsError } from '../config.js';
 import type { Environment } from '../environment.js';

@@ -1,6 +1,6 @@
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { loadConfig } from '../../config/load.js';
-import type { FailOn } from '../../config/types.js';
+import type { FailOn } from '../../model/desired.js';
 import { adviseFile } from '../../plan/advisories.js';
 import { COLOR, PLAIN } from '../../render/ansi.js';
 import { renderWarnings } from '../../render/text.js';

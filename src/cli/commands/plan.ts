@@ -1,8 +1,8 @@
-import type { DesiredState, FailOn } from '../../config/types.js';
+import type { DesiredState, FailOn } from '../../model/desired.js';
 import type { ReadProgress } from '../../iam/read.js';
 import { planBasis, planDocument } from '../../plan/document.js';
-import type { LiveState } from '../../plan/live.js';
-import type { Plan } from '../../plan/types.js';
+import type { LiveState } from '../../model/live.js';
+import type { Plan } from '../../model/plan.js';
 import { COLOR, PLAIN, type Style } from '../../render/ansi.js';
 import { PLAN_RENDERERS, type Format } from '../../render/formats.js';
 import type { PlanHeader, UiOptions } from '../../ui/types.js';

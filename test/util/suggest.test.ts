@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatch, editDistance } from '../../src/config/suggest.js';
+import { closestMatch, editDistance } from '../../src/util/suggest.js';
 
 const POLICY = ['minimumLength', 'requireUppercase', 'requireLowercase', 'maxAgeDays', 'reusePrevention', 'hardExpiry'];
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_ADVISORIES, USER_ADVISORIES } from '../../src/plan/advisory-ids.js';
+import { ACCOUNT_ADVISORIES, USER_ADVISORIES } from '../../src/model/advisory-ids.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

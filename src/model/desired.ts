@@ -1,5 +1,5 @@
-import type { PasswordPolicy } from '../plan/policy.js';
-import type { PasswordSource } from '../plan/types.js';
+import type { PasswordPolicy } from './policy.js';
+import type { PasswordSource } from './plan.js';
 
 /** A place in a source file, 1-based, for messages a person can jump to. */
 export interface SourcePosition {

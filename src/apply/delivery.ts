@@ -4,11 +4,11 @@
  * Every receipt is taken before the password is sent to IAM, and discarded if IAM refuses it, so no delivered
  * password is ever wrong.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PasswordRules } from '../model/policy.js';
 import type { Delivery, PasswordSource } from '../model/plan.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { EncryptionKey } from './pgp.js';
 import { describeSource, resolvePassword } from './secrets.js';
 
@@ -86,14 +86,6 @@ export function createPasswordHandling(options: DeliveryOptions): PasswordHandli
 export async function writeSecretFile(dir: string, name: string, content: string): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = join(dir, name);
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, target);
+  await writeFileAtomic(target, content, { mode: 0o600 });
   return target;
 }

@@ -5,7 +5,7 @@
  */
 import { IamError } from '../iam/errors.js';
 import type { IamGateway } from '../iam/gateway.js';
-import { ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../model/plan.js';
+import { EXECUTION_PHASES, phaseOf, ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import type { DeliveryReceipt, PasswordHandling } from './delivery.js';
 import { SecretError, describeSource } from './secrets.js';
@@ -46,13 +46,9 @@ export interface ApplyReport {
   interrupted: boolean;
 }
 
-/** Policy first, then grants and updates, then removals: each phase finishes before the next starts. */
+/** The plan's action indexes by execution phase (see `EXECUTION_PHASES`): each phase finishes before the next starts. */
 function phases(plan: Plan): number[][] {
-  const indexed = plan.actions.map((action, index) => ({ action, index }));
-  const policy = indexed.filter(({ action }) => !('user' in action));
-  const removals = indexed.filter(({ action }) => action.kind === 'delete-login-profile');
-  const grants = indexed.filter(({ action }) => 'user' in action && action.kind !== 'delete-login-profile');
-  return [policy, grants, removals].map((p) => p.map(({ index }) => index));
+  return EXECUTION_PHASES.map((phase) => plan.actions.flatMap((action, index) => (phaseOf(action) === phase ? [index] : [])));
 }
 
 export async function execute(plan: Plan, options: ExecuteOptions): Promise<ApplyReport> {

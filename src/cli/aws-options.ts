@@ -1,5 +1,6 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import type { ConnectionSettings } from '../operations/session.js';
 import type { Environment } from './environment.js';
 
 /** Flags every command that talks to AWS takes, with the AWS CLI's names and meanings. */
@@ -36,4 +37,15 @@ export function addAwsOptions<Args extends any[], Opts extends OptionValues, Glo
 /** IAM is global: the region only picks the partition, so us-east-1 is a safe default. */
 export function resolveRegion(flags: AwsFlags, environment: Environment): string {
   return flags.region ?? environment.env.AWS_REGION ?? environment.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+/** The flags and the environment, resolved once into how to reach AWS. */
+export function connectionSettings(flags: AwsFlags, environment: Environment): ConnectionSettings {
+  return {
+    region: resolveRegion(flags, environment),
+    concurrency: flags.concurrency,
+    ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.verbose ? { trace: (line: string) => void environment.stderr.write(`${line}\n`) } : {}),
+  };
 }

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import { resolveKeyDirectory } from '../config/keys.js';
 import { loadConfig, parseConfigSource } from '../config/load.js';
 import type { DesiredState } from '../model/desired.js';
+import { diagnosticsError } from '../operations/errors.js';
 import type { ConfigFingerprint } from '../plan/document.js';
+import { sha256 } from '../util/sha256.js';
 import type { Environment } from './environment.js';
-import { UserError } from './errors.js';
+import { UserError } from '../util/user-error.js';
 
 /** Loads and validates the file; prints warnings; turns errors into one `UserError` listing them all. */
 export async function loadOrFail(file: string, environment: Environment): Promise<DesiredState> {
@@ -37,15 +38,7 @@ export async function loadWithFingerprint(
   return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(bytes) } };
 }
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 export function printWarnings(warnings: readonly Diagnostic[], environment: Environment): void {
   for (const w of warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
 }
 
-export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string): UserError {
-  const sorted = [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}; nothing was changed.`);
-}

@@ -1,7 +1,7 @@
 import type { DesiredState, FailOn } from '../model/desired.js';
 import { unacknowledged } from '../plan/advisories.js';
 import type { PlanWarning } from '../model/plan.js';
-import { UserError } from './errors.js';
+import { UserError } from '../util/user-error.js';
 
 /** `--fail-on` wins over the file's `advisories.failOn`. */
 export function resolveFailOn(flag: FailOn | undefined, desired: DesiredState): { level: FailOn; from: string } {

@@ -6,7 +6,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, positiveInt } from './aws-options.js';
 import type { Environment } from './environment.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT } from './errors.js';
+import { UserError } from '../util/user-error.js';
 import { StopSignal } from './stop.js';
 import { FORMATS, type Format } from '../render/format-names.js';
 

@@ -10,7 +10,7 @@ import type { Plan, ProfileAction } from '../model/plan.js';
 import type { DesiredState } from '../model/desired.js';
 import type { EncryptionKey } from '../apply/pgp.js';
 import { isCi, type Environment } from './environment.js';
-import { UserError } from './errors.js';
+import { UserError } from '../util/user-error.js';
 
 type SettingAction = Extract<ProfileAction, { kind: 'create-login-profile' | 'update-login-profile' }>;
 

@@ -2,7 +2,7 @@
  * Posting a report to a webhook (Slack incoming webhooks, or anything that takes JSON). The URL is treated as a
  * secret, as Slack's are: messages name its origin only, never its path or query.
  */
-import { UserError } from './errors.js';
+import { UserError } from '../util/user-error.js';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 

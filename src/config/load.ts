@@ -286,6 +286,12 @@ function buildState(
     const accountAt = position('/account', 'value');
     if (accountAt !== undefined) state.accountAt = accountAt;
   }
+  const protectedAt = new Map<string, SourcePosition>();
+  (raw.scope?.protected ?? []).forEach((name, i) => {
+    const at = position(`/scope/protected/${i}`, 'value');
+    if (at !== undefined && !protectedAt.has(name)) protectedAt.set(name, at);
+  });
+  if (protectedAt.size > 0) state.protectedAt = protectedAt;
   return state;
 }
 

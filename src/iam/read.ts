@@ -3,10 +3,11 @@
  * the file governs (decided by the pure `resolveScope`), and each governed user's login profile. Per-user calls
  * run with bounded concurrency.
  */
-import type { DesiredState } from '../model/desired.js';
 import type { LiveState, LiveUser } from '../model/live.js';
+import type { ReadRequest } from '../model/read-request.js';
 import { ROTATION_TAG } from '../model/plan.js';
 import { needsTags, pathInScope, resolveScope, type ScopeCandidate, type UnresolvedUser } from '../plan/scope.js';
+import { byCodePoint } from '../util/compare.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway, ListedUser } from './gateway.js';
@@ -50,15 +51,15 @@ export class ReadError extends Error {
   }
 }
 
-export async function readLiveState(gateway: IamGateway, desired: DesiredState, options: ReadOptions): Promise<ReadResult> {
+export async function readLiveState(gateway: IamGateway, request: ReadRequest, options: ReadOptions): Promise<ReadResult> {
   const progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
   const report = () => options.onProgress?.({ ...progress });
   const shouldStop = options.aborted ?? (() => false);
   report();
 
   const identity = await step('GetCallerIdentity', undefined, () => gateway.callerIdentity());
-  if (desired.account !== null && desired.account !== identity.account) {
-    return { ok: false, kind: 'wrong-account', expected: desired.account, actual: identity.account, callerArn: identity.arn };
+  if (request.account !== null && request.account !== identity.account) {
+    return { ok: false, kind: 'wrong-account', expected: request.account, actual: identity.account, callerArn: identity.arn };
   }
   options.afterIdentity?.();
   // Read even when the file leaves the policy alone: passwords iampass generates must meet the one in force.
@@ -69,11 +70,11 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
   const all = await step('ListUsers', undefined, () => gateway.listUsers());
   progress.usersListed = all.length;
 
-  const candidates = await withTags(gateway, desired, all, options, () => {
+  const candidates = await withTags(gateway, request, all, options, () => {
     progress.phase = 'tags';
     report();
   });
-  const scope = resolveScope(desired, candidates);
+  const scope = resolveScope(request, candidates);
   progress.usersInScope = scope.inScopeCount;
   if (scope.unresolved.length > 0) {
     return { ok: false, kind: 'unresolved-users', users: scope.unresolved, account: identity.account };
@@ -84,7 +85,7 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
   report();
   const byName = new Map(candidates.map((c) => [c.name, c]));
   // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
-  const rotating = new Set(desired.users.filter((u) => u.console && u.rotation !== null).map((u) => u.name));
+  const rotating = new Set(request.rotating);
   const users = await mapLimit(
     scope.governed,
     options.concurrency,
@@ -116,7 +117,7 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
       account: identity.account,
       callerArn: identity.arn,
       passwordPolicy,
-      users: users.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      users: users.sort((a, b) => byCodePoint(a.name, b.name)),
       unlistedIgnored: scope.unlistedIgnored,
       outOfScopeCount: scope.outOfScopeCount,
     },
@@ -126,18 +127,18 @@ export async function readLiveState(gateway: IamGateway, desired: DesiredState, 
 /** Tags cost one call per user, so they are read only when the scope filters on them, and only for users whose path is in scope. */
 async function withTags(
   gateway: IamGateway,
-  desired: DesiredState,
+  request: ReadRequest,
   users: ListedUser[],
   options: ReadOptions,
   onStart: () => void,
 ): Promise<Array<ListedUser & ScopeCandidate>> {
-  if (!needsTags(desired)) return users;
+  if (!needsTags(request)) return users;
   onStart();
   const shouldStop = options.aborted ?? (() => false);
   return mapLimit(
     users,
     options.concurrency,
-    async (u) => (pathInScope(desired, u.path) ? { ...u, tags: await step('ListUserTags', u.name, () => gateway.listUserTags(u.name)) } : u),
+    async (u) => (pathInScope(request, u.path) ? { ...u, tags: await step('ListUserTags', u.name, () => gateway.listUserTags(u.name)) } : u),
     shouldStop,
   );
 }

@@ -90,4 +90,6 @@ export interface DesiredState {
   advisories: AdvisorySettings;
   /** Position of the `account` value, for the mismatch error. Display only. */
   accountAt?: SourcePosition;
+  /** Position of each `scope.protected` name, for the error when it matches no user. Display only. */
+  protectedAt?: ReadonlyMap<string, SourcePosition>;
 }

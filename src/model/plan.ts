@@ -118,6 +118,28 @@ export function actionSymbol(action: Action): '+' | '~' | '-' {
   return t === 'add' ? '+' : t === 'change' ? '~' : '-';
 }
 
+/**
+ * The order apply works in, stated once: the password policy first (new passwords are checked against the policy
+ * that will be in force), then grants and updates, then removals (access is granted before any is taken away).
+ * Each phase finishes before the next starts; within a phase, users go by name.
+ */
+export const EXECUTION_PHASES = ['policy', 'grant', 'removal'] as const;
+export type ExecutionPhase = (typeof EXECUTION_PHASES)[number];
+
+export function phaseOf(action: Action): ExecutionPhase {
+  if (!isProfileAction(action)) return 'policy';
+  return action.kind === 'delete-login-profile' ? 'removal' : 'grant';
+}
+
+/** Execution order: by phase, then by user name. A plan's `actions` are sorted by it. */
+export function compareForExecution(a: Action, b: Action): number {
+  const phase = EXECUTION_PHASES.indexOf(phaseOf(a)) - EXECUTION_PHASES.indexOf(phaseOf(b));
+  if (phase !== 0) return phase;
+  const ua = isProfileAction(a) ? a.user : '';
+  const ub = isProfileAction(b) ? b.user : '';
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
 /** A user the plan deliberately leaves alone, with the reason, so a reviewer sees it was considered. */
 export interface KeptUser {
   user: string;

@@ -12,6 +12,7 @@ import {
   type PasswordRules,
 } from '../model/policy.js';
 import {
+  compareForExecution,
   summarize,
   type Action,
   type Delivery,
@@ -24,7 +25,7 @@ import {
 export function diff(desired: DesiredState, live: LiveState): Plan {
   const policyActions = diffPolicy(desired, live.passwordPolicy);
   const { actions: profileActions, kept, unchanged } = diffProfiles(desired, live);
-  const ordered = orderProfileActions(profileActions);
+  const ordered = [...profileActions].sort(compareForExecution);
   const actions: Action[] = [...policyActions, ...ordered];
   return {
     formatVersion: 1,
@@ -217,12 +218,4 @@ function deliveryWarnings(actions: readonly ProfileAction[]): PlanWarning[] {
         ]
       : [],
   );
-}
-
-/** Creates and updates by user name, then deletes by user name: access is granted before any is taken away. */
-function orderProfileActions(actions: ProfileAction[]): ProfileAction[] {
-  const byName = (a: ProfileAction, b: ProfileAction) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0);
-  const deletes = actions.filter((a) => a.kind === 'delete-login-profile').sort(byName);
-  const others = actions.filter((a) => a.kind !== 'delete-login-profile').sort(byName);
-  return [...others, ...deletes];
 }

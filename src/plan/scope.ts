@@ -3,8 +3,8 @@
  * path starts with `scope.pathPrefix` and it carries every `scope.tags` pair. The file governs listed users (which
  * must be in scope) and, under `unlisted: disable`, every other in-scope user too.
  */
+import type { ReadRequest } from '../model/read-request.js';
 import { closestMatch } from '../util/suggest.js';
-import type { DesiredState } from '../model/desired.js';
 
 /** The facts about a live user that scope depends on. `tags` is undefined when they were not read. */
 export interface ScopeCandidate {
@@ -13,11 +13,14 @@ export interface ScopeCandidate {
   tags?: Readonly<Record<string, string>>;
 }
 
-/** A listed user that the file cannot govern: it does not exist, or it is outside `scope`. */
+/**
+ * A name in the file that matches nothing it can govern: a listed user that does not exist or is outside `scope`,
+ * or a `scope.protected` name that matches no user (a typo there would leave the intended user unprotected).
+ */
 export interface UnresolvedUser {
   name: string;
-  problem: 'missing' | 'out-of-scope';
-  /** For `missing`: the closest existing name, if any. For `out-of-scope`: why the scope excludes it. */
+  problem: 'missing' | 'out-of-scope' | 'protected-missing';
+  /** For `missing` and `protected-missing`: the closest existing name, if any. For `out-of-scope`: why the scope excludes it. */
   detail: string | null;
 }
 
@@ -30,21 +33,23 @@ export interface ScopeResolution {
   unresolved: UnresolvedUser[];
 }
 
-export function pathInScope(desired: DesiredState, path: string): boolean {
-  return desired.scope.pathPrefix === null || path.startsWith(desired.scope.pathPrefix);
+export function pathInScope(request: Pick<ReadRequest, 'scope'>, path: string): boolean {
+  return request.scope.pathPrefix === null || path.startsWith(request.scope.pathPrefix);
 }
 
-export function needsTags(desired: DesiredState): boolean {
-  return Object.keys(desired.scope.tags).length > 0;
+export function needsTags(request: Pick<ReadRequest, 'scope'>): boolean {
+  return Object.keys(request.scope.tags).length > 0;
 }
 
-export function resolveScope(desired: DesiredState, users: readonly ScopeCandidate[]): ScopeResolution {
-  const { scope } = desired;
+export function resolveScope(request: ReadRequest, users: readonly ScopeCandidate[]): ScopeResolution {
+  const { scope } = request;
   const wantedTags = Object.entries(scope.tags);
   const inScope = (u: ScopeCandidate) =>
-    pathInScope(desired, u.path) && wantedTags.every(([k, v]) => u.tags?.[k] === v);
-  const listed = new Set(desired.users.map((u) => u.name));
+    pathInScope(request, u.path) && wantedTags.every(([k, v]) => u.tags?.[k] === v);
+  const listed = new Set(request.listed);
   const byName = new Map(users.map((u) => [u.name, u]));
+  let names: string[] | undefined;
+  const allNames = () => (names ??= users.map((u) => u.name));
 
   const resolution: ScopeResolution = { governed: [], unlistedIgnored: [], inScopeCount: 0, outOfScopeCount: 0, unresolved: [] };
   for (const u of users) {
@@ -56,22 +61,24 @@ export function resolveScope(desired: DesiredState, users: readonly ScopeCandida
     if (listed.has(u.name) || scope.unlisted === 'disable') resolution.governed.push(u.name);
     else resolution.unlistedIgnored.push(u.name);
   }
-  for (const want of desired.users) {
-    const user = byName.get(want.name);
+  for (const name of request.listed) {
+    const user = byName.get(name);
     if (!user) {
-      const names = users.map((u) => u.name);
-      resolution.unresolved.push({ name: want.name, problem: 'missing', detail: closestMatch(want.name, names) ?? null });
+      resolution.unresolved.push({ name, problem: 'missing', detail: closestMatch(name, allNames()) ?? null });
     } else if (!inScope(user)) {
-      resolution.unresolved.push({ name: want.name, problem: 'out-of-scope', detail: whyOutOfScope(desired, user) });
+      resolution.unresolved.push({ name, problem: 'out-of-scope', detail: whyOutOfScope(request, user) });
     }
+  }
+  for (const name of scope.protected) {
+    if (!byName.has(name)) resolution.unresolved.push({ name, problem: 'protected-missing', detail: closestMatch(name, allNames()) ?? null });
   }
   return resolution;
 }
 
-function whyOutOfScope(desired: DesiredState, user: ScopeCandidate): string {
-  const { pathPrefix } = desired.scope;
-  if (!pathInScope(desired, user.path)) return `its path ${user.path} is outside scope.pathPrefix ${pathPrefix}`;
-  const missing = Object.entries(desired.scope.tags)
+function whyOutOfScope(request: ReadRequest, user: ScopeCandidate): string {
+  const { pathPrefix } = request.scope;
+  if (!pathInScope(request, user.path)) return `its path ${user.path} is outside scope.pathPrefix ${pathPrefix}`;
+  const missing = Object.entries(request.scope.tags)
     .filter(([k, v]) => user.tags?.[k] !== v)
     .map(([k, v]) => `${k}=${v}`);
   return `it lacks the scope tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;

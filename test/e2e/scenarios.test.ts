@@ -238,6 +238,19 @@ describe.each(targets)('end to end against $name', ({ name, available, start }) 
     expect(policy?.MinimumPasswordLength).toBe(8);
   });
 
+  scenario('a protected name that matches no user fails the plan with its position and a close match, touching no one', async () => {
+    await buildAccount(target, ACCOUNT);
+    const file = await writeConfig(dir, ADOPTION.replace('protected: [breakglass]', 'protected: [breakglas]'));
+    const result = await apply(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `${file}:16:15: error: scope.protected names breakglas, which is no user in account 123456789012; did you mean breakglass?`,
+    );
+    expect(result.stderr).toContain('fix: correct it to breakglass');
+    expect(await profileOf('breakglass')).not.toBeNull();
+    expect(await profileOf('bob')).not.toBeNull();
+  });
+
   scenario('a broken file is reported whole, exits 1, and makes no call at all', async () => {
     const file = await writeConfig(dir, `version: 1\npasswordPolicy:\n  minimumLength: 5\n  requireUpercase: true\nusers:\n  alice: { console: yes }\n`);
     const before = target.requests();

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsGateway } from '../../src/iam/aws.js';
 import { readLiveState, ReadError } from '../../src/iam/read.js';
 import { Caller } from '../../src/iam/retry.js';
+import { readRequestOf } from '../../src/model/read-request.js';
 import { CIS_POLICY, desiredState } from '../support/builders.js';
 import {
   ENDPOINT,
@@ -45,7 +46,7 @@ describe('reading live IAM through the SDK', () => {
 
     const { gateway: gw } = gateway();
     const desired = desiredState({ users: [{ name: 'alice' }, { name: 'carol' }, { name: 'dave' }] });
-    const result = await readLiveState(gw, desired, { concurrency: 2 });
+    const result = await readLiveState(gw, readRequestOf(desired), { concurrency: 2 });
 
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -67,7 +68,7 @@ describe('reading live IAM through the SDK', () => {
       '<PasswordPolicy><MinimumPasswordLength>14</MinimumPasswordLength><RequireSymbols>true</RequireSymbols><RequireNumbers>true</RequireNumbers><RequireUppercaseCharacters>true</RequireUppercaseCharacters><RequireLowercaseCharacters>true</RequireLowercaseCharacters><AllowUsersToChangePassword>true</AllowUsersToChangePassword><ExpirePasswords>true</ExpirePasswords><MaxPasswordAge>90</MaxPasswordAge><PasswordReusePrevention>24</PasswordReusePrevention><HardExpiry>false</HardExpiry></PasswordPolicy>',
     );
     mockUsers();
-    const result = await readLiveState(gateway().gateway, desiredState(), { concurrency: 2 });
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState()), { concurrency: 2 });
     expect(result.ok && result.live.passwordPolicy).toEqual(CIS_POLICY);
   });
 
@@ -81,7 +82,7 @@ describe('reading live IAM through the SDK', () => {
     mockProfile('alice', false);
 
     const { gateway: gw, caller } = gateway();
-    const result = await readLiveState(gw, desiredState({ users: [{ name: 'alice' }] }), { concurrency: 1 });
+    const result = await readLiveState(gw, readRequestOf(desiredState({ users: [{ name: 'alice' }] })), { concurrency: 1 });
     expect(result.ok && result.live.users[0]?.loginProfile).toBeTruthy();
     expect(caller.stats).toMatchObject({ throttled: 2, retries: 2 });
   });
@@ -92,14 +93,14 @@ describe('reading live IAM through the SDK', () => {
     mockUsers('alice');
     replyError(expectCall('GetLoginProfile', { UserName: 'alice' }).times(4), 500, 'ServiceFailure', 'Internal failure');
 
-    const promise = readLiveState(gateway().gateway, desiredState({ users: [{ name: 'alice' }] }), { concurrency: 1 });
+    const promise = readLiveState(gateway().gateway, readRequestOf(desiredState({ users: [{ name: 'alice' }] })), { concurrency: 1 });
     await expect(promise).rejects.toBeInstanceOf(ReadError);
     await expect(promise).rejects.toThrow('GetLoginProfile for user alice failed: ServiceFailure: Internal failure');
   });
 
   it('refuses an account other than the one the file names, before reading anything else', async () => {
     mockIdentity('999999999999');
-    const result = await readLiveState(gateway().gateway, desiredState({ account: '123456789012' }), { concurrency: 1 });
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ account: '123456789012' })), { concurrency: 1 });
     expect(result).toMatchObject({ ok: false, kind: 'wrong-account', expected: '123456789012', actual: '999999999999' });
   });
 
@@ -107,7 +108,7 @@ describe('reading live IAM through the SDK', () => {
     mockIdentity();
     mockNoPolicy();
     mockUsers('alice', 'bob');
-    const result = await readLiveState(gateway().gateway, desiredState({ users: [{ name: 'alise' }, { name: 'zz-top' }, { name: 'bob' }] }), {
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ users: [{ name: 'alise' }, { name: 'zz-top' }, { name: 'bob' }] })), {
       concurrency: 1,
     });
     expect(result).toMatchObject({
@@ -129,7 +130,7 @@ describe('reading live IAM through the SDK', () => {
     replyOk(expectCall('ListUserTags', { UserName: 'erin' }), 'ListUserTags', tags('team', 'data'));
     mockProfile('alice', false);
     const desired = desiredState({ users: [{ name: 'alice' }], scope: { pathPrefix: '/staff/', tags: { team: 'platform' }, unlisted: 'disable' } });
-    const result = await readLiveState(gateway().gateway, desired, { concurrency: 2 });
+    const result = await readLiveState(gateway().gateway, readRequestOf(desired), { concurrency: 2 });
     expect(result.ok && result.live.users.map((u) => u.name)).toEqual(['alice']);
     expect(result.ok && result.live.outOfScopeCount).toBe(2);
   });
@@ -152,7 +153,7 @@ describe('reading live IAM through the SDK', () => {
         setTimeout(() => (inFlight -= 1), 4);
         return [404, `<ErrorResponse><Error><Code>NoSuchEntity</Code><Message>Login Profile for User ${name} cannot be found.</Message></Error></ErrorResponse>`];
       });
-    const result = await readLiveState(gateway().gateway, desiredState({ users: names.map((name) => ({ name })) }), { concurrency: 3 });
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ users: names.map((name) => ({ name })) })), { concurrency: 3 });
     expect(result.ok && result.live.users).toHaveLength(30);
     expect(peak).toBeLessThanOrEqual(3);
   });

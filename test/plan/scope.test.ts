@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readRequestOf } from '../../src/model/read-request.js';
 import { resolveScope, type ScopeCandidate } from '../../src/plan/scope.js';
 import { desiredState } from '../support/builders.js';
 
@@ -86,12 +87,31 @@ const cases: ScopeCase[] = [
     outOfScope: 1,
     unresolved: ['erin out-of-scope (it lacks the scope tag team=platform)'],
   },
+  {
+    name: 'a protected name that matches no user is unresolved with the closest name: a typo would leave the intended user unprotected',
+    scope: { unlisted: 'disable', protected: ['rootops'] },
+    listed: [],
+    users: [staff('root-ops'), staff('alice')],
+    governed: ['root-ops', 'alice'],
+    ignored: [],
+    outOfScope: 0,
+    unresolved: ['rootops protected-missing (root-ops)'],
+  },
+  {
+    name: 'a protected user outside the scope is fine: the file never touches it anyway',
+    scope: { pathPrefix: '/staff/', protected: ['ci'] },
+    listed: [],
+    users: [{ name: 'ci', path: '/service/' }],
+    governed: [],
+    ignored: [],
+    outOfScope: 1,
+  },
 ];
 
 describe('resolveScope', () => {
   it.each(cases)('$name', (c) => {
     const desired = desiredState({ scope: c.scope, users: c.listed.map((name) => ({ name })) });
-    const r = resolveScope(desired, c.users);
+    const r = resolveScope(readRequestOf(desired), c.users);
     expect(r.governed).toEqual(c.governed);
     expect(r.unlistedIgnored).toEqual(c.ignored);
     expect(r.outOfScopeCount).toBe(c.outOfScope);

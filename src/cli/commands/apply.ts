@@ -6,18 +6,21 @@ import type { Plan } from '../../model/plan.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
-import type { AwsFlags } from '../aws-options.js';
+import { refreshAccount } from '../../operations/refresh.js';
+import { connect, type Session } from '../../operations/session.js';
+import { verifyPlan } from '../../operations/verify-plan.js';
+import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT } from '../errors.js';
+import { UserError } from '../../util/user-error.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
 import { configuredKeys, loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
 import { confirmOnTerminal } from '../prompt.js';
-import { connect, type Session } from '../refresh.js';
 import { revealOnce } from '../reveal.js';
-import { readPlanFile, verifyPlan } from '../saved-plan.js';
+import { readPlanFile } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
-import { planHeader, presentation, readPlan, type Presentation } from './plan.js';
+import { followRefresh, planHeader, presentation, type Presentation } from '../presentation.js';
 
 export interface ApplyFlags extends AwsFlags, DeliveryFlags {
   /** Absent: `iampass.yaml`, or with a saved plan, the file the plan was made from. */
@@ -41,8 +44,8 @@ export async function applyCommand(
   const desired = await loadOrFail(config, environment);
   const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
-  const session = await connect(flags, environment);
-  const plan = await readPlan(session, desired, { ...flags, config }, environment, shown, stop);
+  const session = await connect(connectionSettings(flags, environment));
+  const { plan } = await followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
 
   const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
@@ -74,9 +77,9 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
   const plan = planOf(doc);
   const shown = presentation(environment, flags);
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
-  const session = await connect(flags, environment);
+  const session = await connect(connectionSettings(flags, environment));
   environment.stderr.write(`Checking the saved plan ${file} against ${flags.config ?? doc.config.file} and live IAM...\n`);
-  const { notes } = await verifyPlan(file, doc, flags.config ?? doc.config.file, session, flags, () => stop.requested());
+  const { notes } = await verifyPlan(file, doc, flags.config ?? doc.config.file, session, () => stop.requested());
   for (const note of notes) environment.stderr.write(`note: ${note}\n`);
   environment.stderr.write('The saved plan still holds.\n\n');
   environment.stdout.write(renderTextPlan(plan, shown.style));

@@ -10,14 +10,16 @@ import { driftReport, isDrifted } from '../../plan/drift.js';
 import { parseIgnoreRules, type IgnoreProblem, type IgnoreRule } from '../../plan/ignore.js';
 import { DRIFT_RENDERERS, type Format } from '../../render/formats.js';
 import { driftDocument } from '../../render/json.js';
-import type { AwsFlags } from '../aws-options.js';
+import { refreshAccount } from '../../operations/refresh.js';
+import { connect } from '../../operations/session.js';
+import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadWithFingerprint } from '../config.js';
 import type { Environment } from '../environment.js';
-import { EXIT, UserError } from '../errors.js';
-import { connect } from '../refresh.js';
+import { EXIT } from '../errors.js';
+import { UserError } from '../../util/user-error.js';
 import type { StopSignal } from '../stop.js';
 import { postJson, webhookUrl } from '../webhook.js';
-import { presentation, readState } from './plan.js';
+import { followRefresh, presentation } from '../presentation.js';
 
 export interface DriftFlags extends AwsFlags {
   config: string;
@@ -38,9 +40,9 @@ export async function driftCommand(flags: DriftFlags, environment: Environment, 
   const { desired, config } = await loadWithFingerprint(flags.config, environment);
   const rules = await loadIgnoreRules(flags);
   const shown = presentation(environment, { ...(flags.color !== undefined ? { color: flags.color } : {}), interactive: false });
-  const session = await connect(flags, environment);
+  const session = await connect(connectionSettings(flags, environment));
   const checkedAt = new Date().toISOString();
-  const { plan, live } = await readState(session, desired, flags, environment, shown, stop);
+  const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, flags.config, view), session, environment, shown, stop);
   const report = driftReport({ plan, live, config, checkedAt, rules });
   environment.stdout.write(DRIFT_RENDERERS[flags.format](report, shown.style));
   if (webhook && (isDrifted(report) || flags.heartbeat)) {

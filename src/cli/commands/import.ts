@@ -4,20 +4,22 @@
  * merges (keeping its comments) only when asked, or replaces it only when forced: a person's notes are never lost
  * by accident.
  */
-import { access, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { emitDesiredState, mergeDesiredState, type ImportedState } from '../../config/emit.js';
 import { parseConfig } from '../../config/load.js';
 import { SCHEMA_URL } from '../../config/schema.js';
 import { DEFAULT_ADVISORY_SETTINGS, type DesiredState } from '../../model/desired.js';
-import type { AwsFlags } from '../aws-options.js';
-import { diagnosticsError } from '../config.js';
+import { diagnosticsError } from '../../operations/errors.js';
+import { readAccount } from '../../operations/refresh.js';
+import { connect } from '../../operations/session.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import type { Environment } from '../environment.js';
-import { EXIT, UserError } from '../errors.js';
-import { connect, readLive } from '../refresh.js';
+import { EXIT } from '../errors.js';
+import { UserError } from '../../util/user-error.js';
 import type { StopSignal } from '../stop.js';
 
 export interface ImportFlags extends AwsFlags {
@@ -39,7 +41,7 @@ export async function importCommand(flags: ImportFlags, environment: Environment
   };
   checkScope(scope);
 
-  const session = await connect(flags, environment);
+  const session = await connect(connectionSettings(flags, environment));
   environment.stderr.write('Reading live IAM...\n');
   const desired: DesiredState = {
     version: 1,
@@ -52,7 +54,7 @@ export async function importCommand(flags: ImportFlags, environment: Environment
     advisories: DEFAULT_ADVISORY_SETTINGS,
   };
   if (existing?.state.accountAt) desired.accountAt = existing.state.accountAt;
-  const live = await readLive(session, desired, target ?? 'the imported file', flags, { aborted: () => stop.requested() });
+  const live = await readAccount(session, desired, target ?? 'the imported file', { aborted: () => stop.requested() });
   const state: ImportedState = {
     account: live.account,
     passwordPolicy: live.passwordPolicy,
@@ -141,12 +143,9 @@ function checkScope(scope: ImportedState['scope']): void {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
+    await writeFileAtomic(path, text);
   } catch (error) {
-    await rm(temp, { force: true });
     throw new UserError(`cannot write ${path}: ${(error as Error).message}`);
   }
 }

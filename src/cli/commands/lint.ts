@@ -4,7 +4,7 @@ import type { FailOn } from '../../model/desired.js';
 import { adviseFile } from '../../plan/advisories.js';
 import { COLOR, PLAIN } from '../../render/ansi.js';
 import { renderWarnings } from '../../render/text.js';
-import { diagnosticsError } from '../config.js';
+import { diagnosticsError } from '../../operations/errors.js';
 import { useColor, type Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { formatDiagnostic, summarizeDiagnostics } from '../../config/diagnostics.js';
-import { diagnosticsError } from '../config.js';
+import { diagnosticsError } from '../../operations/errors.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 

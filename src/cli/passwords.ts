@@ -7,7 +7,6 @@ import { createPasswordHandling, RevealBuffer, type PasswordHandling } from '../
 import { describeSource, resolvePassword, SecretError } from '../apply/secrets.js';
 import { passwordProblems } from '../model/policy.js';
 import type { Plan, ProfileAction } from '../model/plan.js';
-import type { DesiredState } from '../model/desired.js';
 import type { EncryptionKey } from '../apply/pgp.js';
 import { isCi, type Environment } from './environment.js';
 import { UserError } from '../util/user-error.js';
@@ -122,9 +121,4 @@ export async function loadKeys(paths: readonly string[]): Promise<Map<string, En
     throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key\nNothing was changed.`);
   }
   return keys;
-}
-
-/** The keys of users who may be given a generated password (console: true), for the check before any IAM call. */
-export function configuredKeys(desired: DesiredState): string[] {
-  return [...new Set(desired.users.flatMap((u) => (u.console && u.password.kind === 'generate' && u.pgpKey !== null ? [u.pgpKey] : [])))];
 }

@@ -25,3 +25,8 @@ export async function resolveKeyDirectory(state: DesiredState): Promise<DesiredS
   );
   return { ...state, users };
 }
+
+/** The keys of users who may be given a generated password (console: true): checked before any IAM call. */
+export function configuredKeys(desired: DesiredState): string[] {
+  return [...new Set(desired.users.flatMap((u) => (u.console && u.password.kind === 'generate' && u.pgpKey !== null ? [u.pgpKey] : [])))];
+}

@@ -1,11 +1,11 @@
 /**
- * Re-reads what a saved plan depends on, and nothing else: who the caller is, the password policy, the login
- * profile of each user an action touches, and the rotation token of each user it rotates (bounded concurrency). Stops after the identity when the account is
+ * Re-reads what a saved plan depends on, and nothing else: who the caller is, the password policy, and for each
+ * user an action touches its login profile, its path (one ListUsers listing), and its tags where the scope filters
+ * on tags or the plan recorded a rotation token (bounded concurrency). Stops after the identity when the account is
  * not the expected one: the other reads would describe a different account.
  */
 import type { LoginProfile } from '../model/live.js';
 import type { PasswordPolicy } from '../model/policy.js';
-import { ROTATION_TAG } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';
@@ -17,27 +17,38 @@ export interface Recheck {
   /** Absent when the account differs from the expected one. */
   passwordPolicy?: PasswordPolicy | null;
   profiles?: Map<string, LoginProfile | null>;
-  rotations?: Map<string, string | null>;
+  /** Each user's path now; a user missing from the map no longer exists. */
+  paths?: Map<string, string>;
+  /** Each re-read user's tags now. */
+  tags?: Map<string, Record<string, string>>;
 }
 
-export async function recheck(
-  gateway: IamGateway,
-  expected: { account: string; users: readonly string[]; rotating: readonly string[] },
-  options: { concurrency: number; aborted?: () => boolean },
-): Promise<Recheck> {
+export interface RecheckRequest {
+  account: string;
+  users: readonly string[];
+  /** Users whose tags must be read again (scope tags, or a recorded rotation token). */
+  tagged: readonly string[];
+}
+
+export async function recheck(gateway: IamGateway, expected: RecheckRequest, options: { concurrency: number; aborted?: () => boolean }): Promise<Recheck> {
   const identity = await step('GetCallerIdentity', undefined, () => gateway.callerIdentity());
   if (identity.account !== expected.account) return { account: identity.account, callerArn: identity.arn };
   const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
+  const wanted = new Set(expected.users);
+  const paths = new Map<string, string>();
+  if (wanted.size > 0) {
+    for (const u of await step('ListUsers', undefined, () => gateway.listUsers())) if (wanted.has(u.name)) paths.set(u.name, u.path);
+  }
   const profiles = await mapLimit(
-    expected.users,
+    expected.users.filter((name) => paths.has(name)),
     options.concurrency,
     async (name) => [name, await step('GetLoginProfile', name, () => gateway.getLoginProfile(name))] as const,
     options.aborted,
   );
-  const rotations = await mapLimit(
-    expected.rotating,
+  const tags = await mapLimit(
+    expected.tagged.filter((name) => paths.has(name)),
     options.concurrency,
-    async (name) => [name, (await step('ListUserTags', name, () => gateway.listUserTags(name)))[ROTATION_TAG] ?? null] as const,
+    async (name) => [name, await step('ListUserTags', name, () => gateway.listUserTags(name))] as const,
     options.aborted,
   );
   if (options.aborted?.()) throw new ReadError('read', undefined, new IamError('Interrupted', 'the read was interrupted', undefined, undefined));
@@ -46,6 +57,7 @@ export async function recheck(
     callerArn: identity.arn,
     passwordPolicy,
     profiles: new Map(profiles),
-    rotations: new Map(rotations),
+    paths,
+    tags: new Map(tags),
   };
 }

@@ -19,6 +19,12 @@ export type PasswordSource =
   | { kind: 'env'; name: string }
   | { kind: 'file'; path: string };
 
+/**
+ * The saved-plan format this iampass writes and the only one it applies. 2: paths relative to the config file,
+ * key fingerprints, and each acted-on user's path and scope tags in the basis.
+ */
+export const PLAN_FORMAT_VERSION = 2;
+
 /** The IAM user tag on which apply records the rotation token it last acted on. */
 export const ROTATION_TAG = 'iampass:rotation';
 
@@ -182,7 +188,7 @@ export interface PlanSummary {
  * `summary` counts `actions` by `changeType`.
  */
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: typeof PLAN_FORMAT_VERSION;
   account: string;
   callerArn: string;
   actions: Action[];

@@ -1,52 +1,103 @@
 /**
- * Whether a saved plan may still be applied: its config file's bytes now, and live IAM now (re-reading exactly
- * what its actions depend on), compared with what it recorded. The comparison itself is pure (plan/staleness.ts).
+ * `apply FILE` trusts nothing in the file. First, offline: the config file's bytes must be those the plan was made
+ * from (sha256), and the plan's actions must be exactly what the pure diff gives from that config and the live
+ * values the plan recorded, with the same key fingerprints (plan/verify-saved.ts). Then, just before the first
+ * write: those recorded values must still be what live IAM holds (plan/staleness.ts). Either failure refuses the
+ * plan, naming every difference, before any write; the offline one before any call to AWS at all.
  */
 import { readFile } from 'node:fs/promises';
-import { planOf, type PlanDocument } from '../plan/document.js';
-import { checkStaleness, type Staleness } from '../plan/staleness.js';
+import { dirname, resolve } from 'node:path';
+import { configuredKeys, resolveKeyDirectory } from '../config/keys.js';
+import { parseConfigSource } from '../config/load.js';
+import type { DesiredState } from '../model/desired.js';
 import { isProfileAction } from '../model/plan.js';
+import type { PlanDocument } from '../plan/document.js';
+import { checkStaleness, type Staleness } from '../plan/staleness.js';
+import { savedPlanDifferences } from '../plan/verify-saved.js';
 import { sha256 } from '../util/sha256.js';
 import { UserError } from '../util/user-error.js';
+import { diagnosticsError } from './errors.js';
 import type { Session } from './session.js';
 
-/** Resolves with the notes when the plan still holds; throws the "stale" refusal, naming every change, otherwise. */
-export async function verifyPlan(path: string, doc: PlanDocument, configFile: string, session: Session, aborted: () => boolean): Promise<Staleness> {
-  let configSha256: string | null = null;
-  let configProblem: string | undefined;
+export interface VerifiedOffline<K> {
+  desired: DesiredState;
+  /** Absolute directory of the config file, against which the plan's paths resolve. */
+  configDir: string;
+  /** The keys the configuration's deliveries use, loaded and checked. */
+  keys: ReadonlyMap<string, K>;
+}
+
+/** Loads and checks the OpenPGP keys at these absolute paths (throwing a `UserError` naming each bad one). */
+export type KeyLoader<K extends { fingerprint: string }> = (paths: readonly string[]) => Promise<ReadonlyMap<string, K>>;
+
+export async function verifySavedPlanOffline<K extends { fingerprint: string }>(
+  path: string,
+  doc: PlanDocument,
+  configFile: string,
+  cwd: string,
+  loadKeys: KeyLoader<K>,
+): Promise<VerifiedOffline<K>> {
+  let bytes: Buffer;
   try {
-    configSha256 = sha256(await readFile(configFile));
+    bytes = await readFile(configFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    configProblem = code === 'ENOENT' ? 'no such file (pass -c FILE to name it)' : (error as Error).message;
+    const problem = code === 'ENOENT' ? 'no such file (pass -c FILE to name it)' : (error as Error).message;
+    throw staleError(path, doc, [`the configuration ${configFile} cannot be checked: ${problem}`]);
   }
+  const digest = sha256(bytes);
+  const configChange = checkStaleness(doc, { configSha256: digest, configFile, account: doc.account, callerArn: doc.callerArn }).changes;
+  if (configChange.length > 0) throw staleError(path, doc, configChange);
+
+  const parsed = await parseConfigSource(bytes.toString('utf8'), configFile);
+  if (!parsed.ok) throw diagnosticsError(parsed.diagnostics, configFile);
+  const desired = await resolveKeyDirectory(parsed.state);
+  const keys = await loadKeys(configuredKeys(desired));
+  const configDir = dirname(resolve(cwd, configFile));
+  const fingerprints = new Map([...keys].map(([p, k]) => [p, k.fingerprint]));
+  const differences = savedPlanDifferences(doc, { desired, configDir, fingerprints });
+  if (differences.length > 0) {
+    throw new UserError(
+      `error: saved plan ${path} is not what its configuration gives: ${differences.length} difference${differences.length === 1 ? '' : 's'}\n` +
+        differences.map((d) => `  - ${d}`).join('\n') +
+        `\n  fix: apply only a plan \`iampass plan --out\` wrote from this configuration, unmodified; make a new one ` +
+        `(\`iampass plan -c ${configFile} --out ${path}\`) and review it\nNothing was changed.`,
+    );
+  }
+  return { desired, configDir, keys };
+}
+
+/** Re-reads what the plan depends on; resolves with the notes when it still holds, throws the "stale" refusal otherwise. */
+export async function verifySavedPlanLive(path: string, doc: PlanDocument, session: Session, aborted: () => boolean): Promise<Staleness> {
   const [{ recheck }, { ReadError }] = await Promise.all([import('../iam/recheck.js'), import('../iam/read.js')]);
-  const users = [...new Set(planOf(doc).actions.filter(isProfileAction).map((a) => a.user))];
+  const users = [...new Set(doc.actions.filter(isProfileAction).map((a) => a.user))];
+  const tagged = doc.basis.users.filter((u) => u.rotation !== undefined || Object.keys(u.tags).length > 0).map((u) => u.name);
   let now;
   try {
-    const rotating = doc.basis.users.filter((u) => u.rotation !== undefined).map((u) => u.name);
-    now = await recheck(session.gateway, { account: doc.account, users, rotating }, { concurrency: session.concurrency, aborted });
+    now = await recheck(session.gateway, { account: doc.account, users, tagged }, { concurrency: session.concurrency, aborted });
   } catch (error) {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while checking the saved plan. Nothing was changed.');
     if (error instanceof ReadError) throw new UserError(`Checking the saved plan against live IAM failed: ${error.message}\nNothing was changed.`);
     throw error;
   }
   const staleness = checkStaleness(doc, {
-    configSha256,
-    configFile,
-    ...(configProblem !== undefined ? { configProblem } : {}),
+    configSha256: doc.config.sha256,
+    configFile: doc.config.file,
     account: now.account,
     callerArn: now.callerArn,
     ...(now.passwordPolicy !== undefined ? { passwordPolicy: now.passwordPolicy } : {}),
     ...(now.profiles !== undefined ? { profiles: now.profiles } : {}),
-    ...(now.rotations !== undefined ? { rotations: now.rotations } : {}),
+    ...(now.paths !== undefined ? { paths: now.paths } : {}),
+    ...(now.tags !== undefined ? { tags: now.tags } : {}),
   });
-  if (staleness.changes.length > 0) {
-    throw new UserError(
-      `error: saved plan ${path} is stale: ${staleness.changes.length} thing${staleness.changes.length === 1 ? '' : 's'} changed since it was made\n` +
-        staleness.changes.map((c) => `  - ${c}`).join('\n') +
-        `\n  fix: make a new plan (\`iampass plan -c ${doc.config.file} --out ${path}\`), review it, and apply that\nNothing was changed.`,
-    );
-  }
+  if (staleness.changes.length > 0) throw staleError(path, doc, staleness.changes);
   return staleness;
+}
+
+function staleError(path: string, doc: PlanDocument, changes: readonly string[]): UserError {
+  return new UserError(
+    `error: saved plan ${path} is stale: ${changes.length} thing${changes.length === 1 ? '' : 's'} changed since it was made\n` +
+      changes.map((c) => `  - ${c}`).join('\n') +
+      `\n  fix: make a new plan (\`iampass plan -c ${doc.config.file} --out ${path}\`), review it, and apply that\nNothing was changed.`,
+  );
 }

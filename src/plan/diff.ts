@@ -13,6 +13,7 @@ import {
 } from '../model/policy.js';
 import {
   compareForExecution,
+  PLAN_FORMAT_VERSION,
   summarize,
   type Action,
   type Delivery,
@@ -28,7 +29,7 @@ export function diff(desired: DesiredState, live: LiveState): Plan {
   const ordered = [...profileActions].sort(compareForExecution);
   const actions: Action[] = [...policyActions, ...ordered];
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     account: live.account,
     callerArn: live.callerArn,
     actions,

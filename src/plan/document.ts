@@ -7,13 +7,15 @@
  * from, resolved at apply time), and the basis records only what IAM itself reports (a profile's dates and reset
  * flag, the policy). `schema/plan.schema.json` describes exactly this shape and admits no other field.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { LiveState, LoginProfile } from '../model/live.js';
-import { canonicalize } from './canonical.js';
 import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
-import { isProfileAction, type Plan } from '../model/plan.js';
+import { isProfileAction, PLAN_FORMAT_VERSION, type Action, type Plan } from '../model/plan.js';
+import type { ReadRequest } from '../model/read-request.js';
+import { byCodePoint } from '../util/compare.js';
+import { canonicalize } from './canonical.js';
 
-/** The format this iampass writes and the only one it applies. */
-export const PLAN_FORMAT_VERSION = 1;
+export { PLAN_FORMAT_VERSION };
 
 /** Which desired-state file a plan was made from, and its exact bytes (hex sha256). */
 export interface ConfigFingerprint {
@@ -36,44 +38,107 @@ export interface PlanBasis {
 
 export interface BasisUser {
   name: string;
+  /** The user's IAM path: with `tags`, what decides that the file governs it (scope). */
+  path: string;
+  /** The values of the file's `scope.tags` keys on the user (`{}` when the scope names no tags). */
+  tags: Record<string, string>;
   /** `null`: the user had no console password. */
   loginProfile: LoginProfile | null;
-  /** For a rotation only: the token recorded on the user when planned (`null`: none), re-read before applying. */
+  /** For a user whose entry sets a rotation token: the token recorded on the user when planned (`null`: none). */
   rotation?: string | null;
 }
 
-/** A Plan as saved and printed: the Plan's own fields first, then what staleness needs. */
+/** An OpenPGP key a delivery encrypts to, by path (relative to the config file) and fingerprint when planned. */
+export interface KeyFingerprint {
+  path: string;
+  fingerprint: string;
+}
+
+/**
+ * A Plan as saved and printed: the Plan's own fields first, then what `apply FILE` verifies. File paths in it
+ * (a password `file:`, a delivery key, `keys`) are relative to the config file's directory, so a plan made in one
+ * checkout applies in another.
+ */
 export interface PlanDocument extends Plan {
+  /** Every key a delivery in the plan encrypts to, sorted by path. */
+  keys: KeyFingerprint[];
   config: ConfigFingerprint;
   basis: PlanBasis;
 }
 
-/** The basis of `plan` in `live`: the policy, and the login profile of every user an action touches. */
-export function planBasis(plan: Plan, live: LiveState): PlanBasis {
+/**
+ * The basis of `plan` in `live`: the policy, and for every user an action touches, what decides the action (the
+ * login profile, the rotation token where the file rotates) and what decides that the file governs the user at all
+ * (path and scope tags). `apply FILE` recomputes the actions from these and re-reads them.
+ */
+export function planBasis(plan: Plan, live: LiveState, request: ReadRequest): PlanBasis {
   const byName = new Map(live.users.map((u) => [u.name, u]));
-  const actions = plan.actions.filter(isProfileAction);
-  const rotating = new Set(actions.flatMap((a) => (a.kind === 'update-login-profile' && a.rotation ? [a.user] : [])));
-  const names = [...new Set(actions.map((a) => a.user))].sort(byCodePoint);
+  const rotating = new Set(request.rotating);
+  const scopeTags = Object.keys(request.scope.tags);
+  const names = [...new Set(plan.actions.filter(isProfileAction).map((a) => a.user))].sort(byCodePoint);
   return {
     passwordPolicy: live.passwordPolicy,
     users: names.map((name) => {
       const user = byName.get(name);
-      const entry: BasisUser = { name, loginProfile: user?.loginProfile ?? null };
+      const tags: Record<string, string> = {};
+      for (const key of scopeTags) {
+        const value = user?.tags[key];
+        if (value !== undefined) tags[key] = value;
+      }
+      const entry: BasisUser = { name, path: user?.path ?? '/', tags, loginProfile: user?.loginProfile ?? null };
       if (rotating.has(name)) entry.rotation = user?.rotation ?? null;
       return entry;
     }),
   };
 }
 
-export function planDocument(plan: Plan, config: ConfigFingerprint, basis: PlanBasis): PlanDocument {
-  return { ...plan, config, basis };
+/** The key paths the plan's deliveries encrypt to. */
+export function deliveryKeys(plan: Plan): Set<string> {
+  const keys = new Set<string>();
+  for (const a of plan.actions) {
+    if ((a.kind === 'create-login-profile' || a.kind === 'update-login-profile') && a.delivery?.kind === 'pgp') keys.add(a.delivery.key);
+  }
+  return keys;
 }
 
-/** The Plan inside a document, for the executor and the renderers. */
-export function planOf(doc: PlanDocument): Plan {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropping the staleness fields
-  const { config, basis, ...plan } = doc;
-  return plan;
+/** `configDir`: the absolute directory of the config file; paths in the document are written relative to it. */
+export function planDocument(plan: Plan, config: ConfigFingerprint, basis: PlanBasis, keys: readonly KeyFingerprint[], configDir: string): PlanDocument {
+  const portable = (path: string) => toPortablePath(path, configDir);
+  return {
+    ...withPaths(plan, portable),
+    keys: keys.map((k) => ({ path: portable(k.path), fingerprint: k.fingerprint })).sort((a, b) => byCodePoint(a.path, b.path)),
+    config,
+    basis,
+  };
+}
+
+/** The Plan inside a document, its paths resolved against `configDir`, for the executor and the renderers. */
+export function planOf(doc: PlanDocument, configDir: string): Plan {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropping what only the saved form needs
+  const { config, basis, keys, ...plan } = doc;
+  return withPaths(plan, (path) => resolve(configDir, path));
+}
+
+/** A path as a document holds it: relative to the config's directory, with `/` separators. */
+export function toPortablePath(path: string, configDir: string): string {
+  if (!isAbsolute(path)) return path;
+  return relative(configDir, path).split(sep).join('/') || '.';
+}
+
+/** A copy of `plan` with every file path in its actions (password files, delivery keys) mapped by `map`. */
+export function withPaths<P extends Plan>(plan: P, map: (path: string) => string): P {
+  return { ...plan, actions: plan.actions.map((a) => actionWithPaths(a, map)) };
+}
+
+function actionWithPaths(action: Action, map: (path: string) => string): Action {
+  if (action.kind !== 'create-login-profile' && action.kind !== 'update-login-profile') return action;
+  const password = action.after.password;
+  const delivery = action.delivery;
+  return {
+    ...action,
+    after: { ...action.after, password: password?.kind === 'file' ? { ...password, path: map(password.path) } : password },
+    delivery: delivery?.kind === 'pgp' ? { ...delivery, key: map(delivery.key) } : delivery,
+  } as Action;
 }
 
 /**
@@ -123,12 +188,15 @@ export const PLAN_KEY_ORDER = [
   'credentialReport',
   'generatedTime',
   'ageMinutes',
+  'keys',
+  'fingerprint',
   'config',
   'file',
   'sha256',
   'basis',
   'passwordPolicy',
   'users',
+  'tags',
   'loginProfile',
 ] as const;
 
@@ -142,8 +210,4 @@ export function serializePlanDocument(doc: PlanDocument): string {
 
 export function canonicalDocument(doc: PlanDocument): PlanDocument {
   return canonicalize(doc, PLAN_KEY_ORDER) as PlanDocument;
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

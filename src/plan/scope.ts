@@ -75,6 +75,12 @@ export function resolveScope(request: ReadRequest, users: readonly ScopeCandidat
   return resolution;
 }
 
+/** Why the scope leaves `user` out, or `null` when it is in scope. */
+export function scopeExclusion(request: ReadRequest, user: ScopeCandidate): string | null {
+  const wanted = Object.entries(request.scope.tags);
+  return pathInScope(request, user.path) && wanted.every(([k, v]) => user.tags?.[k] === v) ? null : whyOutOfScope(request, user);
+}
+
 function whyOutOfScope(request: ReadRequest, user: ScopeCandidate): string {
   const { pathPrefix } = request.scope;
   if (!pathInScope(request, user.path)) return `its path ${user.path} is outside scope.pathPrefix ${pathPrefix}`;

@@ -5,6 +5,7 @@
  */
 import type { PlanDocument } from './document.js';
 import type { LoginProfile } from '../model/live.js';
+import { ROTATION_TAG } from '../model/plan.js';
 import { changedPolicyFields, type PasswordPolicy } from '../model/policy.js';
 
 /** What is true now, read just before applying. */
@@ -19,8 +20,10 @@ export interface CurrentFacts {
   passwordPolicy?: PasswordPolicy | null;
   /** Each acted-on user's login profile now, by name (`null`: none). */
   profiles?: ReadonlyMap<string, LoginProfile | null>;
-  /** The rotation token recorded now on each user the plan rotates (`null`: none). */
-  rotations?: ReadonlyMap<string, string | null>;
+  /** Each acted-on user's path now; a user absent from the map no longer exists. */
+  paths?: ReadonlyMap<string, string>;
+  /** The tags now of each user whose tags were re-read (scope tags, rotation token). */
+  tags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 export interface Staleness {
@@ -63,6 +66,23 @@ export function checkStaleness(doc: PlanDocument, now: CurrentFacts): Staleness 
     }
   }
 
+  if (now.paths !== undefined) {
+    for (const user of doc.basis.users) {
+      const path = now.paths.get(user.name);
+      if (path === undefined) changes.push(`user ${user.name}: no longer exists`);
+      else if (path !== user.path) changes.push(`user ${user.name}: path was ${user.path}, now ${path}`);
+    }
+  }
+  if (now.tags !== undefined) {
+    for (const user of doc.basis.users) {
+      const tags = now.tags.get(user.name);
+      if (tags === undefined) continue;
+      for (const [key, was] of Object.entries(user.tags)) {
+        const is = Object.hasOwn(tags, key) ? tags[key] : undefined;
+        if (is !== was) changes.push(`user ${user.name}: tag ${key} was "${was}", now ${is === undefined ? 'absent' : `"${is}"`}`);
+      }
+    }
+  }
   if (now.profiles !== undefined) {
     for (const user of doc.basis.users) {
       if (!now.profiles.has(user.name)) continue;
@@ -72,10 +92,11 @@ export function checkStaleness(doc: PlanDocument, now: CurrentFacts): Staleness 
       changes.push(`user ${user.name}: login profile was ${describeProfile(was)}, now ${describeProfile(is)}`);
     }
   }
-  if (now.rotations !== undefined) {
+  if (now.tags !== undefined) {
     for (const user of doc.basis.users) {
-      if (user.rotation === undefined || !now.rotations.has(user.name)) continue;
-      const is = now.rotations.get(user.name) ?? null;
+      const tags = now.tags.get(user.name);
+      if (user.rotation === undefined || tags === undefined) continue;
+      const is = Object.hasOwn(tags, ROTATION_TAG) ? (tags[ROTATION_TAG] as string) : null;
       if (is !== user.rotation) changes.push(`user ${user.name}: rotation token was ${token(user.rotation)}, now ${token(is)}`);
     }
   }

@@ -186,9 +186,9 @@ describe('saved plans (built binary, sandbox)', () => {
     });
   }
 
-  it('re-reads only what the plan depends on: the caller, the policy and each acted-on user (no listing)', async () => {
+  it('re-reads only what the plan depends on: the caller, the policy, one listing for paths, and each acted-on user', async () => {
     expect((await savePlan()).code).toBe(2);
-    await writeFile(config, `${CONFIG}# changed\n`);
+    await target.iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 10, RequireNumbers: true }));
     const seen = target.requestLog()?.length ?? 0;
     expect((await applyPlan()).code).toBe(1);
     const actions = (target.requestLog() ?? []).slice(seen).map((l) => l.split(' ').slice(1, 3).join(' '));
@@ -198,8 +198,101 @@ describe('saved plans (built binary, sandbox)', () => {
       'GetLoginProfile user=bob',
       'GetLoginProfile user=carol',
       'GetLoginProfile user=dave',
+      'ListUserTags user=bob',
+      'ListUserTags user=carol',
+      'ListUserTags user=dave',
+      'ListUsers user=-',
     ]);
   });
+
+  it('refuses a changed config file before any call to AWS', async () => {
+    expect((await savePlan()).code).toBe(2);
+    await writeFile(config, `${CONFIG}# changed\n`);
+    const before = target.requests();
+    const result = await applyPlan();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('  - the configuration changed: ');
+    expect(target.requests()).toBe(before);
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into the JSON as an attacker would
+  type Json = any;
+  const edits: Array<{ name: string; edit: (doc: Json) => void; expected: string; offline: boolean }> = [
+    {
+      name: 'an added removal of the console access of the caller, who is outside the scope',
+      edit: (doc) => {
+        doc.actions.push({ kind: 'delete-login-profile', user: 'admin', reason: 'listed with console: false', before: doc.basis.users[0].loginProfile, after: null, passwordLastUsed: null });
+        doc.basis.users.unshift({ name: 'admin', path: '/', tags: {}, loginProfile: doc.basis.users[0].loginProfile });
+      },
+      expected: 'user admin: the plan acts on it, but the configuration does not govern it (its path / is outside scope.pathPrefix /staff/)',
+      offline: true,
+    },
+    {
+      name: "the same removal with the caller's path and tags forged into the scope",
+      edit: (doc) => {
+        const admin = { name: 'admin', path: '/staff/', tags: { team: 'platform' }, loginProfile: doc.basis.users[0].loginProfile };
+        doc.basis.users.unshift(admin);
+        doc.actions.splice(2, 0, { kind: 'delete-login-profile', user: 'admin', reason: 'in scope, unlisted, and scope.unlisted is disable', before: admin.loginProfile, after: null, passwordLastUsed: null });
+      },
+      expected: 'user admin: path was /staff/, now /',
+      offline: false,
+    },
+    {
+      name: 'a reset flag turned off',
+      edit: (doc) => {
+        doc.actions[1].after.passwordResetRequired = false;
+      },
+      expected: 'action 2 (create-login-profile carol): after.passwordResetRequired is false in the plan, true from the configuration',
+      offline: true,
+    },
+    {
+      name: 'a generated password switched to an environment variable the attacker knows',
+      edit: (doc) => {
+        doc.actions[1].after.password = { kind: 'env', name: 'HOME' };
+        doc.actions[1].delivery = { kind: 'supplied' };
+      },
+      expected: 'action 2 (create-login-profile carol): after.password.kind is "env" in the plan, "generate" from the configuration',
+      offline: true,
+    },
+    {
+      name: 'a removal turned into a reset that keeps console access',
+      edit: (doc) => {
+        const bob = doc.actions[2];
+        doc.actions[2] = { kind: 'update-login-profile', user: 'bob', reason: bob.reason, before: bob.before, after: { ...bob.before, password: null, passwordResetRequired: false }, rotation: null, delivery: null };
+      },
+      expected: 'action 3: the plan has update-login-profile bob, the configuration gives delete-login-profile bob',
+      offline: true,
+    },
+    {
+      name: 'a weaker password policy',
+      edit: (doc) => {
+        doc.actions[0].after.minimumLength = 6;
+      },
+      expected: 'action 1 (update-password-policy): after.minimumLength is 6 in the plan, 14 from the configuration',
+      offline: true,
+    },
+  ];
+  for (const { name, edit, expected, offline } of edits) {
+    it(`refuses a hand-edited plan, exit 1 and not one write: ${name}`, async () => {
+      expect((await savePlan()).code).toBe(2);
+      const doc = JSON.parse(await readFile(planFile, 'utf8'));
+      edit(doc);
+      await writeFile(planFile, JSON.stringify(doc));
+      expect(parsePlanDocument(JSON.stringify(doc)).ok).toBe(true);
+      const before = target.requests();
+      let result = { code: null as number | null, stdout: '', stderr: '' };
+      const watched = await watchWrites(async () => {
+        result = await applyPlan();
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(expected);
+      expect(result.stderr).toContain('Nothing was changed.');
+      expect(watched).toEqual({ writes: [], stateChanged: false });
+      if (offline) expect(target.requests()).toBe(before);
+      expect(await profileOf('admin')).not.toBeNull();
+      expect(await profileOf('bob')).not.toBeNull();
+    });
+  }
 
   it('refuses a plan made for another account, reading nothing more there', async () => {
     expect((await savePlan()).code).toBe(2);
@@ -223,11 +316,11 @@ describe('saved plans (built binary, sandbox)', () => {
     const doc = JSON.parse(await readFile(planFile, 'utf8'));
     const before = target.requests();
 
-    await writeFile(planFile, JSON.stringify({ ...doc, formatVersion: 2 }));
-    const newer = await applyPlan();
-    expect(newer.code).toBe(1);
-    expect(newer.stderr).toContain(`error: saved plan ${planFile} cannot be applied: it has formatVersion 2, and this iampass applies formatVersion 1 only`);
-    expect(newer.stderr).toContain('Nothing was changed.');
+    await writeFile(planFile, JSON.stringify({ ...doc, formatVersion: 1 }));
+    const older = await applyPlan();
+    expect(older.code).toBe(1);
+    expect(older.stderr).toContain(`error: saved plan ${planFile} cannot be applied: it has formatVersion 1, and this iampass applies formatVersion 2 only`);
+    expect(older.stderr).toContain('Nothing was changed.');
 
     doc.actions[1].after.password = { kind: 'generated', value: 'chosen-by-hand' };
     await writeFile(planFile, JSON.stringify(doc));

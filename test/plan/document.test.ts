@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { canonicalDocument, PLAN_KEY_ORDER, planBasis, planDocument, planOf, serializePlanDocument, type PlanDocument } from '../../src/plan/document.js';
+import { canonicalDocument, PLAN_KEY_ORDER, planOf, serializePlanDocument, type PlanDocument } from '../../src/plan/document.js';
 import { DRIFT_KEY_ORDER } from '../../src/plan/drift.js';
 import { parsePlanDocument, PLAN_SCHEMA_URL } from '../../src/plan/saved.js';
-import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 
 const CONFIG = { file: 'iampass.yaml', sha256: 'a'.repeat(64) };
 
@@ -26,7 +26,7 @@ function sample(): PlanDocument {
     ],
   });
   const plan = diff(desired, live);
-  return planDocument(plan, CONFIG, planBasis(plan, live));
+  return documentOf(plan, CONFIG, live);
 }
 
 describe('the saved plan document', () => {
@@ -34,17 +34,17 @@ describe('the saved plan document', () => {
     const doc = sample();
     expect(doc.basis.passwordPolicy).toEqual({ ...CIS_POLICY, minimumLength: 8 });
     expect(doc.basis.users).toEqual([
-      { name: 'alice', loginProfile: null },
-      { name: 'bob', loginProfile: profile() },
-      { name: 'carol', loginProfile: profile(true) },
+      { name: 'alice', path: '/', tags: {}, loginProfile: null },
+      { name: 'bob', path: '/', tags: {}, loginProfile: profile() },
+      { name: 'carol', path: '/', tags: {}, loginProfile: profile(true) },
     ]);
   });
 
   it('is the Plan plus its config fingerprint and basis, and gives the Plan back unchanged', () => {
     const doc = sample();
-    expect(doc.formatVersion).toBe(1);
+    expect(doc.formatVersion).toBe(2);
     expect(doc.config).toEqual(CONFIG);
-    const plan = planOf(doc);
+    const plan = planOf(doc, '/work');
     expect(plan).not.toHaveProperty('config');
     expect(plan).not.toHaveProperty('basis');
     expect(plan.actions.map((a) => a.kind)).toEqual(['update-password-policy', 'create-login-profile', 'update-login-profile', 'delete-login-profile']);
@@ -87,11 +87,11 @@ describe('the saved plan document', () => {
 
   it('names another format version as such, not as schema errors', () => {
     const doc = JSON.parse(serializePlanDocument(sample()));
-    doc.formatVersion = 2;
+    doc.formatVersion = 1;
     expect(parsePlanDocument(JSON.stringify(doc))).toEqual({
       ok: false,
       kind: 'format-version',
-      problem: 'it has formatVersion 2, and this iampass applies formatVersion 1 only',
+      problem: 'it has formatVersion 1, and this iampass applies formatVersion 2 only',
     });
   });
 

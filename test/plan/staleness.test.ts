@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { planBasis, planDocument } from '../../src/plan/document.js';
 import type { LoginProfile } from '../../src/model/live.js';
 import { checkStaleness, type CurrentFacts } from '../../src/plan/staleness.js';
-import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 
 const SHA = 'a'.repeat(64);
 const CALLER = 'arn:aws:iam::123456789012:user/admin';
@@ -16,7 +15,7 @@ const plan = diff(
   desiredState({ passwordPolicy: { kind: 'custom', policy: CIS_POLICY }, users: [{ name: 'alice' }, { name: 'bob', console: false }] }),
   live,
 );
-const doc = planDocument(plan, { file: 'iampass.yaml', sha256: SHA }, planBasis(plan, live));
+const doc = documentOf(plan, { file: 'iampass.yaml', sha256: SHA }, live);
 
 /** What apply would read if nothing had changed. */
 function unchanged(overrides: Partial<CurrentFacts> = {}): CurrentFacts {
@@ -60,6 +59,12 @@ describe('whether a saved plan still holds', () => {
       ['password policy: minimumLength was 8, now 10; maxAgeDays was 90, now never'],
     ],
     ['the policy was deleted', { passwordPolicy: null }, ['password policy: was a custom policy, now deleted (the AWS default is in force)']],
+    [
+      'a user moved to another path (it may be out of scope now)',
+      { paths: new Map([['alice', '/'], ['bob', '/contractors/']]) },
+      ['user bob: path was /, now /contractors/'],
+    ],
+    ['a user was deleted', { paths: new Map([['alice', '/']]) }, ['user bob: no longer exists']],
     [
       'the config file changed',
       { configSha256: 'b'.repeat(64) },
@@ -107,7 +112,7 @@ describe('whether a saved plan still holds', () => {
 describe('a saved rotation', () => {
   const rotatingLive = liveState({ users: [liveUser('erin', profile(false), { rotation: 'r1' })] });
   const rotation = diff(desiredState({ users: [{ name: 'erin', rotation: 'r2' }] }), rotatingLive);
-  const saved = planDocument(rotation, { file: 'iampass.yaml', sha256: SHA }, planBasis(rotation, rotatingLive));
+  const saved = documentOf(rotation, { file: 'iampass.yaml', sha256: SHA }, rotatingLive);
   const now = (token: string | null): CurrentFacts => ({
     configSha256: SHA,
     configFile: 'iampass.yaml',
@@ -115,11 +120,12 @@ describe('a saved rotation', () => {
     callerArn: CALLER,
     passwordPolicy: null,
     profiles: new Map([['erin', profile(false)]]),
-    rotations: new Map([['erin', token]]),
+    paths: new Map([['erin', '/']]),
+    tags: new Map<string, Record<string, string>>([['erin', token === null ? {} : { 'iampass:rotation': token }]]),
   });
 
   it('records the token it was planned against', () => {
-    expect(saved.basis.users).toEqual([{ name: 'erin', loginProfile: profile(false), rotation: 'r1' }]);
+    expect(saved.basis.users).toEqual([{ name: 'erin', path: '/', tags: {}, loginProfile: profile(false), rotation: 'r1' }]);
   });
 
   it('still holds while the token on the user is unchanged', () => {

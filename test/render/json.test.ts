@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { planBasis, planDocument, serializePlanDocument } from '../../src/plan/document.js';
+import { serializePlanDocument } from '../../src/plan/document.js';
 import { driftReport, type DriftReport } from '../../src/plan/drift.js';
 import { PLAIN } from '../../src/render/ansi.js';
 import { DRIFT_RENDERERS, FORMATS, PLAN_RENDERERS } from '../../src/render/formats.js';
 import { driftDocument, renderJsonDrift, slackText } from '../../src/render/json.js';
-import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 import { schemaErrors } from '../support/schemas.js';
 
 const CONFIG = { file: 'iampass.yaml', sha256: 'a'.repeat(64) };
@@ -26,7 +26,7 @@ describe('renderers, chosen through one map per report', () => {
   it('prints the plan as JSON: exactly the saved-plan document', () => {
     const live = liveState({ users: [liveUser('a', null)] });
     const plan = diff(desiredState({ users: [{ name: 'a' }] }), live);
-    const doc = planDocument(plan, CONFIG, planBasis(plan, live));
+    const doc = documentOf(plan, CONFIG, live);
     expect(PLAN_RENDERERS.json(doc, PLAIN)).toBe(serializePlanDocument(doc));
   });
 });

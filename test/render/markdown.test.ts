@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
-import { planBasis, planDocument, type PlanDocument } from '../../src/plan/document.js';
+import { planDocument, type PlanDocument } from '../../src/plan/document.js';
 import { driftReport } from '../../src/plan/drift.js';
 import { parseIgnoreRules } from '../../src/plan/ignore.js';
 import { FOLD_LINES, GITHUB_COMMENT_LIMIT, renderMarkdownDrift, renderMarkdownPlan } from '../../src/render/markdown.js';
-import { CIS_POLICY, desiredState, liveState, liveUser, profile } from '../support/builders.js';
+import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 
 const CONFIG = { file: 'iampass.yaml', sha256: '0123456789abcdef'.repeat(4) };
 
@@ -26,7 +26,7 @@ function smallPlan(): PlanDocument {
   });
   const plan = diff(desired, live);
   plan.warnings.push({ id: 'IP999', user: 'alice', message: 'alice cannot change her password <yet>', fix: 'attach IAMUserChangePassword' });
-  return planDocument(plan, CONFIG, planBasis(plan, live));
+  return documentOf(plan, CONFIG, live);
 }
 
 /** `n` users without a password, all listed with console: true: n creates, one warning per `warnEvery` users. */
@@ -37,7 +37,7 @@ function hugePlan(n: number, warnings: number): PlanDocument {
   for (let i = 0; i < warnings; i++) {
     plan.warnings.push({ id: `IP${String(100 + (i % 3))}`, user: names[i] as string, message: `${names[i]} warning number ${i}`, fix: `fix number ${i}` });
   }
-  return planDocument(plan, CONFIG, planBasis(plan, live));
+  return documentOf(plan, CONFIG, live);
 }
 
 describe('the markdown plan (a pull-request comment)', () => {
@@ -80,7 +80,7 @@ _3 users out of scope._
 
   it('says there is nothing to do without an empty block', () => {
     const plan = diff(desiredState({ users: [{ name: 'a' }] }), liveState({ users: [liveUser('a', profile())] }));
-    const md = renderMarkdownPlan(planDocument(plan, CONFIG, { passwordPolicy: null, users: [] }));
+    const md = renderMarkdownPlan(planDocument(plan, CONFIG, { passwordPolicy: null, users: [] }, [], '/work'));
     expect(md).toContain('### iampass plan · account 123456789012 · No changes. Live IAM matches the configuration.\n');
     expect(md).not.toContain('```');
   });

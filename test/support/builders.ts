@@ -1,6 +1,9 @@
 import { DEFAULT_ADVISORY_SETTINGS, type AdvisorySettings, type DesiredState, type DesiredUser, type PolicyIntent, type Scope } from '../../src/model/desired.js';
 import type { LiveState, LiveUser, LoginProfile } from '../../src/model/live.js';
+import type { Plan } from '../../src/model/plan.js';
 import type { PasswordPolicy } from '../../src/model/policy.js';
+import { readRequestOf, type ReadRequest } from '../../src/model/read-request.js';
+import { planBasis, planDocument, type ConfigFingerprint, type KeyFingerprint, type PlanDocument } from '../../src/plan/document.js';
 
 export const CIS_POLICY: PasswordPolicy = {
   minimumLength: 14,
@@ -72,4 +75,26 @@ export function liveState(overrides: Partial<LiveState> = {}): LiveState {
     outOfScopeCount: 0,
     ...overrides,
   };
+}
+
+/**
+ * The saved document of `plan`, as `plan --out` makes it: the basis read through `desired`'s request (by default,
+ * an unscoped file that rotates exactly the users the plan rotates), no delivery keys unless given, paths relative
+ * to `/work`.
+ */
+export function documentOf(
+  plan: Plan,
+  config: ConfigFingerprint,
+  live: LiveState,
+  options: { desired?: DesiredState; keys?: KeyFingerprint[] } = {},
+): PlanDocument {
+  const request: ReadRequest = options.desired
+    ? readRequestOf(options.desired)
+    : {
+        account: null,
+        scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [] },
+        listed: [],
+        rotating: plan.actions.flatMap((a) => (a.kind === 'update-login-profile' && a.rotation ? [a.user] : [])),
+      };
+  return planDocument(plan, config, planBasis(plan, live, request), options.keys ?? [], '/work');
 }

@@ -1,4 +1,5 @@
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
+import { configuredKeys } from '../../config/keys.js';
 import type { FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planOf } from '../../plan/document.js';
@@ -8,14 +9,14 @@ import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect, type Session } from '../../operations/session.js';
-import { verifyPlan } from '../../operations/verify-plan.js';
+import { verifySavedPlanLive, verifySavedPlanOffline } from '../../operations/verify-plan.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
-import { configuredKeys, loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
+import { loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
 import { confirmOnTerminal } from '../prompt.js';
 import { revealOnce } from '../reveal.js';
 import { readPlanFile } from '../saved-plan.js';
@@ -74,12 +75,14 @@ export async function applyCommand(
  */
 async function applySavedPlan(file: string, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
   const doc = await readPlanFile(file);
-  const plan = planOf(doc);
+  const configFile = flags.config ?? doc.config.file;
   const shown = presentation(environment, flags);
-  const passwords = await preparePasswords(plan, flags, environment, shown.interactive);
+  environment.stderr.write(`Checking the saved plan ${file} against ${configFile} and live IAM...\n`);
+  const { configDir, keys } = await verifySavedPlanOffline(file, doc, configFile, environment.cwd, loadKeys);
+  const plan = planOf(doc, configDir);
+  const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   const session = await connect(connectionSettings(flags, environment));
-  environment.stderr.write(`Checking the saved plan ${file} against ${flags.config ?? doc.config.file} and live IAM...\n`);
-  const { notes } = await verifyPlan(file, doc, flags.config ?? doc.config.file, session, () => stop.requested());
+  const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
   for (const note of notes) environment.stderr.write(`note: ${note}\n`);
   environment.stderr.write('The saved plan still holds.\n\n');
   environment.stdout.write(renderTextPlan(plan, shown.style));

@@ -1,14 +1,17 @@
+import { dirname, resolve } from 'node:path';
+import { configuredKeys } from '../../config/keys.js';
 import type { FailOn } from '../../model/desired.js';
+import { readRequestOf } from '../../model/read-request.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect } from '../../operations/session.js';
-import { planBasis, planDocument } from '../../plan/document.js';
+import { deliveryKeys, planBasis, planDocument } from '../../plan/document.js';
 import { PLAN_RENDERERS, type Format } from '../../render/formats.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadWithFingerprint } from '../config.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
-import { checkSuppliedPasswords, configuredKeys, loadKeys } from '../passwords.js';
+import { checkSuppliedPasswords, loadKeys } from '../passwords.js';
 import { followRefresh, planHeader, presentation } from '../presentation.js';
 import { writePlanFile } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
@@ -28,11 +31,12 @@ export async function planCommand(flags: PlanFlags, environment: Environment, st
   const { desired, config } = await loadWithFingerprint(flags.config, environment);
   // Only the terminal format can be a live view; json and markdown are for machines and comments.
   const shown = presentation(environment, { ...flags, interactive: flags.format === 'text' ? flags.interactive : false });
-  await loadKeys(configuredKeys(desired));
+  const keys = await loadKeys(configuredKeys(desired));
   const session = await connect(connectionSettings(flags, environment));
   const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, flags.config, view), session, environment, shown, stop);
   await checkSuppliedPasswords(plan, environment);
-  const doc = planDocument(plan, config, planBasis(plan, live));
+  const fingerprints = [...deliveryKeys(plan)].map((path) => ({ path, fingerprint: keys.get(path)?.fingerprint ?? '' }));
+  const doc = planDocument(plan, config, planBasis(plan, live, readRequestOf(desired)), fingerprints, dirname(resolve(environment.cwd, flags.config)));
   if (flags.out !== undefined) {
     await writePlanFile(flags.out, doc);
     environment.stderr.write(`Saved the plan to ${flags.out}; \`iampass apply ${flags.out}\` applies exactly these actions.\n`);

@@ -15,8 +15,11 @@ export interface ImportedState {
   /** `null`: no custom policy (written as `default`). */
   passwordPolicy: PasswordPolicy | null;
   scope: { pathPrefix: string | null; tags: Readonly<Record<string, string>> };
-  /** Every in-scope user, sorted by name. */
-  users: ReadonlyArray<{ name: string; console: boolean; resetPending: boolean }>;
+  /**
+   * Every in-scope user, sorted by name. `rotation`: the token recorded on the user (`null`: none), when it was read
+   * (merging into a file that rotates); absent otherwise.
+   */
+  users: ReadonlyArray<{ name: string; console: boolean; resetPending: boolean; rotation?: string | null }>;
 }
 
 export const SCHEMA_COMMENT_PREFIX = ' yaml-language-server: $schema=';
@@ -69,7 +72,8 @@ export function mergeDesiredState(source: string, state: ImportedState, schemaPa
   if (doc.errors.length > 0) return { ok: false, problem: `it is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'syntax error'})` };
   if (!isMap(doc.contents)) return { ok: false, problem: 'its top level is not a map of settings' };
 
-  if (!(doc.commentBefore ?? '').includes('yaml-language-server: $schema=')) {
+  // The line may sit in the document's comment or, with no blank line after it, in the first key's: look at the text.
+  if (!hasSchemaLine(source)) {
     doc.commentBefore = `${SCHEMA_COMMENT_PREFIX}${schemaPath}${doc.commentBefore ? `\n${doc.commentBefore}` : ''}`;
   }
   doc.set('version', 1);
@@ -83,6 +87,7 @@ export function mergeDesiredState(source: string, state: ImportedState, schemaPa
   else if (doc.hasIn(['scope', 'tags'])) doc.deleteIn(['scope', 'tags']);
 
   const defaultReset = doc.getIn(['defaults', 'passwordResetRequired']) !== false;
+  const defaultRotation = doc.getIn(['defaults', 'rotation']);
   if (!isMap(doc.get('users', true))) doc.set('users', new YAMLMap());
   const users = doc.get('users', true) as YAMLMap;
   const wasSorted = isSorted(users.items.map(keyName));
@@ -97,7 +102,14 @@ export function mergeDesiredState(source: string, state: ImportedState, schemaPa
     if (protectedSet.has(u.name.toLowerCase()) && !u.console) continue;
     const existing = users.items.find((pair) => keyName(pair).toLowerCase() === u.name.toLowerCase());
     if (!existing) {
-      users.set(u.name, userEntry(u.console, u.console && u.resetPending && !defaultReset ? true : null));
+      const entry = userEntry(u.console, u.console && u.resetPending && !defaultReset ? true : null);
+      // Adopted under defaults.rotation with another token (or none) recorded: the next plan would rotate it. Adoption
+      // changes nothing, so the user opts out, saying so; removing the line rotates it.
+      if (u.console && typeof defaultRotation === 'string' && u.rotation !== defaultRotation) {
+        entry.set('rotation', false);
+        entry.comment = ` adopted by import: no "${defaultRotation}" rotation recorded; remove rotation: false to rotate it`;
+      }
+      users.set(u.name, entry);
       continue;
     }
     if (!isMap(existing.value)) {
@@ -133,6 +145,17 @@ function setPolicy(doc: Document, policy: PasswordPolicy | null): void {
     else target.set(field, value);
   }
   target.items.sort((a, b) => POLICY_FIELDS.indexOf(keyName(a) as never) - POLICY_FIELDS.indexOf(keyName(b) as never));
+}
+
+/** Whether the file's leading comment lines already point editors at the schema. */
+function hasSchemaLine(source: string): boolean {
+  for (const line of source.split(/\r?\n/)) {
+    const text = line.trim();
+    if (text === '') continue;
+    if (!text.startsWith('#')) return false;
+    if (text.includes('yaml-language-server: $schema=')) return true;
+  }
+  return false;
 }
 
 function insertAfter(map: YAMLMap, after: string, key: string, value: unknown): void {

@@ -105,7 +105,7 @@ interface RawConfig {
       console: boolean;
       passwordResetRequired?: boolean;
       password?: RawGenerate | { env: string } | { file: string };
-      rotation?: string;
+      rotation?: string | false;
       pgpKey?: string;
       acknowledge?: Record<string, string>;
     }
@@ -250,7 +250,7 @@ function buildState(
       console: u.console,
       passwordResetRequired: u.passwordResetRequired ?? defaultReset,
       password,
-      rotation: u.rotation ?? raw.defaults?.rotation ?? null,
+      rotation: u.rotation === false ? null : (u.rotation ?? raw.defaults?.rotation ?? null),
       pgpKey: u.pgpKey === undefined ? null : resolve(baseDir, u.pgpKey),
     };
     if (u.acknowledge !== undefined && Object.keys(u.acknowledge).length > 0) user.acknowledge = { ...u.acknowledge };
@@ -273,6 +273,7 @@ function buildState(
     defaults: {
       passwordResetRequired: defaultReset,
       pgpKeyDir: raw.defaults?.pgpKeyDir === undefined ? null : resolve(baseDir, raw.defaults.pgpKeyDir),
+      rotation: raw.defaults?.rotation ?? null,
     },
     users,
     advisories: {

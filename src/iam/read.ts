@@ -85,14 +85,15 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
   report();
   const byName = new Map(candidates.map((c) => [c.name, c]));
   // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
-  const rotating = new Set(request.rotating);
+  const rotatingSet = request.rotating === 'all' ? null : new Set(request.rotating);
+  const rotates = (name: string) => rotatingSet === null || rotatingSet.has(name);
   const users = await mapLimit(
     scope.governed,
     options.concurrency,
     async (name): Promise<LiveUser> => {
       const c = byName.get(name) as ListedUser & ScopeCandidate;
       const loginProfile = await step('GetLoginProfile', name, () => gateway.getLoginProfile(name));
-      const tags = c.tags ?? (rotating.has(name) ? await step('ListUserTags', name, () => gateway.listUserTags(name)) : {});
+      const tags = c.tags ?? (rotates(name) ? await step('ListUserTags', name, () => gateway.listUserTags(name)) : {});
       progress.profilesRead += 1;
       report();
       return {
@@ -102,7 +103,7 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
         tags,
         passwordLastUsed: c.passwordLastUsed,
         loginProfile,
-        rotation: rotating.has(name) ? (tags[ROTATION_TAG] ?? null) : null,
+        rotation: rotates(name) ? (tags[ROTATION_TAG] ?? null) : null,
       };
     },
     shouldStop,

@@ -84,8 +84,11 @@ export interface DesiredState {
   account: string | null;
   passwordPolicy: PolicyIntent;
   scope: Scope;
-  /** `pgpKeyDir`: absolute path of the directory of `<user>.asc` keys, or `null`. */
-  defaults: { passwordResetRequired: boolean; pgpKeyDir: string | null };
+  /**
+   * `pgpKeyDir`: absolute path of the directory of `<user>.asc` keys, or `null`. `rotation`: `defaults.rotation`
+   * (already folded into each listed user; kept for what adopts users later, such as import).
+   */
+  defaults: { passwordResetRequired: boolean; pgpKeyDir: string | null; rotation: string | null };
   users: readonly DesiredUser[];
   advisories: AdvisorySettings;
   /** Position of the `account` value, for the mismatch error. Display only. */

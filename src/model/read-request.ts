@@ -12,8 +12,11 @@ export interface ReadRequest {
   account: string | null;
   scope: Scope;
   listed: readonly string[];
-  /** Listed users with console access whose entry sets a rotation token: their `iampass:rotation` tag is read. */
-  rotating: readonly string[];
+  /**
+   * Listed users with console access whose entry sets a rotation token: their `iampass:rotation` tag is read.
+   * `all`: every governed user's (import, adopting users into a file that rotates).
+   */
+  rotating: readonly string[] | 'all';
 }
 
 export function readRequestOf(desired: DesiredState): ReadRequest {

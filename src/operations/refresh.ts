@@ -9,7 +9,7 @@ import type { ReadProgress } from '../iam/read.js';
 import type { DesiredState } from '../model/desired.js';
 import type { LiveState } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
-import { readRequestOf } from '../model/read-request.js';
+import { readRequestOf, type ReadRequest } from '../model/read-request.js';
 import { advise, withAdvisories } from '../plan/advisories.js';
 import { diff } from '../plan/diff.js';
 import { UserError } from '../util/user-error.js';
@@ -44,7 +44,7 @@ export async function refreshAccount(session: Session, desired: DesiredState, fi
     report = readCredentialReport(session.gateway, factOptions);
     report.catch(() => {}); // awaited below; a read that fails first must not leave it unhandled
   };
-  const live = await readAccount(session, desired, file, { ...hooks, onProgress }, afterIdentity);
+  const live = await readAccount(session, desired, file, { ...hooks, onProgress, afterIdentity });
   const plan = diff(desired, live);
   if (latest) onProgress({ ...latest, phase: 'facts' });
   const facts = await readAccountFacts(session.gateway, desired, live, plan, {
@@ -56,20 +56,18 @@ export async function refreshAccount(session: Session, desired: DesiredState, fi
   return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now), live };
 }
 
+export interface ReadAccountOptions extends RefreshHooks {
+  /** Called once the account is confirmed (see `ReadOptions.afterIdentity`). */
+  afterIdentity?: () => void;
+  /** What to read; default: what `desired` governs. */
+  request?: ReadRequest;
+}
+
 /** Reads the live state the file governs (no diff): for `import`, and the first step of `refreshAccount`. */
-export async function readAccount(
-  session: Session,
-  desired: DesiredState,
-  file: string,
-  hooks: RefreshHooks = {},
-  afterIdentity?: () => void,
-): Promise<LiveState> {
+export async function readAccount(session: Session, desired: DesiredState, file: string, options: ReadAccountOptions = {}): Promise<LiveState> {
   const { readLiveState } = await import('../iam/read.js');
-  const result = await readLiveState(session.gateway, readRequestOf(desired), {
-    concurrency: session.concurrency,
-    ...hooks,
-    ...(afterIdentity ? { afterIdentity } : {}),
-  }).catch(asUserError);
+  const { request = readRequestOf(desired), ...readOptions } = options;
+  const result = await readLiveState(session.gateway, request, { concurrency: session.concurrency, ...readOptions }).catch(asUserError);
   if (!result.ok && result.kind === 'wrong-account') throw wrongAccountError(desired, result.expected, result.actual, result.callerArn);
   if (!result.ok) throw diagnosticsError(unresolvedDiagnostics(result.users, desired, file, result.account), file);
   return result.live;

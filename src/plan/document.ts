@@ -73,7 +73,7 @@ export interface PlanDocument extends Plan {
  */
 export function planBasis(plan: Plan, live: LiveState, request: ReadRequest): PlanBasis {
   const byName = new Map(live.users.map((u) => [u.name, u]));
-  const rotating = new Set(request.rotating);
+  const rotating = request.rotating === 'all' ? null : new Set(request.rotating);
   const scopeTags = Object.keys(request.scope.tags);
   const names = [...new Set(plan.actions.filter(isProfileAction).map((a) => a.user))].sort(byCodePoint);
   return {
@@ -86,7 +86,7 @@ export function planBasis(plan: Plan, live: LiveState, request: ReadRequest): Pl
         if (value !== undefined) tags[key] = value;
       }
       const entry: BasisUser = { name, path: user?.path ?? '/', tags, loginProfile: user?.loginProfile ?? null };
-      if (rotating.has(name)) entry.rotation = user?.rotation ?? null;
+      if (rotating === null || rotating.has(name)) entry.rotation = user?.rotation ?? null;
       return entry;
     }),
   };

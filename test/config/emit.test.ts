@@ -143,6 +143,47 @@ users:
     expect(load(merged.text).passwordPolicy).toEqual({ kind: 'unmanaged' });
   });
 
+  it('writes the schema line once, however often it merges, even with no blank line after it', () => {
+    const source = '# yaml-language-server: $schema=s.json\nversion: 1\nusers: {}\n';
+    const once = mergeDesiredState(source, STATE, 's.json', []);
+    if (!once.ok) throw new Error(once.problem);
+    const twice = mergeDesiredState(once.text, STATE, 's.json', []);
+    if (!twice.ok) throw new Error(twice.problem);
+    expect(twice.text).toBe(once.text);
+    expect(twice.text.match(/yaml-language-server/g)).toHaveLength(1);
+  });
+
+  it('adopts users into a file that rotates without rotating them: rotation: false unless their token is the default', () => {
+    const source = 'version: 1\ndefaults: { rotation: "2026-Q4" }\nusers:\n  alice: { console: true }\n';
+    const state: ImportedState = {
+      ...STATE,
+      users: [
+        { name: 'alice', console: true, resetPending: false, rotation: null },
+        { name: 'bob', console: true, resetPending: false, rotation: '2026-Q4' },
+        { name: 'carol', console: false, resetPending: false, rotation: null },
+        { name: 'dave', console: true, resetPending: false, rotation: '2025-Q1' },
+      ],
+    };
+    const merged = mergeDesiredState(source, state, 's.json', []);
+    if (!merged.ok) throw new Error(merged.problem);
+    expect(merged.text).toContain('  alice: { console: true }\n');
+    expect(merged.text).toContain('  bob: { console: true }\n');
+    expect(merged.text).toContain('  carol: { console: false }\n');
+    expect(merged.text).toContain('  dave: { console: true, rotation: false } # adopted by import: no "2026-Q4" rotation recorded; remove rotation: false to rotate it\n');
+    const desired = load(merged.text);
+    const live = liveState({
+      passwordPolicy: null,
+      users: [
+        liveUser('alice', profile(), { rotation: null }),
+        liveUser('bob', profile(), { rotation: '2026-Q4' }),
+        liveUser('carol', null),
+        liveUser('dave', profile(), { rotation: '2025-Q1' }),
+      ],
+    });
+    // alice was already listed: the file's own rotation of her stands (that is a change the file asked for)
+    expect(diff(desired, live).actions.map((a) => ('user' in a ? `${a.kind} ${a.user}` : a.kind))).toEqual(['update-login-profile alice']);
+  });
+
   it('refuses a file that is not YAML rather than guess', () => {
     expect(mergeDesiredState('users: [\n', STATE, 's.json', [])).toMatchObject({ ok: false, problem: expect.stringContaining('not valid YAML') });
   });

@@ -33,6 +33,7 @@ describe('loadConfig: a valid file', () => {
       version: 1,
       account: '123456789012',
       accountAt: { file, line: 3, col: 10 },
+      protectedAt: new Map([['breakglass', { file, line: 18, col: 15 }]]),
       passwordPolicy: {
         kind: 'custom',
         policy: {
@@ -48,7 +49,7 @@ describe('loadConfig: a valid file', () => {
         },
       },
       scope: { pathPrefix: '/staff/', tags: { team: 'platform' }, unlisted: 'ignore', protected: ['breakglass'] },
-      defaults: { passwordResetRequired: true, pgpKeyDir: null },
+      defaults: { passwordResetRequired: true, pgpKeyDir: null, rotation: null },
       // sorted with `<`: upper case before lower case
       users: [
         { name: 'Zed', console: true, passwordResetRequired: true, password: { kind: 'generate', length: 20 }, rotation: null, pgpKey: null, at: { file, line: 24, col: 3 } },
@@ -83,7 +84,7 @@ describe('loadConfig: a valid file', () => {
       account: null,
       passwordPolicy: { kind: 'unmanaged' },
       scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [] },
-      defaults: { passwordResetRequired: true, pgpKeyDir: null },
+      defaults: { passwordResetRequired: true, pgpKeyDir: null, rotation: null },
       users: [],
       advisories: { unusedDays: 45, expiringWithinDays: 15, failOn: 'none', acknowledge: {} },
     } satisfies DesiredState);
@@ -112,6 +113,16 @@ describe('loadConfig: a valid file', () => {
       ['carol', { kind: 'file', path: '/etc/iampass/secrets/carol.txt' }, '2026-Q4', '/etc/carol.asc'],
       ['dave', { kind: 'generate', length: 32 }, '2026-Q4', null],
     ]);
+  });
+
+  it('reads rotation: false as "this user is not rotated", whatever defaults.rotation says', () => {
+    const src = 'version: 1\ndefaults: { rotation: "2026-Q4" }\nusers:\n  alice: { console: true }\n  bob: { console: true, rotation: false }\n';
+    const { state } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.users.map((u) => [u.name, u.rotation])).toEqual([
+      ['alice', '2026-Q4'],
+      ['bob', null],
+    ]);
+    expect(parseConfig('version: 1\nusers:\n  bob: { console: true, rotation: true }\n', 'f.yaml').ok).toBe(false);
   });
 
   it('rejects a literal password and says how to reference one', () => {
@@ -159,7 +170,7 @@ describe('loadConfig: a valid file', () => {
       '',
     ].join('\n');
     const { state } = succeeded(parseConfig(src, 'f.yaml'));
-    expect(state.defaults).toEqual({ passwordResetRequired: false, pgpKeyDir: null });
+    expect(state.defaults).toEqual({ passwordResetRequired: false, pgpKeyDir: null, rotation: null });
     expect(state.users.map((u) => [u.name, u.console, u.passwordResetRequired, u.at?.line])).toEqual([
       ['a', true, true, 5],
       ['b', true, false, 4],

@@ -94,6 +94,54 @@ users:
     expect(planned.code).toBe(0);
   });
 
+  it('--merge adopts users into a file that rotates without rotating them, and says what the file already asks for', async () => {
+    const file = join(dir, 'iampass.yaml');
+    await writeFile(
+      file,
+      `# yaml-language-server: $schema=../schema/iampass.schema.json
+version: 1
+scope:
+  pathPrefix: /staff/
+  tags: { team: platform }
+defaults:
+  rotation: "2026-Q4"   # every password rotated once this quarter
+users:
+  alice: { console: true, password: { env: ALICE_PASSWORD } }   # supplied by the vault
+`,
+    );
+    const first = await runCli(['import', '-o', file, '--merge'], { env });
+    expect(first.code).toBe(0);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('  alice: { console: true, password: { env: ALICE_PASSWORD } } # supplied by the vault\n');
+    expect(text).toContain('  dave: { console: true, rotation: false } # adopted by import: no "2026-Q4" rotation recorded; remove rotation: false to rotate it\n');
+    expect(text).toContain('  carol: { console: false }\n');
+    // alice was listed before: the file's own rotation of her stands, and import says so instead of "no changes"
+    expect(first.stderr).toContain(`\`iampass plan -c ${file}\` shows 1 change the file already asked for: update-login-profile alice.`);
+
+    const second = await runCli(['import', '-o', file, '--merge'], { env });
+    expect(second.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(text.match(/yaml-language-server/g)).toHaveLength(1);
+
+    const planned = await runCli(['plan', '-c', file, '--detailed-exitcode'], { env: { ...env, ALICE_PASSWORD: 'Correct-Horse-9-Battery' } });
+    expect(planned.stdout).toMatch(/~ alice\s+rotate the password/);
+    expect(planned.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
+  });
+
+  it('--merge with --path-prefix or --tag is refused before any call, leaving the file and its listed users alone', async () => {
+    const file = join(dir, 'iampass.yaml');
+    const mine = 'version: 1\nusers:\n  erin: { console: true, rotation: "r1" }\n';
+    await writeFile(file, mine);
+    const before = target.requests();
+    for (const flags of [['--path-prefix', '/staff/'], ['--tag', 'team=platform']]) {
+      const result = await runCli(['import', '-o', file, '--merge', ...flags], { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("error: --merge keeps the file's own scope, so --path-prefix and --tag do not apply");
+    }
+    expect(target.requests()).toBe(before);
+    expect(await readFile(file, 'utf8')).toBe(mine);
+  });
+
   it('--merge refuses a file that governs another account', async () => {
     const file = join(dir, 'iampass.yaml');
     await writeFile(file, 'version: 1\naccount: "210987654321"\n');

@@ -31,7 +31,7 @@ export function desiredState(overrides: {
     account: overrides.account ?? null,
     passwordPolicy: overrides.passwordPolicy ?? { kind: 'unmanaged' },
     scope: { pathPrefix: null, tags: {}, unlisted: 'ignore', protected: [], ...overrides.scope },
-    defaults: { passwordResetRequired: defaultReset, pgpKeyDir: null },
+    defaults: { passwordResetRequired: defaultReset, pgpKeyDir: null, rotation: null },
     users: (overrides.users ?? [])
       .map(
         (u): DesiredUser => ({

@@ -12,6 +12,8 @@ import { emitDesiredState, mergeDesiredState, type ImportedState } from '../../c
 import { parseConfig } from '../../config/load.js';
 import { SCHEMA_URL } from '../../config/schema.js';
 import { DEFAULT_ADVISORY_SETTINGS, type DesiredState } from '../../model/desired.js';
+import { readRequestOf } from '../../model/read-request.js';
+import { diff } from '../../plan/diff.js';
 import { diagnosticsError } from '../../operations/errors.js';
 import { readAccount } from '../../operations/refresh.js';
 import { connect } from '../../operations/session.js';
@@ -32,6 +34,12 @@ export interface ImportFlags extends AwsFlags {
 
 export async function importCommand(flags: ImportFlags, environment: Environment, stop: StopSignal): Promise<number> {
   if (flags.merge && flags.force) throw new UserError('error: --merge and --force exclude each other: merge keeps the file, force replaces it');
+  if (flags.merge && (flags.pathPrefix !== undefined || flags.tag.length > 0)) {
+    throw new UserError(
+      'error: --merge keeps the file\'s own scope, so --path-prefix and --tag do not apply (they would drop the users it lists)\n' +
+        '  fix: to adopt more users, widen scope in the file and merge again; or import them into a new file with -o\nNothing was read or written.',
+    );
+  }
   const target = flags.output === undefined || flags.output === '-' ? null : flags.output;
   const existing = target === null ? null : await readExisting(target, flags);
   const tags = parseTags(flags.tag);
@@ -49,17 +57,25 @@ export async function importCommand(flags: ImportFlags, environment: Environment
     passwordPolicy: { kind: 'unmanaged' },
     // `disable` with no users listed: every in-scope user is governed, so each one's login profile is read.
     scope: { ...scope, unlisted: 'disable', protected: [] },
-    defaults: { passwordResetRequired: true, pgpKeyDir: null },
+    defaults: { passwordResetRequired: true, pgpKeyDir: null, rotation: null },
     users: [],
     advisories: DEFAULT_ADVISORY_SETTINGS,
   };
   if (existing?.state.accountAt) desired.accountAt = existing.state.accountAt;
-  const live = await readAccount(session, desired, target ?? 'the imported file', { aborted: () => stop.requested() });
+  // Merging into a file that rotates: each user's recorded token decides whether adopting it would rotate it.
+  const rotates = existing !== null && (existing.state.defaults.rotation !== null || existing.state.users.some((u) => u.rotation !== null));
+  const request = { ...readRequestOf(desired), rotating: rotates ? ('all' as const) : [] };
+  const live = await readAccount(session, desired, target ?? 'the imported file', { aborted: () => stop.requested(), request });
   const state: ImportedState = {
     account: live.account,
     passwordPolicy: live.passwordPolicy,
     scope,
-    users: live.users.map((u) => ({ name: u.name, console: u.loginProfile !== null, resetPending: u.loginProfile?.passwordResetRequired ?? false })),
+    users: live.users.map((u) => ({
+      name: u.name,
+      console: u.loginProfile !== null,
+      resetPending: u.loginProfile?.passwordResetRequired ?? false,
+      ...(rotates ? { rotation: u.rotation } : {}),
+    })),
   };
 
   const schemaPath = relative(target === null ? environment.cwd : dirname(resolve(environment.cwd, target)), fileURLToPath(SCHEMA_URL));
@@ -90,8 +106,15 @@ export async function importCommand(flags: ImportFlags, environment: Environment
     environment.stderr.write(`Imported ${what}.\n`);
   } else {
     await writeAtomically(target, text);
+    // Said from the merged file's own diff against what was read: a merge keeps what the file asked for.
+    const pending = diff(check.state, live).actions;
     environment.stderr.write(
-      `${existing ? 'Merged' : 'Imported'} ${what} into ${target}.\nRun \`iampass plan -c ${target}\`: it shows no changes until the file is edited.\n`,
+      `${existing ? 'Merged' : 'Imported'} ${what} into ${target}.\n` +
+        (pending.length === 0
+          ? `Run \`iampass plan -c ${target}\`: it shows no changes until the file is edited.\n`
+          : `\`iampass plan -c ${target}\` shows ${pending.length} change${pending.length === 1 ? '' : 's'} the file already asked for: ${pending
+              .map((a) => ('user' in a ? `${a.kind} ${a.user}` : a.kind))
+              .join(', ')}.\n`),
     );
   }
   return EXIT.ok;

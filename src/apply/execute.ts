@@ -5,10 +5,11 @@
  */
 import { IamError } from '../iam/errors.js';
 import type { IamGateway } from '../iam/gateway.js';
-import { EXECUTION_PHASES, phaseOf, ROTATION_TAG, type Action, type Plan, type ProfileAction } from '../model/plan.js';
+import { EXECUTION_PHASES, phaseOf, type Action, type Plan, type ProfileAction } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
-import type { DeliveryReceipt, PasswordHandling } from './delivery.js';
-import { SecretError, describeSource } from './secrets.js';
+import type { PasswordHandling } from './delivery.js';
+import type { PasswordJournal } from '../iam/journal.js';
+import { setPassword } from './set-password.js';
 
 export type ActionStatus = 'ok' | 'failed' | 'skipped' | 'not-run';
 
@@ -34,6 +35,10 @@ export interface ExecuteOptions {
   gateway: IamGateway;
   /** Required when the plan sets a password (a create or a rotation). */
   passwords: PasswordHandling | null;
+  /** Where users whose password may be unknown are recorded, in IAM (see set-password.ts). */
+  journal: PasswordJournal;
+  /** Users the journal holds now: a removal clears their record too. */
+  journaled?: ReadonlySet<string>;
   concurrency: number;
   onEvent?: (event: ExecutorEvent) => void;
   /** Once true, no new action starts; those in flight finish. */
@@ -115,92 +120,11 @@ async function deletePolicy(options: ExecuteOptions): Promise<Outcome> {
   }
 }
 
-/**
- * Sets a password through `send`: obtains it, delivers it first, then sends it; on any failure the delivery is
- * taken back. Then records the rotation token when there is one. One path for creates and rotations.
- */
-async function setPassword(
-  action: Extract<ProfileAction, { kind: 'create-login-profile' | 'update-login-profile' }>,
-  options: ExecuteOptions,
-  send: (password: string) => Promise<Outcome | null>,
-  done: string,
-): Promise<Outcome> {
-  const source = action.after.password;
-  const delivery = action.delivery;
-  if (!options.passwords || !source || !delivery) {
-    return { status: 'failed', code: 'NoPasswordDelivery', message: 'no way to obtain or deliver the new password' };
-  }
-  let password: string;
-  try {
-    password = await options.passwords.obtain(source);
-  } catch (error) {
-    if (error instanceof SecretError) return { status: 'failed', code: 'PasswordUnavailable', message: error.message };
-    throw error;
-  }
-  const receipt: DeliveryReceipt = await options.passwords.deliver(action.user, delivery, source, password);
-  let outcome: Outcome | null = null;
-  try {
-    outcome = (await send(password)) ?? ok(`${done}; password: ${receipt.location}`);
-  } catch (error) {
-    if (error instanceof IamError && error.code === 'PasswordPolicyViolation') {
-      outcome = {
-        status: 'failed',
-        code: error.code,
-        message: `IAM refused the new password (${describeSource(source)}): it does not meet the account password policy in force`,
-      };
-    } else {
-      throw error;
-    }
-  } finally {
-    // Whatever went wrong, a password IAM did not take must not stay delivered.
-    if (outcome?.status !== 'ok') await receipt.discard();
-  }
-  const token = action.kind === 'create-login-profile' ? action.after.rotation : action.rotation?.to;
-  if (outcome.status !== 'ok' || token == null) return outcome;
-  try {
-    await options.gateway.tagUser(action.user, ROTATION_TAG, token);
-    return outcome;
-  } catch (error) {
-    if (!(error instanceof IamError)) throw error;
-    return {
-      status: 'failed',
-      code: error.code,
-      message: `${outcome.message}; but recording rotation token "${token}" failed (${error.message}), so the next plan rotates again`,
-    };
-  }
-}
-
 async function createProfile(
   action: Extract<ProfileAction, { kind: 'create-login-profile' }>,
   options: ExecuteOptions,
 ): Promise<Outcome> {
-  const { gateway } = options;
-  return setPassword(
-    action,
-    options,
-    async (password) => {
-      const started = Date.now();
-      try {
-        await gateway.createLoginProfile(action.user, password, action.after.passwordResetRequired);
-        return null;
-      } catch (error) {
-        if (!(error instanceof IamError) || error.code !== 'EntityAlreadyExists') throw error;
-        // Re-read rather than guess: the profile may be ours (an earlier attempt reached IAM but its reply was
-        // lost), or someone else's, created since the plan.
-        const now = await gateway.getLoginProfile(action.user);
-        const ours = error.attempts > 1 && now !== null && Date.parse(now.createDate) >= started - 60_000;
-        if (ours) return null;
-        return {
-          status: 'failed',
-          code: 'EntityAlreadyExists',
-          message: now
-            ? `a login profile was created outside this apply (at ${now.createDate}); it was left unchanged. Run plan again`
-            : 'IAM reported an existing login profile that could not be read back; run plan again',
-        };
-      }
-    },
-    'console access enabled',
-  );
+  return setPassword(action, options, 'console access enabled');
 }
 
 async function updateProfile(
@@ -212,31 +136,26 @@ async function updateProfile(
     await options.gateway.updateLoginProfile(action.user, { passwordResetRequired: reset });
     return ok(reset ? 'password reset required at next sign-in' : 'pending password reset cleared');
   }
-  return setPassword(
-    action,
-    options,
-    async (password) => {
-      await options.gateway.updateLoginProfile(action.user, { password, passwordResetRequired: reset });
-      return null;
-    },
-    `password rotated${reset ? ', reset required at next sign-in' : ''}`,
-  );
+  return setPassword(action, options, `${action.rotation ? 'password rotated' : 'new password set'}${reset ? ', reset required at next sign-in' : ''}`);
 }
 
 async function deleteProfile(
   action: Extract<ProfileAction, { kind: 'delete-login-profile' }>,
   options: ExecuteOptions,
 ): Promise<Outcome> {
+  let outcome: Outcome;
   try {
     await options.gateway.deleteLoginProfile(action.user);
-    return ok('console access removed');
+    outcome = ok('console access removed');
   } catch (error) {
     if (!(error instanceof IamError) || error.code !== 'NoSuchEntity') throw error;
-    if (error.attempts > 1) return ok('console access removed (an earlier attempt succeeded without a reply)');
-    const now = await options.gateway.getLoginProfile(action.user);
-    if (now === null) return skipped('had no login profile any more (removed outside this apply since the plan)');
-    throw error;
+    if (error.attempts > 1) outcome = ok('console access removed (an earlier attempt succeeded without a reply)');
+    else if ((await options.gateway.getLoginProfile(action.user)) === null) outcome = skipped('had no login profile any more (removed outside this apply since the plan)');
+    else throw error;
   }
+  // No password any more, so none is unknown: a record of an unconfirmed one goes with it.
+  if (options.journaled?.has(action.user)) await options.journal.clear(action.user);
+  return outcome;
 }
 
 const ok = (message: string): Outcome => ({ status: 'ok', message });

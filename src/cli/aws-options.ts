@@ -22,6 +22,16 @@ export function positiveInt(name: string, max: number) {
   };
 }
 
+/** `30s`, `10m`, `1h`, `250ms` or a bare number of seconds, to milliseconds. */
+export function duration(name: string) {
+  return (value: string): number => {
+    const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+    if (!match) throw new InvalidArgumentError(`${name} must be a duration such as 30s, 10m or 1h.`);
+    const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+    return Number(match[1]) * unit;
+  };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors commander's own generic bound
 export function addAwsOptions<Args extends any[], Opts extends OptionValues, Globals extends OptionValues>(
   command: Command<Args, Opts, Globals>,

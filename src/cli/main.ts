@@ -4,7 +4,7 @@
  * Commands are imported on demand so `validate` and `--help` start without loading the AWS SDK or Ink.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { addAwsOptions, positiveInt } from './aws-options.js';
+import { addAwsOptions, duration, positiveInt } from './aws-options.js';
 import type { Environment } from './environment.js';
 import { EXIT } from './errors.js';
 import { UserError } from '../util/user-error.js';
@@ -117,8 +117,13 @@ addAwsOptions(
       new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
     )
     .option('--auto-approve', 'apply without asking (for CI)')
-    .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/<user>.password (plain text, mode 0600)')
-    .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written', 'iampass-delivery')
+    .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')
+    .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written (DIR/ACCOUNT/USER.STAMP.password.asc)', 'iampass-delivery')
+    .addOption(
+      new Option('--lock-timeout <duration>', 'wait this long for another apply\'s lock on the account (e.g. 30s, 10m); 0 refuses at once')
+        .argParser(duration('--lock-timeout'))
+        .default(0, '0'),
+    )
     .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
     .addOption(failOnOption())
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
@@ -130,6 +135,13 @@ addAwsOptions(
     return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
   }),
 );
+
+addAwsOptions(
+  program
+    .command('force-unlock')
+    .description('break the apply lock a dead run left on the account (its id is in the refusal of the next apply)')
+    .argument('<id>', 'the lock id'),
+).action((id, opts) => run(async () => (await import('./commands/force-unlock.js')).forceUnlockCommand(id, opts, environment)));
 
 addAwsOptions(
   program

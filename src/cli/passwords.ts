@@ -90,6 +90,7 @@ export async function preparePasswords(
   const keys = new Map([...loaded, ...(await loadKeys(keyPaths.filter((p) => !loaded.has(p))))]);
   const reveal = flags.reveal ? new RevealBuffer() : null;
   const handling = createPasswordHandling({
+    account: plan.account,
     rules: plan.passwordRules,
     env: environment.env,
     keys,

@@ -3,7 +3,15 @@
  * commands such as `validate` never pay for loading the SDK.
  */
 import {
+  AddUserToGroupCommand,
+  CreateGroupCommand,
   CreateLoginProfileCommand,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  GetGroupCommand,
+  ListPolicyTagsCommand,
+  RemoveUserFromGroupCommand,
+  TagPolicyCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
   GenerateCredentialReportCommand,
@@ -249,6 +257,68 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
         marker = page.IsTruncated ? page.Marker : undefined;
       } while (marker);
       return keys;
+    },
+
+    getGroupMembers(group) {
+      return notFoundIsNull(async () => {
+        const members: string[] = [];
+        let marker: string | undefined;
+        do {
+          const page = await caller.run('GetGroup', () => iam.send(new GetGroupCommand({ GroupName: group, ...(marker ? { Marker: marker } : {}) })));
+          for (const u of page.Users ?? []) if (u.UserName) members.push(u.UserName);
+          marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+        return members;
+      });
+    },
+
+    async createGroup(path, group) {
+      await caller.run('CreateGroup', () => iam.send(new CreateGroupCommand({ Path: path, GroupName: group })));
+    },
+
+    async addUserToGroup(group, user) {
+      await caller.run('AddUserToGroup', () => iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user })), { user });
+    },
+
+    async removeUserFromGroup(group, user) {
+      await caller.run('RemoveUserFromGroup', () => iam.send(new RemoveUserFromGroupCommand({ GroupName: group, UserName: user })), { user });
+    },
+
+    async createPolicy(policy) {
+      const out = await caller.run('CreatePolicy', () =>
+        iam.send(
+          new CreatePolicyCommand({
+            Path: policy.path,
+            PolicyName: policy.name,
+            PolicyDocument: policy.document,
+            Description: policy.description,
+            Tags: Object.entries(policy.tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      );
+      if (!out.Policy?.Arn) throw new IamError('InvalidResponse', 'CreatePolicy returned no policy ARN', 200, undefined);
+      return out.Policy.Arn;
+    },
+
+    getPolicyTags(arn) {
+      return notFoundIsNull(async () => {
+        const tags: Record<string, string> = {};
+        let marker: string | undefined;
+        do {
+          const page = await caller.run('ListPolicyTags', () => iam.send(new ListPolicyTagsCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) })));
+          for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+          marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+        return tags;
+      });
+    },
+
+    async tagPolicy(arn, tags) {
+      await caller.run('TagPolicy', () => iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));
+    },
+
+    async deletePolicy(arn) {
+      await caller.run('DeletePolicy', () => iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
     },
   };
 }

@@ -48,4 +48,18 @@ export interface IamGateway {
   /** `SimulatePrincipalPolicy` for one action on one resource: whether the principal's policies allow it. */
   simulatePrincipalPolicy(principalArn: string, action: string, resourceArn: string): Promise<'allowed' | 'denied'>;
   listAccessKeys(user: string): Promise<AccessKeySummary[]>;
+
+  /** The group's members by name, `null` when there is no such group (404). */
+  getGroupMembers(group: string): Promise<string[] | null>;
+  /** Throws `IamError` `EntityAlreadyExists` when it exists. */
+  createGroup(path: string, group: string): Promise<void>;
+  addUserToGroup(group: string, user: string): Promise<void>;
+  removeUserFromGroup(group: string, user: string): Promise<void>;
+
+  /** A customer-managed policy, created atomically: `EntityAlreadyExists` when the name is taken. Returns its ARN. */
+  createPolicy(policy: { path: string; name: string; document: string; description: string; tags: Record<string, string> }): Promise<string>;
+  /** The policy's tags, `null` when there is no such policy (404). */
+  getPolicyTags(arn: string): Promise<Record<string, string> | null>;
+  tagPolicy(arn: string, tags: Record<string, string>): Promise<void>;
+  deletePolicy(arn: string): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { byCodePoint } from '../util/compare.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway, ListedUser } from './gateway.js';
+import { JOURNAL_GROUP, readJournal } from './journal.js';
 
 /** Progress of a read, for the refresh line. Counts only grow; `phase` says what is happening now. */
 export interface ReadProgress {
@@ -64,6 +65,14 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
   options.afterIdentity?.();
   // Read even when the file leaves the policy alone: passwords iampass generates must meet the one in force.
   const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
+  // One call: who an earlier apply could not confirm a password for. Unreadable is said, never taken as "nobody".
+  const journal = await readJournal(gateway).then(
+    (users) => ({ users: new Set(users) }),
+    (error: unknown) => {
+      if (error instanceof IamError) return { unknown: `GetGroup ${JOURNAL_GROUP}: ${error.code}: ${error.message}` };
+      throw error;
+    },
+  );
 
   progress.phase = 'users';
   report();
@@ -84,6 +93,7 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
   progress.profilesToRead = scope.governed.length;
   report();
   const byName = new Map(candidates.map((c) => [c.name, c]));
+  const governed = new Set(scope.governed);
   // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
   const rotatingSet = request.rotating === 'all' ? null : new Set(request.rotating);
   const rotates = (name: string) => rotatingSet === null || rotatingSet.has(name);
@@ -104,6 +114,7 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
         passwordLastUsed: c.passwordLastUsed,
         loginProfile,
         rotation: rotates(name) ? (tags[ROTATION_TAG] ?? null) : null,
+        unconfirmed: 'users' in journal && journal.users.has(name),
       };
     },
     shouldStop,
@@ -121,6 +132,7 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
       users: users.sort((a, b) => byCodePoint(a.name, b.name)),
       unlistedIgnored: scope.unlistedIgnored,
       outOfScopeCount: scope.outOfScopeCount,
+      journal: 'users' in journal ? { ungoverned: [...journal.users].filter((u) => !governed.has(u)).sort(byCodePoint) } : journal,
     },
   };
 }

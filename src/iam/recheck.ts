@@ -9,6 +9,7 @@ import type { PasswordPolicy } from '../model/policy.js';
 import { mapLimit } from '../util/pool.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';
+import { readJournal } from './journal.js';
 import { ReadError, step } from './read.js';
 
 export interface Recheck {
@@ -21,6 +22,8 @@ export interface Recheck {
   paths?: Map<string, string>;
   /** Each re-read user's tags now. */
   tags?: Map<string, Record<string, string>>;
+  /** The users the journal records as unconfirmed now. */
+  unconfirmed?: Set<string>;
 }
 
 export interface RecheckRequest {
@@ -34,6 +37,7 @@ export async function recheck(gateway: IamGateway, expected: RecheckRequest, opt
   const identity = await step('GetCallerIdentity', undefined, () => gateway.callerIdentity());
   if (identity.account !== expected.account) return { account: identity.account, callerArn: identity.arn };
   const passwordPolicy = await step('GetAccountPasswordPolicy', undefined, () => gateway.getPasswordPolicy());
+  const unconfirmed = new Set(await step('GetGroup', undefined, () => readJournal(gateway)));
   const wanted = new Set(expected.users);
   const paths = new Map<string, string>();
   if (wanted.size > 0) {
@@ -59,5 +63,6 @@ export async function recheck(gateway: IamGateway, expected: RecheckRequest, opt
     profiles: new Map(profiles),
     paths,
     tags: new Map(tags),
+    unconfirmed,
   };
 }

@@ -6,7 +6,7 @@
 /** Warnings about one user: acknowledged under that user (`users.NAME.acknowledge`). */
 export const USER_ADVISORIES = ['IP101', 'IP102', 'IP103', 'IP104', 'IP107', 'IP108'] as const;
 /** Warnings about the account as a whole: acknowledged under `advisories.acknowledge`. */
-export const ACCOUNT_ADVISORIES = ['IP100', 'IP105', 'IP106'] as const;
+export const ACCOUNT_ADVISORIES = ['IP100', 'IP105', 'IP106', 'IP109', 'IP110'] as const;
 
 export type UserAdvisoryId = (typeof USER_ADVISORIES)[number];
 export type AccountAdvisoryId = (typeof ACCOUNT_ADVISORIES)[number];

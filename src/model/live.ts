@@ -24,6 +24,11 @@ export interface LiveUser {
    * only for users whose entry sets a rotation token; `null` for the others.
    */
   rotation: string | null;
+  /**
+   * An earlier apply recorded that it could not confirm which password IAM holds for this user (the journal group):
+   * a known one must be set.
+   */
+  unconfirmed: boolean;
 }
 
 /**
@@ -42,4 +47,9 @@ export interface LiveState {
   unlistedIgnored: readonly string[];
   /** How many users the account has outside the file's scope. */
   outOfScopeCount: number;
+  /**
+   * Users the journal records as having a password nobody can confirm, outside the governed ones (left alone, but
+   * said); `unknown` when the journal could not be read.
+   */
+  journal: { ungoverned: readonly string[] } | { unknown: string };
 }

@@ -73,10 +73,11 @@ export async function readAccount(session: Session, desired: DesiredState, file:
   return result.live;
 }
 
-/** A read that failed at IAM, or was interrupted, as the error a person gets. */
+/** A read that failed at IAM, or was interrupted, or any other AWS call that failed, as the error a person gets. */
 export async function asUserError(error: unknown): Promise<never> {
-  const { ReadError } = await import('../iam/read.js');
+  const [{ ReadError }, { IamError }] = await Promise.all([import('../iam/read.js'), import('../iam/errors.js')]);
   if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
   if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
+  if (error instanceof IamError) throw new UserError(`An AWS call failed: ${error.code}: ${error.message}\nNothing was changed.`);
   throw error;
 }

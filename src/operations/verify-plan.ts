@@ -89,6 +89,7 @@ export async function verifySavedPlanLive(path: string, doc: PlanDocument, sessi
     ...(now.profiles !== undefined ? { profiles: now.profiles } : {}),
     ...(now.paths !== undefined ? { paths: now.paths } : {}),
     ...(now.tags !== undefined ? { tags: now.tags } : {}),
+    ...(now.unconfirmed !== undefined ? { unconfirmed: now.unconfirmed } : {}),
   });
   if (staleness.changes.length > 0) throw staleError(path, doc, staleness.changes);
   return staleness;

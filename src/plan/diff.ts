@@ -34,7 +34,7 @@ export function diff(desired: DesiredState, live: LiveState): Plan {
     callerArn: live.callerArn,
     actions,
     kept,
-    warnings: deliveryWarnings(ordered),
+    warnings: [...deliveryWarnings(ordered), ...journalWarnings(live)],
     unchangedCount: unchanged,
     unlistedIgnoredCount: live.unlistedIgnored.length,
     outOfScopeCount: live.outOfScopeCount,
@@ -131,6 +131,17 @@ function diffListedUser(
         reason: 'listed with console: true and has no console password',
       };
     }
+    if (user.unconfirmed) {
+      return {
+        kind: 'update-login-profile',
+        user: user.name,
+        before: { passwordResetRequired: profile.passwordResetRequired, createDate: profile.createDate },
+        after: { passwordResetRequired: want.passwordResetRequired, createDate: profile.createDate, password: want.password },
+        rotation: want.rotation !== null && user.rotation !== want.rotation ? { from: user.rotation, to: want.rotation } : null,
+        delivery: deliveryOf(want),
+        reason: 'an earlier apply could not confirm which password IAM holds (recorded in the IAM group iampass-unconfirmed-passwords)',
+      };
+    }
     if (want.rotation !== null && user.rotation !== want.rotation) {
       return {
         kind: 'update-login-profile',
@@ -203,6 +214,32 @@ function deleteProfile(user: LiveUser, reason: string): ProfileAction {
 function deliveryOf(want: DesiredUser): Delivery {
   if (want.password.kind !== 'generate') return { kind: 'supplied' };
   return want.pgpKey !== null ? { kind: 'pgp', key: want.pgpKey } : { kind: 'operator' };
+}
+
+/**
+ * IP109: the journal of unconfirmed passwords could not be read, so "no changes" cannot promise every password is
+ * known. IP110: it names users this file does not govern, whose passwords nobody can confirm.
+ */
+function journalWarnings(live: LiveState): PlanWarning[] {
+  if ('unknown' in live.journal) {
+    return [
+      {
+        id: 'IP109',
+        message: `the record of passwords an earlier apply could not confirm (IAM group iampass-unconfirmed-passwords) could not be read: ${live.journal.unknown}`,
+        fix: 'allow iam:GetGroup on the group iampass-unconfirmed-passwords (path /iampass/), then plan again',
+      },
+    ];
+  }
+  const names = live.journal.ungoverned;
+  if (names.length === 0) return [];
+  const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
+  return [
+    {
+      id: 'IP110',
+      message: `an earlier apply could not confirm which password IAM holds for ${names.length} user${names.length === 1 ? '' : 's'} this file does not govern: ${shown}`,
+      fix: 'plan and apply with the file that governs them, or set their passwords by hand and remove them from the IAM group iampass-unconfirmed-passwords',
+    },
+  ];
 }
 
 /** IP108: a generated password with no encrypted delivery can be seen once, by the operator, or not at all. */

@@ -46,6 +46,8 @@ export interface BasisUser {
   loginProfile: LoginProfile | null;
   /** For a user whose entry sets a rotation token: the token recorded on the user when planned (`null`: none). */
   rotation?: string | null;
+  /** Present when the journal recorded the user's password as unconfirmed when planned. */
+  unconfirmed?: true;
 }
 
 /** An OpenPGP key a delivery encrypts to, by path (relative to the config file) and fingerprint when planned. */
@@ -87,6 +89,7 @@ export function planBasis(plan: Plan, live: LiveState, request: ReadRequest): Pl
       }
       const entry: BasisUser = { name, path: user?.path ?? '/', tags, loginProfile: user?.loginProfile ?? null };
       if (rotating === null || rotating.has(name)) entry.rotation = user?.rotation ?? null;
+      if (user?.unconfirmed) entry.unconfirmed = true;
       return entry;
     }),
   };
@@ -198,6 +201,7 @@ export const PLAN_KEY_ORDER = [
   'users',
   'tags',
   'loginProfile',
+  'unconfirmed',
 ] as const;
 
 /**

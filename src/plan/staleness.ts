@@ -24,6 +24,8 @@ export interface CurrentFacts {
   paths?: ReadonlyMap<string, string>;
   /** The tags now of each user whose tags were re-read (scope tags, rotation token). */
   tags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The users the journal records now as having a password nobody could confirm. */
+  unconfirmed?: ReadonlySet<string>;
 }
 
 export interface Staleness {
@@ -80,6 +82,14 @@ export function checkStaleness(doc: PlanDocument, now: CurrentFacts): Staleness 
       for (const [key, was] of Object.entries(user.tags)) {
         const is = Object.hasOwn(tags, key) ? tags[key] : undefined;
         if (is !== was) changes.push(`user ${user.name}: tag ${key} was "${was}", now ${is === undefined ? 'absent' : `"${is}"`}`);
+      }
+    }
+  }
+  if (now.unconfirmed !== undefined) {
+    for (const user of doc.basis.users) {
+      const was = user.unconfirmed === true;
+      if (was !== now.unconfirmed.has(user.name)) {
+        changes.push(`user ${user.name}: ${was ? 'its password was recorded as unconfirmed, now it is known' : 'an apply since could not confirm which password IAM holds'}`);
       }
     }
   }

@@ -56,9 +56,10 @@ function liveFromBasis(doc: PlanDocument): LiveState {
       loginProfile: u.loginProfile,
       passwordLastUsed: null,
       rotation: u.rotation ?? null,
+      unconfirmed: u.unconfirmed === true,
     }),
   );
-  return { account: doc.account, callerArn: doc.callerArn, passwordPolicy: doc.basis.passwordPolicy, users, unlistedIgnored: [], outOfScopeCount: 0 };
+  return { account: doc.account, callerArn: doc.callerArn, passwordPolicy: doc.basis.passwordPolicy, users, unlistedIgnored: [], outOfScopeCount: 0, journal: { ungoverned: [] } };
 }
 
 /** Every user the plan acts on must be one the file governs, judged by the scope rules and the recorded path and tags. */

@@ -33,7 +33,7 @@ export function describeAction(action: Action): string {
       }`;
     case 'update-login-profile':
       if (action.after.password !== null) {
-        return `rotate the password to ${passwordWords(action.after.password)}${
+        return `${action.rotation ? 'rotate the password to' : 'set a new, known password:'} ${passwordWords(action.after.password)}${
           action.after.passwordResetRequired ? ', reset required at next sign-in' : ''
         }`;
       }

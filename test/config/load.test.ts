@@ -580,7 +580,7 @@ const broken: BrokenCase[] = [
       'IP105 is about the account, not one user: acknowledge it under advisories.acknowledge',
       'did you mean `IP103`? valid ids in users.alice.acknowledge: IP101, IP102, IP103, IP104, IP107, IP108',
       'IP103 is about one user: acknowledge it under that user, e.g. `users: { alice: { acknowledge: { IP103: "reason" } } }`',
-      'did you mean `IP100`? valid ids in advisories.acknowledge: IP100, IP105, IP106',
+      'did you mean `IP100`? valid ids in advisories.acknowledge: IP100, IP105, IP106, IP109, IP110',
     ],
   },
   {

@@ -201,10 +201,33 @@ export async function writeConfig(dir: string, yaml: string): Promise<string> {
 }
 
 /** Every password apply delivered into `dir` (one `<user>.password` file each). */
-export async function deliveredPasswords(dir: string): Promise<Map<string, string>> {
+/**
+ * The plain-text passwords under `--password-dir DIR`: each user's newest confirmed delivery
+ * (`DIR/ACCOUNT/USER.STAMP.password`, where STAMP sorts by time), by user name. Unconfirmed ones (`.unconfirmed`)
+ * are left out: they are not a promise of the password IAM holds. `everyDelivered` has those too.
+ */
+export async function deliveredPasswords(dir: string, account = '123456789012'): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (f.endsWith('.password')) out.set(f.replace(/\.password$/, ''), (await readFile(join(dir, f), 'utf8')).trim());
-  }
+  const folder = join(dir, account);
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((f) => /\.\d{8}T\d{9}Z-[0-9a-f]{6}-\d{4}\.password$/.test(f)).sort();
+  for (const f of names) out.set(f.replace(/\.\d{8}T.*$/, ''), (await readFile(join(folder, f), 'utf8')).trim());
   return out;
+}
+
+/** Every password delivered in plain text under DIR, confirmed or not, for the search for leaks. */
+export async function everyDelivered(dir: string, account = '123456789012'): Promise<string[]> {
+  const folder = join(dir, account);
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((f) => /\.password(\.unconfirmed)?$/.test(f));
+  return Promise.all(names.map(async (f) => (await readFile(join(folder, f), 'utf8')).trim()));
+}
+
+/** The one file, under an account's delivery folder, that holds `user`'s newest confirmed delivery ending in `suffix`. */
+export async function newestDelivery(dir: string, user: string, suffix = '.password.asc', account = '123456789012'): Promise<string> {
+  const folder = join(dir, account);
+  const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${escaped}\\.\\d{8}T\\d{9}Z-[0-9a-f]{6}-\\d{4}${suffix.replace(/\./g, '\\.')}$`);
+  const names = (await readdir(folder)).filter((f) => pattern.test(f)).sort();
+  const newest = names.at(-1);
+  if (newest === undefined) throw new Error(`no delivery for ${user} in ${folder}`);
+  return join(folder, newest);
 }

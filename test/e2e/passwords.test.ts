@@ -4,11 +4,11 @@
  */
 import { scrypt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as openpgp from 'openpgp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
+import { baseEnv, buildAccount, newestDelivery, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
 
 const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
 
@@ -74,9 +74,10 @@ describe('passwords end to end', () => {
     const applied = await run(['apply', '--auto-approve', '--delivery-dir', 'out', '--verbose']);
     expect(applied.code).toBe(0);
     const fingerprint = (await openpgp.readKey({ armoredKey: keys.publicKey })).getFingerprint().toUpperCase();
-    expect(applied.stdout).toContain(`out/carol.password.asc (encrypted to key ${fingerprint})`);
+    const file = await newestDelivery(join(dir, 'out'), 'carol');
+    expect(applied.stdout).toContain(`out/123456789012/${basename(file)} (encrypted to key ${fingerprint})`);
 
-    const armored = await readFile(join(dir, 'out', 'carol.password.asc'), 'utf8');
+    const armored = await readFile(file, 'utf8');
     const message = await openpgp.readMessage({ armoredMessage: armored });
     const privateKey = await openpgp.readPrivateKey({ armoredKey: keys.privateKey });
     const { data } = await openpgp.decrypt({ message, decryptionKeys: privateKey });

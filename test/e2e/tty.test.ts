@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetLoginProfileCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
-import { BIN, ROOT, baseEnv, sandboxTarget, tempDir, type Target } from './harness.js';
+import { BIN, ROOT, baseEnv, newestDelivery, sandboxTarget, tempDir, type Target } from './harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 if (!hasTmux) console.log('tmux is not installed: the real-terminal test is skipped (.ci/run installs it).');
@@ -78,7 +78,7 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
     const bob = await target.iam.send(new GetLoginProfileCommand({ UserName: 'bob' })).catch((e: unknown) => e);
     expect(bob).toBeInstanceOf(NoSuchEntityException);
     expect((await target.iam.send(new GetLoginProfileCommand({ UserName: 'carol' }))).LoginProfile?.PasswordResetRequired).toBe(true);
-    expect(await readFile(`${dir}/delivery/carol.password.asc`, 'utf8')).toContain('-----BEGIN PGP MESSAGE-----');
+    expect(await readFile(await newestDelivery(`${dir}/delivery`, 'carol'), 'utf8')).toContain('-----BEGIN PGP MESSAGE-----');
   }, 60_000);
 
   it('--reveal shows a new password once, then clears it from the screen and the scrollback', async () => {

@@ -61,6 +61,7 @@ export function liveUser(name: string, loginProfile: LoginProfile | null, extra:
     loginProfile,
     passwordLastUsed: null,
     rotation: null,
+    unconfirmed: false,
     ...extra,
   };
 }
@@ -73,6 +74,7 @@ export function liveState(overrides: Partial<LiveState> = {}): LiveState {
     users: [],
     unlistedIgnored: [],
     outOfScopeCount: 0,
+    journal: { ungoverned: [] },
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import { configuredKeys } from '../../config/keys.js';
-import type { FailOn } from '../../model/desired.js';
+import type { DesiredState, FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planOf } from '../../plan/document.js';
 import type { Plan } from '../../model/plan.js';
@@ -10,6 +10,11 @@ import { renderTextPlan } from '../../render/text.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect, type Session } from '../../operations/session.js';
 import { verifySavedPlanLive, verifySavedPlanOffline } from '../../operations/verify-plan.js';
+import { acquireApplyLock, describeHolder } from '../../operations/lock.js';
+import { asUserError } from '../../operations/refresh.js';
+import { iamJournal } from '../../iam/journal.js';
+import { sweepLeftovers } from '../../apply/delivery.js';
+import type { EncryptionKey } from '../../apply/pgp.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadOrFail } from '../config.js';
 import type { Environment } from '../environment.js';
@@ -30,6 +35,8 @@ export interface ApplyFlags extends AwsFlags, DeliveryFlags {
   failOn?: FailOn;
   color?: boolean;
   interactive?: boolean;
+  /** How long to wait for another apply's lock on the account, in ms; 0 refuses at once. */
+  lockTimeout?: number;
 }
 
 export const DEFAULT_CONFIG = 'iampass.yaml';
@@ -46,8 +53,25 @@ export async function applyCommand(
   const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
   const session = await connect(connectionSettings(flags, environment));
-  const { plan } = await followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
+  return withApplyLock(session, desired.account, flags, environment, async () => {
+    const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
+    const journaled = new Set(live.users.filter((u) => u.unconfirmed).map((u) => u.name));
+    return reviewAndApply(plan, journaled, desired, keys, session, { ...flags, config }, environment, shown, stop);
+  });
+}
 
+/** After the plan: the gates, the password checks, the approval, then the apply itself. */
+async function reviewAndApply(
+  plan: Plan,
+  journaled: ReadonlySet<string>,
+  desired: DesiredState,
+  keys: ReadonlyMap<string, EncryptionKey>,
+  session: Session,
+  flags: ApplyFlags & { config: string },
+  environment: Environment,
+  shown: Presentation,
+  stop: StopSignal,
+): Promise<number> {
   const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
@@ -60,12 +84,46 @@ export async function applyCommand(
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
-  if (!(await approved(plan, { ...flags, config }, environment, shown))) {
+  if (!(await approved(plan, flags, environment, shown))) {
     environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
     return EXIT.error;
   }
   if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
-  return carryOut(plan, session, passwords, flags, environment, shown, stop);
+  return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
+}
+
+/**
+ * Runs `work` holding the account's apply lock (operations/lock.ts): taken before the first read, so the plan
+ * cannot go stale under another apply, and released however `work` ends. Leftover temporary delivery files of a
+ * killed run are swept once it is held. A mismatched account is left for the read to report, without a lock.
+ */
+async function withApplyLock(
+  session: Session,
+  expectedAccount: string | null,
+  flags: ApplyFlags,
+  environment: Environment,
+  work: () => Promise<number>,
+): Promise<number> {
+  const identity = await session.gateway.callerIdentity().catch(asUserError);
+  if (expectedAccount !== null && identity.account !== expectedAccount) return work();
+  const lock = await acquireApplyLock(session.gateway, {
+    callerArn: identity.arn,
+    account: identity.account,
+    waitMs: flags.lockTimeout ?? 0,
+    onWait: (info) => environment.stderr.write(`Waiting for the apply lock on account ${identity.account}: ${describeHolder(info)}...\n`),
+  }).catch(async (error: unknown) => {
+    if (error instanceof UserError) throw error;
+    return asUserError(error);
+  });
+  try {
+    for (const dir of [flags.deliveryDir ?? 'iampass-delivery', flags.passwordDir]) {
+      if (dir) await sweepLeftovers(dir, identity.account);
+    }
+    return await work();
+  } finally {
+    const note = await lock.release();
+    if (note) environment.stderr.write(`warning: ${note}\n`);
+  }
 }
 
 /**
@@ -82,18 +140,22 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
   const plan = planOf(doc, configDir);
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   const session = await connect(connectionSettings(flags, environment));
-  const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
-  for (const note of notes) environment.stderr.write(`note: ${note}\n`);
-  environment.stderr.write('The saved plan still holds.\n\n');
-  environment.stdout.write(renderTextPlan(plan, shown.style));
-  if (plan.actions.length === 0) return EXIT.ok;
-  if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
-  return carryOut(plan, session, passwords, flags, environment, shown, stop);
+  return withApplyLock(session, doc.account, flags, environment, async () => {
+    const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
+    for (const note of notes) environment.stderr.write(`note: ${note}\n`);
+    environment.stderr.write('The saved plan still holds.\n\n');
+    environment.stdout.write(renderTextPlan(plan, shown.style));
+    if (plan.actions.length === 0) return EXIT.ok;
+    if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
+    const journaled = new Set(doc.basis.users.filter((u) => u.unconfirmed).map((u) => u.name));
+    return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
+  });
 }
 
 /** Executes `plan` with the live view at a terminal, one line per action elsewhere, and the closing summary. */
 async function carryOut(
   plan: Plan,
+  journaled: ReadonlySet<string>,
   session: Session,
   passwords: PreparedPasswords,
   flags: ApplyFlags,
@@ -113,13 +175,18 @@ async function carryOut(
   const report: ApplyReport = await execute(plan, {
     gateway: session.gateway,
     passwords: passwords.handling,
+    journal: iamJournal(session.gateway),
+    journaled,
     concurrency: flags.concurrency,
     shouldStop: () => stop.requested(),
     onEvent: view ? (event) => view.onEvent(event) : log,
   });
   if (view) await view.finish(report);
   else environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
-  if (passwords.reveal) await revealOnce(passwords.reveal.take(), environment);
+  if (passwords.reveal) {
+    const shownOnce = passwords.reveal.take().map(({ user, password, confirmed }): [string, string] => [confirmed ? user : `${user} (unconfirmed)`, password]);
+    await revealOnce(shownOnce, environment);
+  }
   const counts = tally(report);
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
 }

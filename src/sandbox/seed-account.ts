@@ -221,7 +221,7 @@ function seedEvent(context: AccountContext, account: AccountData, value: unknown
   const sourceIPAddress = check.optionalString(fields.sourceIPAddress, [...where, 'sourceIPAddress']) ?? '203.0.113.10';
   const userAgent = check.optionalString(fields.userAgent, [...where, 'userAgent']) ?? 'aws-cli/2.17.0 md/Botocore#1.35.0 ua/2.0 os/linux#6.1 md/arch#x86_64';
   if (eventName === undefined || eventTime === undefined || identity === undefined) return undefined;
-  const seedKey = `${account.id}:event:${index}:${eventName}:${eventTime}`;
+  const seedKey = `${account.id}:event:${index}:${eventName}`;
   return buildEvent({
     identity,
     eventName,

@@ -317,7 +317,7 @@ function decode(request: IncomingMessage, body: string, url: URL): Call {
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string') {
     const dot = target.lastIndexOf('.');
-    const service = JSON_SERVICES.find((candidate) => candidate.targetPrefix === target.slice(0, dot));
+    const service = JSON_SERVICES.find((candidate) => candidate.targetPrefixes.includes(target.slice(0, dot)));
     let input: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);

@@ -6,7 +6,7 @@
 import { decodeCursor, epochSeconds, JsonError, pageFrom, type JsonContext, type JsonOperation, type JsonService } from '../protocol/json.js';
 import type { EventData } from '../state.js';
 
-export const CLOUDTRAIL_TARGET = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101';
+export const CLOUDTRAIL_TARGET = 'CloudTrail_20131101';
 
 /** How far back LookupEvents sees. */
 export const LOOKUP_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
@@ -104,7 +104,7 @@ export const LookupEvents: JsonOperation = {
 
 export const CLOUDTRAIL: JsonService = {
   name: 'cloudtrail',
-  targetPrefix: CLOUDTRAIL_TARGET,
+  targetPrefixes: [CLOUDTRAIL_TARGET, `com.amazonaws.cloudtrail.v20131101.${CLOUDTRAIL_TARGET}`],
   messageKey: 'message',
   operations: new Map(Object.entries({ LookupEvents })),
   throttled: () => new JsonError('ThrottlingException', 'Rate exceeded'),

@@ -197,7 +197,7 @@ export const ListTagsForResource: JsonOperation = {
 
 export const ORGANIZATIONS: JsonService = {
   name: 'organizations',
-  targetPrefix: ORGANIZATIONS_TARGET,
+  targetPrefixes: [ORGANIZATIONS_TARGET],
   messageKey: 'Message',
   operations: new Map(Object.entries({ DescribeOrganization, ListAccounts, ListRoots, ListChildren, ListOrganizationalUnitsForParent, ListParents, ListTagsForResource })),
   throttled: () => new JsonError('TooManyRequestsException', 'Rate exceeded', 400, { Type: 'RATE_LIMIT' }),

@@ -45,7 +45,8 @@ export interface JsonOperation {
 /** One JSON service: how its requests are recognised and how it words the errors every service can answer. */
 export interface JsonService {
   readonly name: string;
-  readonly targetPrefix: string;
+  /** `X-Amz-Target` prefixes it answers to: the SDK for JavaScript sends the short one, botocore the long one. */
+  readonly targetPrefixes: readonly string[];
   readonly messageKey: 'Message' | 'message';
   readonly operations: ReadonlyMap<string, JsonOperation>;
   /** The answer to a throttled request (the rate fault). */

@@ -318,7 +318,10 @@ function organization(check: SeedChecker, value: unknown, where: SeedPath): Orga
       const name = ou && check.string(ou.name, [...ouAt, 'name']);
       if (!ou || name === undefined) return;
       if (name.length < 1 || name.length > 128 || name.includes('/')) check.problem([...ouAt, 'name'], 'must be 1-128 characters without "/" (accounts name OUs by path, e.g. Workloads/Production)');
-      if (siblings.has(name)) check.problem([...ouAt, 'name'], `"${name}" is already an OU under the same parent (AWS requires unique names there)`);
+      if (siblings.has(name)) {
+        check.problem([...ouAt, 'name'], `"${name}" is already an OU under the same parent (AWS requires unique names there)`);
+        return;
+      }
       siblings.add(name);
       const path = parentPath === '' ? name : `${parentPath}/${name}`;
       const ouId = check.optionalString(ou.id, [...ouAt, 'id']) ?? `ou-${rootPart}-${organizationsIdPart(8, `ou:${id}:${path}`)}`;

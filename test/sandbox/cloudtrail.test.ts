@@ -145,16 +145,18 @@ describe('CloudTrail records', () => {
     const lines: string[] = [];
     const { sandbox } = await sandboxWith({ seed: ORGANIZATION_SEED, statePath, log: (line) => lines.push(line), ...unlimited });
     const responses: string[] = [];
-    const capture = (client: CloudTrailClient | ReturnType<typeof clientsFor>['iam']) =>
-      client.middlewareStack.add((next) => async (args) => {
-        const result = await next(args);
-        responses.push(JSON.stringify(result.output));
-        return result;
-      }, { step: 'deserialize' });
     const credentials = await assumeInto(sandbox, '222222222222');
     const session = clientsFor(sandbox, credentials);
-    capture(session.iam);
-    capture(session.cloudtrail);
+    session.iam.middlewareStack.add((next) => async (args) => {
+      const result = await next(args);
+      responses.push(JSON.stringify(result.output));
+      return result;
+    }, { step: 'deserialize' });
+    session.cloudtrail.middlewareStack.add((next) => async (args) => {
+      const result = await next(args);
+      responses.push(JSON.stringify(result.output));
+      return result;
+    }, { step: 'deserialize' });
     const passwords = ['First-Secret-Pass-2026!', 'Second-Secret-Pass-2027!', 'Third-Secret-Pass-2028!'];
     await session.iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: passwords[0] }));
     await session.iam.send(new UpdateLoginProfileCommand({ UserName: 'bob', Password: passwords[1], PasswordResetRequired: false }));

@@ -19,6 +19,7 @@ export interface SeedPosition {
 /** Finds a path in the seed's YAML: the key itself (`'key'`, for unknown fields) or its value. */
 export type Locate = (path: SeedPath, part: 'key' | 'value') => SeedPosition | undefined;
 
+/** A YAML mapping as plain JavaScript, before its fields are checked. */
 export type Fields = Record<string, unknown>;
 
 interface Problem {

@@ -18,6 +18,7 @@ import { isoSeconds, STATE_FORMAT, type AccountData, type OrganizationData, type
 /** A timestamp: ISO 8601 text (`2025-01-10T09:00:00Z`) or a Date. */
 export type SeedDate = string | Date;
 
+/** An IAM user as IAM would report it; never a password. */
 export interface SeedUser {
   name: string;
   /** Default `/`. */
@@ -36,6 +37,7 @@ export interface SeedUser {
   accessKeys?: { id?: string; secret?: string; status?: 'Active' | 'Inactive'; createDate?: SeedDate }[];
 }
 
+/** A role others may assume; its trust admits exactly `trustedPrincipals` (and needs `externalId` when set). */
 export interface SeedRole {
   name: string;
   path?: string;
@@ -80,6 +82,7 @@ export interface AccountSeed extends AccountBody {
   users: SeedUser[];
 }
 
+/** One account of the many-account form: IDs unique across the seed, users unique within the account. */
 export interface SeedAccount extends AccountBody {
   id: string;
   /** Default `Account ID`. */
@@ -96,6 +99,7 @@ export interface SeedAccount extends AccountBody {
   tags?: Record<string, string | number | boolean>;
 }
 
+/** An organizational unit; names are unique among siblings, so `Parent/Child` names one OU. */
 export interface SeedOu {
   name: string;
   /** Default: derived from the organization and the OU's path, so it is stable. */
@@ -122,6 +126,7 @@ export interface OrganizationSeed {
   accounts: SeedAccount[];
 }
 
+/** A seed of either form: the many-account form is recognised by its `accounts` list. */
 export type SandboxSeed = AccountSeed | OrganizationSeed;
 
 /** A seed and where it came from, with a way to find positions in it when it came from a file. */

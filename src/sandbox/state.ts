@@ -22,6 +22,7 @@ export interface SandboxData {
   sessions: SessionData[];
 }
 
+/** The organization: every account of the sandbox is a member; the tree is fixed (no Organizations writes). */
 export interface OrganizationData {
   /** `o-` and 10 of [a-z0-9]. */
   id: string;
@@ -33,6 +34,7 @@ export interface OrganizationData {
   delegatedAdministrators: string[];
 }
 
+/** An organizational unit; its parent is listed before it. */
 export interface OuData {
   /** `ou-<root part>-<8 of [a-z0-9]>`. */
   id: string;
@@ -42,6 +44,7 @@ export interface OuData {
   tags: TagData[];
 }
 
+/** One account's IAM and CloudTrail state; nothing in it is shared with another account. */
 export interface AccountData {
   /** 12 digits. */
   id: string;

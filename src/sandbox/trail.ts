@@ -22,6 +22,7 @@ export type EventIdentity =
       role: { id: string; arn: string; name: string };
     };
 
+/** What one event needs: who, what, when, from where; IDs default to fresh UUIDs (seeds pass derived ones). */
 export interface EventInput {
   identity: EventIdentity;
   eventName: string;

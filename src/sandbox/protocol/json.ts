@@ -27,6 +27,7 @@ export function renderJsonError(error: JsonError, messageKey: 'Message' | 'messa
   return JSON.stringify({ __type: error.code, [messageKey]: error.message, ...error.fields });
 }
 
+/** What a JSON operation sees: the signer (already resolved and allowed), the whole sandbox, and the parsed body. */
 export interface JsonContext {
   readonly caller: Principal;
   readonly state: SandboxState;
@@ -38,6 +39,7 @@ export interface JsonContext {
   readonly lookupAllowed: (account: string) => boolean;
 }
 
+/** One JSON action: reads the sandbox and answers the output shape, or throws a `JsonError`; never changes state. */
 export interface JsonOperation {
   run(context: JsonContext): Record<string, unknown>;
 }

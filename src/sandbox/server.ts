@@ -120,6 +120,8 @@ interface Outcome {
   contentType: string;
   /** Why the answer is not the operation's own (an injected fault, an internal error): for the log only. */
   note?: string;
+  /** JSON errors name their code in `x-amzn-ErrorType` too, as AWS does (the SDK reads it first). */
+  errorType?: string;
 }
 
 /** A request, decoded: Query (IAM, STS) or JSON (Organizations, CloudTrail). */
@@ -174,6 +176,7 @@ class Sandbox {
           'Content-Type': outcome.contentType,
           'Content-Length': Buffer.byteLength(outcome.body),
           'x-amzn-RequestId': requestId,
+          ...(outcome.errorType === undefined ? {} : { 'x-amzn-ErrorType': outcome.errorType }),
           ...(this.closing ? { Connection: 'close' } : {}),
         });
         response.end(outcome.body);
@@ -236,7 +239,7 @@ class Sandbox {
       const known = thrown instanceof JsonError;
       const error = known ? thrown : (service?.failed() ?? new JsonError('InternalFailure', SERVICE_FAILURE_MESSAGE, 500));
       const note = fault ? `injected ${fault}` : known ? undefined : `internal error: ${(thrown as Error).message}`;
-      return { status: error.status, body: renderJsonError(error, messageKey), contentType: JSON_CONTENT_TYPE, note };
+      return { status: error.status, body: renderJsonError(error, messageKey), contentType: JSON_CONTENT_TYPE, note, errorType: error.code };
     }
   }
 

@@ -193,6 +193,7 @@ describe('Organizations', () => {
     const denied = await call('AWSOrganizationsV20161128.ListAccounts', '{}');
     expect(denied.status).toBe(400);
     expect(denied.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(denied.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(await denied.json()).toEqual({ __type: 'AccessDeniedException', Message: "You don't have permissions to access this resource." });
     const described = await call('AWSOrganizationsV20161128.DescribeOrganization', '');
     expect(((await described.json()) as { Organization: { MasterAccountId: string } }).Organization.MasterAccountId).toBe('111111111111');

@@ -1,7 +1,9 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetUserCommand, IAMClient, ListUsersCommand, TagUserCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_SEED, failure, sandboxWith, stsClient, track, SMALL_SEED } from './helpers.js';
+import { EXAMPLE_SEED, failure, KEYS, ORGANIZATION_SEED, sandboxWith, stsClient, track, SMALL_SEED } from './helpers.js';
 
 async function post(url: string, body: string): Promise<{ status: number; text: string; requestId: string | null; contentType: string | null }> {
   const response = await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
@@ -69,17 +71,17 @@ describe('STS', () => {
 
   it('answers InvalidAction for other STS operations, in the STS namespace', async () => {
     const { sandbox } = await sandboxWith({ seed: SMALL_SEED });
-    const response = await post(sandbox.url, 'Action=AssumeRole&Version=2011-06-15');
+    const response = await post(sandbox.url, 'Action=GetSessionToken&Version=2011-06-15');
     expect(response.status).toBe(400);
     expect(response.text).toContain('xmlns="https://sts.amazonaws.com/doc/2011-06-15/"');
-    expect(response.text).toContain('Could not find operation AssumeRole for version 2011-06-15');
+    expect(response.text).toContain('Could not find operation GetSessionToken for version 2011-06-15');
   });
 });
 
 describe('endpoint configuration', () => {
-  const saved = { iam: process.env.AWS_ENDPOINT_URL_IAM, sts: process.env.AWS_ENDPOINT_URL_STS };
+  const saved = { iam: process.env.AWS_ENDPOINT_URL_IAM, sts: process.env.AWS_ENDPOINT_URL_STS, all: process.env.AWS_ENDPOINT_URL };
   afterEach(() => {
-    for (const [name, value] of [['AWS_ENDPOINT_URL_IAM', saved.iam], ['AWS_ENDPOINT_URL_STS', saved.sts]] as const) {
+    for (const [name, value] of [['AWS_ENDPOINT_URL_IAM', saved.iam], ['AWS_ENDPOINT_URL_STS', saved.sts], ['AWS_ENDPOINT_URL', saved.all]] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -94,5 +96,17 @@ describe('endpoint configuration', () => {
     const sts = track(sandbox, new STSClient({ region: 'us-east-1', credentials }));
     expect((await iam.send(new GetUserCommand({ UserName: 'alice' }))).User?.UserName).toBe('alice');
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+  });
+
+  it('serves all four clients configured only through AWS_ENDPOINT_URL', async () => {
+    const { sandbox } = await sandboxWith({ seed: ORGANIZATION_SEED });
+    process.env.AWS_ENDPOINT_URL = sandbox.url;
+    const config = { region: 'us-east-1', credentials: KEYS.admin };
+    const sts = track(sandbox, new STSClient(config));
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', RoleSessionName: 'env' }));
+    const session = { region: 'us-east-1', credentials: { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! } };
+    expect((await track(sandbox, new IAMClient(session)).send(new ListUsersCommand({}))).Users).toHaveLength(3);
+    expect((await track(sandbox, new OrganizationsClient(config)).send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId).toBe('111111111111');
+    expect((await track(sandbox, new CloudTrailClient(session)).send(new LookupEventsCommand({}))).Events).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import type { ConnectionSettings } from '../operations/session.js';
 import type { Environment } from './environment.js';
+import { UserError } from '../util/user-error.js';
 
 /** Flags every command that talks to AWS takes, with the AWS CLI's names and meanings. */
 export interface AwsFlags {
@@ -56,6 +57,16 @@ export function connectionSettings(flags: AwsFlags, environment: Environment): C
     concurrency: flags.concurrency,
     ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
+    ...maxAttempts(environment),
     ...(flags.verbose ? { trace: (line: string) => void environment.stderr.write(`${line}\n`) } : {}),
   };
+}
+
+/** `AWS_MAX_ATTEMPTS`, as every AWS SDK and the CLI read it: attempts per call, retries included. */
+function maxAttempts(environment: Environment): { maxAttempts?: number } {
+  const raw = environment.env.AWS_MAX_ATTEMPTS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new UserError(`error: AWS_MAX_ATTEMPTS must be a whole number from 1 to 20, not "${raw}"\n  fix: unset it, or set it to e.g. 5`);
+  return { maxAttempts: n };
 }

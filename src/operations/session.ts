@@ -12,6 +12,8 @@ export interface ConnectionSettings {
   profile?: string;
   /** The most IAM calls in flight; fewer while IAM throttles. */
   concurrency: number;
+  /** Attempts per call, retries included (the standard `AWS_MAX_ATTEMPTS`); default iampass's own. */
+  maxAttempts?: number;
   /** `--verbose`: one line per call attempt and the SDK's own log, both redacted. */
   trace?: (line: string) => void;
 }
@@ -24,7 +26,7 @@ export interface Session {
 }
 
 export async function connect(settings: ConnectionSettings): Promise<Session> {
-  const [{ createAwsGateway }, { Caller }, { AdaptiveLimiter }] = await Promise.all([
+  const [{ createAwsGateway }, { Caller, DEFAULT_RETRY_POLICY }, { AdaptiveLimiter }] = await Promise.all([
     import('../iam/aws.js'),
     import('../iam/retry.js'),
     import('../iam/limiter.js'),
@@ -32,6 +34,7 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
   const { trace } = settings;
   const caller = new Caller({
     limiter: new AdaptiveLimiter(settings.concurrency),
+    ...(settings.maxAttempts !== undefined ? { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts } } : {}),
     ...(trace
       ? {
           onAttempt: (e: AttemptEvent) =>

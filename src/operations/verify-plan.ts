@@ -69,6 +69,16 @@ export async function verifySavedPlanOffline<K extends { fingerprint: string }>(
 
 /** Re-reads what the plan depends on; resolves with the notes when it still holds, throws the "stale" refusal otherwise. */
 export async function verifySavedPlanLive(path: string, doc: PlanDocument, session: Session, aborted: () => boolean): Promise<Staleness> {
+  const staleness = await liveStaleness(doc, session, aborted);
+  if (staleness.changes.length > 0) throw staleError(path, doc, staleness.changes);
+  return staleness;
+}
+
+/**
+ * What changed in live IAM since `doc` was planned, among what its actions depend on (and nothing else). Its config
+ * fingerprint is not checked here (see `verifySavedPlanOffline`). Throws only when IAM cannot be read.
+ */
+export async function liveStaleness(doc: PlanDocument, session: Session, aborted: () => boolean): Promise<Staleness> {
   const [{ recheck }, { ReadError }] = await Promise.all([import('../iam/recheck.js'), import('../iam/read.js')]);
   const users = [...new Set(doc.actions.filter(isProfileAction).map((a) => a.user))];
   const tagged = doc.basis.users.filter((u) => u.rotation !== undefined || Object.keys(u.tags).length > 0).map((u) => u.name);
@@ -80,7 +90,7 @@ export async function verifySavedPlanLive(path: string, doc: PlanDocument, sessi
     if (error instanceof ReadError) throw new UserError(`Checking the saved plan against live IAM failed: ${error.message}\nNothing was changed.`);
     throw error;
   }
-  const staleness = checkStaleness(doc, {
+  return checkStaleness(doc, {
     configSha256: doc.config.sha256,
     configFile: doc.config.file,
     account: now.account,
@@ -91,8 +101,6 @@ export async function verifySavedPlanLive(path: string, doc: PlanDocument, sessi
     ...(now.tags !== undefined ? { tags: now.tags } : {}),
     ...(now.unconfirmed !== undefined ? { unconfirmed: now.unconfirmed } : {}),
   });
-  if (staleness.changes.length > 0) throw staleError(path, doc, staleness.changes);
-  return staleness;
 }
 
 function staleError(path: string, doc: PlanDocument, changes: readonly string[]): UserError {

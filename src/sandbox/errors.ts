@@ -11,6 +11,7 @@ const STATUS = {
   InvalidAction: 400,
   InvalidClientTokenId: 403,
   InvalidInput: 400,
+  MalformedPolicyDocument: 400,
   LimitExceeded: 409,
   MissingAction: 400,
   NoSuchEntity: 404,

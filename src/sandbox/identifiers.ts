@@ -8,7 +8,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The prefixes IAM and STS put on the IDs the sandbox issues. */
-export type IdPrefix = 'AIDA' | 'AROA' | 'AKIA' | 'ASIA';
+export type IdPrefix = 'AIDA' | 'AROA' | 'AKIA' | 'ASIA' | 'AGPA' | 'ANPA';
 
 /**
  * `prefix` followed by `length` characters of [A-Z2-7]. With `derivedFrom`, the ID is a hash of that text, so an

@@ -192,6 +192,8 @@ function blankAccount(id: string, now: Date, header: Partial<AccountData> = {}):
     users: [],
     roles: [],
     credentialReport: null,
+    groups: [],
+    policies: [],
     events: [],
     retiredAccessKeyIds: [],
     ...header,

@@ -66,7 +66,7 @@ export interface SandboxHandle {
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
-  const faults = new FaultInjector(resolveFaults(opts.faults));
+  const faults = new FaultInjector(resolveFaults(opts.faults), ...(opts.clock ? [() => opts.clock!().getTime()] : []));
   const clock = opts.clock ?? (() => new Date());
   const rebuild = () => stateFromSeed(loadSeed(opts), clock());
   const saved = opts.statePath === undefined ? undefined : readStateFile(opts.statePath);

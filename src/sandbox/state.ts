@@ -7,7 +7,7 @@ import { noSuchUser } from './errors.js';
 import type { PasswordPolicy } from './passwords.js';
 
 /** Bumped when the layout changes, so an old state file is refused rather than misread. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 /** Everything one sandbox serves: its accounts, their organization (if any), and the live STS sessions. */
 export interface SandboxData {
@@ -61,6 +61,10 @@ export interface AccountData {
   /** Sorted by `compareNames`. */
   users: UserData[];
   roles: RoleData[];
+  /** Sorted by `compareNames`. */
+  groups: GroupData[];
+  /** Customer-managed policies, sorted by `compareNames` of their names. */
+  policies: ManagedPolicyData[];
   credentialReport: CredentialReportData | null;
   /** CloudTrail management events of this account, in the order they were recorded (oldest first). */
   events: EventData[];
@@ -104,6 +108,29 @@ export interface AccessKeyData {
   id: string;
   status: 'Active' | 'Inactive';
   createDate: string;
+}
+
+/** An IAM group: a name and its members (the sandbox has no permission policies, so a group grants nothing). */
+export interface GroupData {
+  name: string;
+  path: string;
+  /** `AGPA...`. */
+  id: string;
+  createDate: string;
+  /** Member user names, in `compareNames` order. */
+  members: string[];
+}
+
+/** A customer-managed policy: kept whole, never evaluated (the sandbox has no permission checks). */
+export interface ManagedPolicyData {
+  name: string;
+  path: string;
+  /** `ANPA...`. */
+  id: string;
+  createDate: string;
+  description: string | null;
+  document: string;
+  tags: TagData[];
 }
 
 /** An IAM role other principals may assume (STS AssumeRole) when its trust admits them. */
@@ -162,7 +189,7 @@ export interface EventData {
 }
 
 /** IAM's quotas that the sandbox enforces. */
-export const QUOTAS = { usersPerAccount: 5000, accessKeysPerUser: 2, tagsPerUser: 50 } as const;
+export const QUOTAS = { usersPerAccount: 5000, accessKeysPerUser: 2, tagsPerUser: 50, groupsPerUser: 10, tagsPerPolicy: 50 } as const;
 
 /** A role's session lasts one hour unless asked otherwise; role chaining is capped at one hour. */
 export const DEFAULT_SESSION_SECONDS = 3600;
@@ -258,6 +285,22 @@ export class Account {
     this.keys.delete(key.id);
     this.data.retiredAccessKeyIds.push(key.id);
     this.retired.set(key.id, this);
+  }
+
+  findGroup(name: string): GroupData | undefined {
+    return this.data.groups.find((group) => group.name.toLowerCase() === name.toLowerCase());
+  }
+
+  groupsOf(user: UserData): GroupData[] {
+    return this.data.groups.filter((group) => group.members.some((member) => member.toLowerCase() === user.name.toLowerCase()));
+  }
+
+  policyArn(policy: ManagedPolicyData): string {
+    return `arn:aws:iam::${this.data.id}:policy${policy.path}${policy.name}`;
+  }
+
+  findPolicy(arn: string): ManagedPolicyData | undefined {
+    return this.data.policies.find((policy) => this.policyArn(policy) === arn);
   }
 
   findRole(name: string): RoleData | undefined {

@@ -70,13 +70,15 @@ describe('advisories end to end against the seeded sandbox', () => {
     expect(out).toMatch(/Advisories used the credential report generated \d{4}-\d\d-\d\d \d\d:\d\d UTC, less than a minute before this plan\./);
     expect(out.indexOf('Warnings (')).toBeLessThan(out.indexOf('Plan: 2 to add'));
 
-    // The calls: the plan's own reads, the report (generate, poll, get), and per user at most one more.
+    // The calls: the plan's own reads (with the journal of unconfirmed passwords: one GetGroup), the report
+    // (generate, poll, get), and per user at most one more.
     const actions = target.actions().slice(before);
-    const reads = ['GetCallerIdentity', 'GetAccountPasswordPolicy', 'ListUsers', 'GetLoginProfile'];
+    const reads = ['GetCallerIdentity', 'GetAccountPasswordPolicy', 'GetGroup', 'ListUsers', 'GetLoginProfile'];
     const report = ['GenerateCredentialReport', 'GetCredentialReport'];
     const perUser = ['SimulatePrincipalPolicy', 'ListAccessKeys', 'ListMFADevices', 'GetUser'];
     expect(actions.filter((a) => !reads.includes(a) && !report.includes(a) && !perUser.includes(a))).toEqual([]);
     expect(count(actions, 'GetLoginProfile')).toBe(5);
+    expect(count(actions, 'GetGroup')).toBe(1);
     expect(count(actions, 'GetCredentialReport')).toBe(1);
     expect(count(actions, 'GenerateCredentialReport')).toBeLessThanOrEqual(3);
     // Only carol and dave are forced to reset under a policy that does not let users change passwords.

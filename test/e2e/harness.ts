@@ -3,11 +3,13 @@
  * (the project's sandbox, or moto), and keeps every byte the run produced so tests can search it for secrets.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { scrypt } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   CreateLoginProfileCommand,
   CreateUserCommand,
@@ -230,4 +232,22 @@ export async function newestDelivery(dir: string, user: string, suffix = '.passw
   const newest = names.at(-1);
   if (newest === undefined) throw new Error(`no delivery for ${user} in ${folder}`);
   return join(folder, newest);
+}
+
+const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
+
+/**
+ * Does the sandbox's stored hash for `user` (in `account`, default its first) match `password`? The final word on
+ * whether a delivered password is the one IAM holds. (The hash format: scrypt$N$r$p$salt$hash.)
+ */
+export async function sandboxAccepts(target: Target, user: string, password: string, account?: string): Promise<boolean> {
+  const [state = '{}'] = await target.artefacts();
+  type Users = Array<{ name: string; loginProfile: { passwordHash: string | null } | null }>;
+  const accounts = (JSON.parse(state) as { accounts?: Array<{ id: string; users: Users }> }).accounts ?? [];
+  const users = (account === undefined ? accounts[0] : accounts.find((a) => a.id === account))?.users ?? [];
+  const stored = users.find((u) => u.name === user)?.loginProfile?.passwordHash;
+  if (!stored) return false;
+  const [, N, r, p, salt, hash] = stored.split('$');
+  const derived = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), 32, { N: Number(N), r: Number(r), p: Number(p) });
+  return derived.toString('base64') === hash;
 }

@@ -105,8 +105,19 @@ describe('saved plans (built binary, sandbox)', () => {
     const watched = await watchWrites(async () => {
       applied = await applyPlan();
     });
-    // the same watch that sees no write in the stale cases sees these four
-    expect(watched.writes.map((l) => l.split(' ')[1])).toEqual(['UpdateAccountPasswordPolicy', 'CreateLoginProfile', 'DeleteLoginProfile', 'DeleteLoginProfile']);
+    // the same watch that sees no write in the stale cases sees these: the lock taken, the policy, carol's password
+    // recorded in the journal, set, and the record cleared, the removals, the lock released
+    expect(watched.writes.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual([
+      'CreatePolicy user=-',
+      'UpdateAccountPasswordPolicy user=-',
+      'CreateGroup user=-',
+      'AddUserToGroup user=carol',
+      'CreateLoginProfile user=carol',
+      'RemoveUserFromGroup user=carol',
+      'DeleteLoginProfile user=bob',
+      'DeleteLoginProfile user=dave',
+      'DeletePolicy user=-',
+    ]);
     expect(watched.stateChanged).toBe(true);
     expect(applied.stderr).toContain('The saved plan still holds.');
     expect(applied.stdout).toContain('Apply complete. 4 done, 0 failed.');
@@ -186,7 +197,7 @@ describe('saved plans (built binary, sandbox)', () => {
     });
   }
 
-  it('re-reads only what the plan depends on: the caller, the policy, one listing for paths, and each acted-on user', async () => {
+  it('re-reads only what the plan depends on: the caller, the policy, the journal, one listing for paths, and each acted-on user', async () => {
     expect((await savePlan()).code).toBe(2);
     await target.iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 10, RequireNumbers: true }));
     const seen = target.requestLog()?.length ?? 0;
@@ -195,6 +206,7 @@ describe('saved plans (built binary, sandbox)', () => {
     expect(actions.sort()).toEqual([
       'GetAccountPasswordPolicy user=-',
       'GetCallerIdentity user=-',
+      'GetGroup user=-',
       'GetLoginProfile user=bob',
       'GetLoginProfile user=carol',
       'GetLoginProfile user=dave',

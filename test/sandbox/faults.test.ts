@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
-import { failure, iamClient, sandboxWith, SMALL_SEED, track } from './helpers.js';
+import { failure, iamClient, ManualClock, sandboxWith, SMALL_SEED, track } from './helpers.js';
 
 /** Runs `count` calls one after another and records which failed, by error name. */
 async function outcomes(count: number, call: () => Promise<unknown>): Promise<string[]> {
@@ -26,7 +26,9 @@ async function outcomes(count: number, call: () => Promise<unknown>): Promise<st
 
 describe('throttling', () => {
   it('answers 400 Throttling "Rate exceeded" beyond the token bucket', async () => {
-    const { iam } = await sandboxWith({ seed: SMALL_SEED, faults: { rate: 1, burst: 3 } });
+    // A clock that stands still: no token comes back however slow the machine is.
+    const clock = new ManualClock();
+    const { iam } = await sandboxWith({ seed: SMALL_SEED, faults: { rate: 1, burst: 3 }, clock: clock.now });
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => iam.send(new ListUsersCommand({}))));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
     const throttled = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error & { $metadata: { httpStatusCode?: number } }] : []));
@@ -39,10 +41,11 @@ describe('throttling', () => {
   });
 
   it('refills the bucket over time', async () => {
-    const { iam } = await sandboxWith({ seed: SMALL_SEED, faults: { rate: 20, burst: 1 } });
+    const clock = new ManualClock();
+    const { iam } = await sandboxWith({ seed: SMALL_SEED, faults: { rate: 20, burst: 1 }, clock: clock.now });
     await iam.send(new ListUsersCommand({}));
     expect((await failure(iam.send(new ListUsersCommand({})))).name).toBe('Throttling');
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    clock.advance(60);
     await iam.send(new ListUsersCommand({}));
   });
 

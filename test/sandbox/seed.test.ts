@@ -118,7 +118,7 @@ describe('state files', () => {
     const statePath = join(tempDir(), 'state.json');
     writeFileSync(statePath, JSON.stringify({ format: 1, account: '123456789012', caller: 'admin', passwordPolicy: null, users: [], credentialReport: null }));
     await expect(startSandbox({ port: 0, statePath })).rejects.toThrow(
-      `sandbox state file ${statePath} was written by an older iampass sandbox (format 1; this one reads format 2); delete it to start again from the seed`,
+      `sandbox state file ${statePath} was written by an older iampass sandbox (format 1; this one reads format 3); delete it to start again from the seed`,
     );
   });
 

@@ -29,6 +29,8 @@ export interface FaultRule {
   fault: Fault;
   /** How many matching requests it applies to; default: every one. */
   times?: number;
+  /** Only once a request with this action (for the same user, when the rule names one) has been seen: lets reads pass until the write they follow. */
+  after?: string;
 }
 
 export interface FaultProxy {
@@ -45,6 +47,7 @@ export interface FaultProxy {
 export async function startFaultProxy(upstream: string, rules: FaultRule[] = []): Promise<FaultProxy> {
   const target = new URL(upstream);
   let active = rules.map((r) => ({ ...r, left: r.times ?? Infinity }));
+  const passed = new Set<string>();
   const seen: string[] = [];
   let listener: ((count: number, action: string) => void) | null = null;
   const sockets = new Set<Socket>();
@@ -56,8 +59,11 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
       const params = new URLSearchParams(body.toString('utf8'));
       const action = params.get('Action') ?? jsonTarget(req) ?? '-';
       const user = params.get('UserName') ?? '-';
-      const rule = active.find((r) => r.left > 0 && r.action === action && (r.user === undefined || r.user === user));
+      const armed = (r: FaultRule) => r.after === undefined || passed.has(`${r.after} ${r.user ?? '-'}`) || passed.has(`${r.after} -`);
+      const rule = active.find((r) => r.left > 0 && r.action === action && (r.user === undefined || r.user === user) && armed(r));
       if (rule) rule.left -= 1;
+      passed.add(`${action} ${user}`);
+      passed.add(`${action} -`);
       seen.push(`${action} user=${user} ${rule ? rule.fault : 'pass'}`);
       listener?.(seen.length, action);
       if (rule?.fault === 'drop-before') {
@@ -108,6 +114,7 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
     url: `http://127.0.0.1:${port}`,
     setRules(next) {
       active = next.map((r) => ({ ...r, left: r.times ?? Infinity }));
+      passed.clear();
     },
     log: () => [...seen],
     onRequest(next) {

@@ -2,14 +2,15 @@ import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../appl
 import { configuredKeys } from '../../config/keys.js';
 import type { DesiredState, FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
-import { planOf } from '../../plan/document.js';
+import { planBasis, planDocument, planOf } from '../../plan/document.js';
 import type { Plan } from '../../model/plan.js';
 import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect, type Session } from '../../operations/session.js';
-import { verifySavedPlanLive, verifySavedPlanOffline } from '../../operations/verify-plan.js';
+import { liveStaleness, verifySavedPlanLive, verifySavedPlanOffline } from '../../operations/verify-plan.js';
+import { readRequestOf } from '../../model/read-request.js';
 import { acquireApplyLock, describeHolder } from '../../operations/lock.js';
 import { asUserError } from '../../operations/refresh.js';
 import { iamJournal } from '../../iam/journal.js';
@@ -53,49 +54,71 @@ export async function applyCommand(
   const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
   const session = await connect(connectionSettings(flags, environment));
-  return withApplyLock(session, desired.account, flags, environment, async () => {
-    const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
+  const context: ApplyContext = { desired, keys, session, flags: { ...flags, config }, environment, shown, stop };
+  const refresh = () => followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
+  // Read without the lock: an apply with nothing to do, or one its gates refuse, writes nothing at all.
+  const first = await refresh();
+  const ready = await gates(first.plan, context);
+  if (ready === null) return EXIT.ok;
+  return withApplyLock(session, first.plan.account, flags, environment, async () => {
+    // Under the lock, what the plan depends on is read again: another apply may have changed it while this one
+    // waited. If so, the plan is made again (and shown again) rather than applied stale.
+    let refreshed = first;
+    let passwords = ready;
+    const basis = planBasis(first.plan, first.live, readRequestOf(desired));
+    const stale = await liveStaleness(planDocument(first.plan, { file: config, sha256: '' }, basis, [], environment.cwd), session, () => stop.requested());
+    if (stale.changes.length > 0) {
+      environment.stderr.write(`Live IAM changed since it was read (${stale.changes.join('; ')}): reading it again.\n`);
+      refreshed = await refresh();
+      const again = await gates(refreshed.plan, context);
+      if (again === null) return EXIT.ok;
+      passwords = again;
+    }
+    const { plan, live } = refreshed;
+    if (!(await approved(plan, context.flags, environment, shown))) {
+      environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
+      return EXIT.error;
+    }
+    if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
     const journaled = new Set(live.users.filter((u) => u.unconfirmed).map((u) => u.name));
-    return reviewAndApply(plan, journaled, desired, keys, session, { ...flags, config }, environment, shown, stop);
+    return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
   });
 }
 
-/** After the plan: the gates, the password checks, the approval, then the apply itself. */
-async function reviewAndApply(
-  plan: Plan,
-  journaled: ReadonlySet<string>,
-  desired: DesiredState,
-  keys: ReadonlyMap<string, EncryptionKey>,
-  session: Session,
-  flags: ApplyFlags & { config: string },
-  environment: Environment,
-  shown: Presentation,
-  stop: StopSignal,
-): Promise<number> {
+/** What an apply from the config carries from one step to the next. */
+interface ApplyContext {
+  desired: DesiredState;
+  keys: ReadonlyMap<string, EncryptionKey>;
+  session: Session;
+  flags: ApplyFlags & { config: string };
+  environment: Environment;
+  shown: Presentation;
+  stop: StopSignal;
+}
+
+/**
+ * Before anything is asked or written: nothing to do (`null`, after saying so), the warning gate, and every password
+ * the plan would set checked and given somewhere to go.
+ */
+async function gates(plan: Plan, { desired, keys, flags, environment, shown }: ApplyContext): Promise<PreparedPasswords | null> {
   const failOn = resolveFailOn(flags.failOn, desired);
   if (plan.actions.length === 0) {
     environment.stdout.write(shown.interactive ? `${summaryLine(plan.summary)}\n` : renderTextPlan(plan, shown.style));
     enforceFailOn(plan.warnings, failOn, 'apply');
-    return EXIT.ok;
+    return null;
   }
   // Warnings that fail the gate fail apply too, before anything is asked or written.
   if (failOn.level === 'warning' && unacknowledged(plan.warnings).length > 0) {
     environment.stdout.write(renderTextPlan(plan, shown.style));
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
-  const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
-  if (!(await approved(plan, flags, environment, shown))) {
-    environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
-    return EXIT.error;
-  }
-  if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
-  return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
+  return preparePasswords(plan, flags, environment, shown.interactive, keys);
 }
 
 /**
- * Runs `work` holding the account's apply lock (operations/lock.ts): taken before the first read, so the plan
- * cannot go stale under another apply, and released however `work` ends. Leftover temporary delivery files of a
- * killed run are swept once it is held. A mismatched account is left for the read to report, without a lock.
+ * Runs `work` holding the account's apply lock (operations/lock.ts), released however `work` ends: taken only once
+ * there is something to write, and `work` re-reads what it depends on under it. Leftover temporary delivery files of
+ * a killed run are swept once it is held. A mismatched account is left for the read to report, without a lock.
  */
 async function withApplyLock(
   session: Session,
@@ -140,8 +163,10 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
   const plan = planOf(doc, configDir);
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   const session = await connect(connectionSettings(flags, environment));
+  // Checked once before the lock (a stale plan is refused without a single write), and again under it.
+  const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
   return withApplyLock(session, doc.account, flags, environment, async () => {
-    const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
+    await verifySavedPlanLive(file, doc, session, () => stop.requested());
     for (const note of notes) environment.stderr.write(`note: ${note}\n`);
     environment.stderr.write('The saved plan still holds.\n\n');
     environment.stdout.write(renderTextPlan(plan, shown.style));

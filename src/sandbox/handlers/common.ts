@@ -1,10 +1,10 @@
 /** What every operation handler shares: its context, paging, and the common response shapes. */
 import { IamError } from '../errors.js';
 import type { Principal } from '../identity.js';
-import { USER_NAME } from '../names.js';
+import { TAG_KEY, TAG_VALUE, USER_NAME } from '../names.js';
 import type { QueryParams, Validation } from '../protocol/query.js';
 import type { XmlElement } from '../protocol/xml.js';
-import { compareNames, type Account, type SandboxState, type UserData } from '../state.js';
+import { compareNames, type Account, type SandboxState, type TagData, type UserData } from '../state.js';
 
 export interface HandlerContext {
   /** The caller's account, which every IAM call acts on. Read it after the handler's last `await`: see `Operation`. */
@@ -95,4 +95,12 @@ export function userElements(account: Account, user: UserData, withTags: boolean
 
 export function tagElements(tags: readonly { key: string; value: string }[]): XmlElement[] {
   return tags.map((tag): XmlElement => ['member', [['Key', tag.key], ['Value', tag.value]]]);
+}
+
+/** `Tags.member.N.Key` / `.Value`, validated like IAM's model (keys 1-128, values 0-256 characters). */
+export function readTags(v: Validation, required: boolean): TagData[] | undefined {
+  return v.structList('Tags', ['Key', 'Value'], required)?.map((entry, index) => ({
+    key: v.member(`Tags.${index + 1}.member.key`, entry.Key, TAG_KEY),
+    value: v.member(`Tags.${index + 1}.member.value`, entry.Value, TAG_VALUE),
+  }));
 }

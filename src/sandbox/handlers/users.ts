@@ -1,11 +1,11 @@
 /** Users, their tags, access keys and MFA devices. */
 import { IamError } from '../errors.js';
 import { ACCESS_KEY_ID_LENGTH, awsId, secretAccessKey, USER_ID_LENGTH } from '../identifiers.js';
-import { PATH, PATH_PREFIX, TAG_KEY, TAG_VALUE, USER_NAME } from '../names.js';
+import { PATH, PATH_PREFIX, TAG_KEY, USER_NAME } from '../names.js';
 import { Validation } from '../protocol/query.js';
 import { memberList, type XmlElement } from '../protocol/xml.js';
-import { compareNames, isoSeconds, QUOTAS, type AccessKeyData, type TagData, type UserData } from '../state.js';
-import { EXISTING_USER_NAME, page, readPaging, tagElements, userElements, userNameOrCaller, type Operation } from './common.js';
+import { compareNames, isoSeconds, QUOTAS, type AccessKeyData, type UserData } from '../state.js';
+import { EXISTING_USER_NAME, page, readPaging, readTags, tagElements, userElements, userNameOrCaller, type Operation } from './common.js';
 
 const ACCESS_KEY_ID = { min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+' };
 const MFA_SERIAL = { min: 9, max: 256, pattern: /^[\w+=/:,.@-]+$/, patternText: '[\\w+=/:,.@-]+' };
@@ -76,6 +76,7 @@ export const DeleteUser: Operation = {
     if (user.loginProfile) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete login profile first.');
     if (user.accessKeys.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
     if (user.mfaDevices.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete MFA device first.');
+    if (account.groupsOf(user).length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
     account.removeUser(user);
     return undefined;
   },
@@ -238,12 +239,4 @@ function findAccessKey(user: UserData, id: string): AccessKeyData {
   const key = user.accessKeys.find((candidate) => candidate.id === id);
   if (!key) throw new IamError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
   return key;
-}
-
-/** `Tags.member.N.Key` / `.Value`, validated like IAM's model (keys 1-128, values 0-256 characters). */
-function readTags(v: Validation, required: boolean): TagData[] | undefined {
-  return v.structList('Tags', ['Key', 'Value'], required)?.map((entry, index) => ({
-    key: v.member(`Tags.${index + 1}.member.key`, entry.Key, TAG_KEY),
-    value: v.member(`Tags.${index + 1}.member.value`, entry.Value, TAG_VALUE),
-  }));
 }

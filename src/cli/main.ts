@@ -195,16 +195,18 @@ addAwsOptions(
 
 program
   .command('sandbox')
-  .description('run a local IAM endpoint (IAM Query API + STS) for trying iampass without an AWS account')
+  .description('run a local AWS endpoint (IAM, STS, Organizations, CloudTrail) for trying iampass without an AWS account')
   .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', positiveIntOrZero, 4566)
-  .option('--state <file>', 'persist the account to this JSON file')
-  .option('--seed <file>', 'YAML account description to start from')
+  .option('--state <file>', 'persist the accounts to this JSON file')
+  .option('--seed <file>', 'YAML description of the account or organization to start from')
   .option('--verbose', 'log every request (action, user, status, latency) to stderr')
   .option('--latency-ms <n>', 'fault: added latency per call', Number)
   .option('--rate <n>', 'fault: calls per second before Throttling', Number)
   .option('--burst <n>', 'fault: burst size of the rate limit', Number)
   .option('--failure-rate <p>', 'fault: probability 0..1 of ServiceFailure', Number)
   .option('--drop-rate <p>', 'fault: probability 0..1 of a dropped connection', Number)
+  .option('--empty-page-rate <p>', 'fault: probability 0..1 of an empty Organizations/CloudTrail page with a NextToken', Number)
+  .option('--lookup-events-rate <n>', 'CloudTrail LookupEvents per second per account (AWS: 2, the default; 0 = unlimited)', Number)
   .action((opts) =>
     run(async () => {
       const [{ runSandbox }, { SandboxSetupError }] = await Promise.all([

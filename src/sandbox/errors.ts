@@ -4,8 +4,10 @@
  * through the code in the error XML, so the code spelling and the status must match AWS exactly.
  */
 const STATUS = {
+  AccessDenied: 403,
   DeleteConflict: 409,
   EntityAlreadyExists: 409,
+  ExpiredToken: 400,
   InvalidAction: 400,
   InvalidClientTokenId: 403,
   InvalidInput: 400,
@@ -49,6 +51,18 @@ export function noSuchUser(name: string): IamError {
 
 export function noSuchLoginProfile(name: string): IamError {
   return new IamError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`);
+}
+
+/**
+ * A request whose credentials the sandbox will not honour: `invalid` (an inactive, deleted or made-up temporary
+ * key, a session token it never issued) or `expired` (a session past its expiration). Each protocol words it
+ * its own way (`InvalidClientTokenId` / `ExpiredToken` in XML, `UnrecognizedClientException` /
+ * `ExpiredTokenException` in JSON).
+ */
+export class CredentialsRefused extends Error {
+  constructor(readonly kind: 'invalid' | 'expired') {
+    super(kind === 'invalid' ? 'The security token included in the request is invalid.' : 'The security token included in the request is expired');
+  }
 }
 
 /** The sandbox cannot start as asked (bad seed, state file or fault settings): the operator's to fix, not a bug. */

@@ -1,8 +1,10 @@
 /**
- * Fault injection, to exercise a client's retries and pacing against something IAM-like: added latency,
+ * Fault injection, to exercise a client's retries and pacing against something AWS-like: added latency,
  * throttling past a token bucket (IAM's limits are unpublished, but "Rate exceeded" is what it answers),
- * random 500s and dropped connections. Every fault is decided when a request arrives and acts before
- * the request is handled, so a faulted call never changes the account.
+ * random 500s, dropped connections, and empty pages that still carry a NextToken (Organizations and CloudTrail
+ * do that). Every fault but the empty page is decided when a request arrives and acts before the request is
+ * handled, so a faulted call never changes the account. Also the one limit AWS publishes and the sandbox keeps
+ * by default: CloudTrail LookupEvents at 2 requests per second per account.
  */
 import { SandboxSetupError } from './errors.js';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,10 @@ export interface FaultOptions {
   failureRate: number;
   /** Probability (0..1) of destroying the connection without answering. */
   dropRate: number;
+  /** Probability (0..1) that an Organizations or CloudTrail list call answers an empty page with a NextToken. */
+  emptyPageRate: number;
+  /** LookupEvents calls per second per account before ThrottlingException; AWS's 2 by default, 0 = unlimited. */
+  lookupEventsRate: number;
   /** Seeds the random draws, so a test sees the same faults on every run. */
   faultSeed?: number;
 }
@@ -31,6 +37,8 @@ const ENVIRONMENT: Record<keyof FaultOptions, string> = {
   burst: 'IAMPASS_SANDBOX_BURST',
   failureRate: 'IAMPASS_SANDBOX_FAILURE_RATE',
   dropRate: 'IAMPASS_SANDBOX_DROP_RATE',
+  emptyPageRate: 'IAMPASS_SANDBOX_EMPTY_PAGE_RATE',
+  lookupEventsRate: 'IAMPASS_SANDBOX_LOOKUP_EVENTS_RATE',
   faultSeed: 'IAMPASS_SANDBOX_FAULT_SEED',
 };
 
@@ -40,12 +48,20 @@ const LIMITS: Record<keyof FaultOptions, { max: number; integer?: boolean }> = {
   burst: { max: Number.MAX_SAFE_INTEGER, integer: true },
   failureRate: { max: 1 },
   dropRate: { max: 1 },
+  emptyPageRate: { max: 1 },
+  lookupEventsRate: { max: Number.MAX_SAFE_INTEGER },
   faultSeed: { max: 2 ** 32 - 1, integer: true },
 };
 
-/** Options given win, then the environment, then "no faults"; invalid values are refused with their source named. */
+/** LookupEvents' published limit, kept unless turned off. */
+export const LOOKUP_EVENTS_RATE = 2;
+
+/**
+ * Options given win, then the environment, then "no faults" (and AWS's LookupEvents limit); invalid values are
+ * refused with their source named.
+ */
 export function resolveFaults(given: Partial<FaultOptions> = {}, env: NodeJS.ProcessEnv = process.env): FaultOptions {
-  const resolved: FaultOptions = { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0 };
+  const resolved: FaultOptions = { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0, emptyPageRate: 0, lookupEventsRate: LOOKUP_EVENTS_RATE };
   for (const key of Object.keys(ENVIRONMENT) as (keyof FaultOptions)[]) {
     const fromOptions = given[key];
     const fromEnv = env[ENVIRONMENT[key]];
@@ -64,31 +80,49 @@ export function resolveFaults(given: Partial<FaultOptions> = {}, env: NodeJS.Pro
 
 export class FaultInjector {
   private readonly random: () => number;
-  private readonly capacity: number;
-  private tokens: number;
-  private refilledAt: number;
+  private readonly bucket: TokenBucket | undefined;
 
   constructor(
     readonly options: FaultOptions,
-    private readonly clock: () => number = () => performance.now(),
+    clock: () => number = () => performance.now(),
   ) {
     this.random = options.faultSeed === undefined ? Math.random : mulberry32(options.faultSeed);
-    this.capacity = options.burst > 0 ? options.burst : Math.max(1, Math.ceil(options.rate));
-    this.tokens = this.capacity;
-    this.refilledAt = clock();
+    this.bucket = options.rate > 0 ? new TokenBucket(options.rate, options.burst, clock) : undefined;
   }
 
   /** The fault for the request arriving now, if any. Called once per request, in arrival order. */
   decide(): Fault | undefined {
-    if (this.options.rate > 0 && !this.takeToken()) return 'throttle';
+    if (this.bucket && !this.bucket.take()) return 'throttle';
     if (this.options.dropRate > 0 && this.random() < this.options.dropRate) return 'drop';
     if (this.options.failureRate > 0 && this.random() < this.options.failureRate) return 'failure';
     return undefined;
   }
 
-  private takeToken(): boolean {
+  /** Whether this list call answers an empty page (the paging code never answers two in a row). */
+  emptyPage(): boolean {
+    return this.options.emptyPageRate > 0 && this.random() < this.options.emptyPageRate;
+  }
+}
+
+/** `rate` tokens per second up to `burst` (0: one second's worth); each call takes one or is refused. */
+export class TokenBucket {
+  private readonly capacity: number;
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly rate: number,
+    burst: number,
+    private readonly clock: () => number,
+  ) {
+    this.capacity = burst > 0 ? burst : Math.max(1, Math.ceil(rate));
+    this.tokens = this.capacity;
+    this.refilledAt = clock();
+  }
+
+  take(): boolean {
     const now = this.clock();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.options.rate);
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

@@ -12,6 +12,15 @@ export const TAG_KEY = { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]
 
 export const TAG_VALUE = { min: 0, max: 256, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' };
 
+/** Role names: 1-64 of `[\w+=,.@-]`, like user names. */
+export const ROLE_NAME = { min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' };
+
+/** STS: RoleSessionName and SourceIdentity, 2-64 of `[\w+=,.@-]`. */
+export const SESSION_NAME = { min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' };
+
+/** STS: ExternalId, 2-1224 of `[\w+=,.@:/-]`. */
+export const EXTERNAL_ID = { min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' };
+
 /** Whether `value` satisfies one of the constraints above (for callers that report problems their own way). */
 export function satisfies(value: string, rule: { min: number; max: number; pattern: RegExp }): boolean {
   const length = [...value].length;

@@ -1,29 +1,24 @@
 /**
- * Seeds: a YAML description of the account a sandbox starts from (when there is no state file yet).
- * A seed describes facts IAM would report (who has a console password, when it was last used, MFA,
- * access keys) and never a password itself. Every problem is reported at once, with its location.
+ * Seeds: a YAML description of what a sandbox starts from (when there is no state file yet, and on reset).
+ * Two forms:
+ * - one account: `account`, `caller`, `passwordPolicy`, `users`, `roles`, `events` at the top (the original form);
+ * - many accounts: `accounts: [...]`, each with its own IAM state, optionally in an `organization`.
+ * A seed describes facts IAM would report (who has a console password, when it was last used, MFA, access keys)
+ * and never a password itself. Every problem is reported at once, with file:line:col when it came from a file.
  */
-import { SandboxSetupError } from './errors.js';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { awsId, ACCESS_KEY_ID_LENGTH, USER_ID_LENGTH } from './identifiers.js';
-import { PATH, satisfies, TAG_KEY, TAG_VALUE, USER_NAME } from './names.js';
-import { OMITTED_POLICY_PARAMETERS, POLICY_RANGES, type PasswordPolicy } from './passwords.js';
-import { isoSeconds, QUOTAS, STATE_FORMAT, type AccountData, type UserData } from './state.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { SandboxSetupError } from './errors.js';
+import { organizationsIdPart } from './identifiers.js';
+import type { PasswordPolicy } from './passwords.js';
+import { ACCOUNT_BODY_FIELDS, fillAccount, type AccountContext } from './seed-account.js';
+import { SeedChecker, yamlLocator, type Fields, type Locate, type SeedPath } from './seed-checker.js';
+import { isoSeconds, STATE_FORMAT, type AccountData, type OrganizationData, type OuData, type SandboxData } from './state.js';
 
 /** A timestamp: ISO 8601 text (`2025-01-10T09:00:00Z`) or a Date. */
 export type SeedDate = string | Date;
 
-export interface SandboxSeed {
-  /** 12 digits; quote it in YAML so leading zeros survive. */
-  account: string;
-  /** The user the sandbox's callers are (GetCallerIdentity); must be one of `users`. */
-  caller: string;
-  /** A custom policy; parameters left out take UpdateAccountPasswordPolicy's omitted values. Absent: the AWS default. */
-  passwordPolicy?: Partial<PasswordPolicy>;
-  users: SeedUser[];
-}
-
+/** An IAM user as IAM would report it; never a password. */
 export interface SeedUser {
   name: string;
   /** Default `/`. */
@@ -38,211 +33,329 @@ export interface SeedUser {
   mfa?: boolean;
   /** The user's permissions allow `iam:ChangePassword` on themselves. */
   canChangePassword?: boolean;
-  accessKeys?: { status?: 'Active' | 'Inactive'; createDate?: SeedDate }[];
+  /** `id` (AKIA + 16 of [A-Z0-9]) fixes the key's ID, so a test or an example can sign as this user. */
+  accessKeys?: { id?: string; secret?: string; status?: 'Active' | 'Inactive'; createDate?: SeedDate }[];
+}
+
+/** A role others may assume; its trust admits exactly `trustedPrincipals` (and needs `externalId` when set). */
+export interface SeedRole {
+  name: string;
+  path?: string;
+  /** Account IDs, `arn:aws:iam::ID:root`, user or role ARNs. Default: the management account (else this account). */
+  trustedPrincipals?: string[];
+  /** The ExternalId AssumeRole must present. */
+  externalId?: string;
+  /** Seconds, 3600 (default) to 43200. */
+  maxSessionDuration?: number;
+}
+
+/** A CloudTrail event that happened before the sandbox started. */
+export interface SeedEvent {
+  eventName: string;
+  /** A timestamp, or `"N minutes ago"` / `"N hours ago"` / `"N days ago"`. */
+  time: SeedDate;
+  /** A user of the account, or a role session in it. */
+  by: string | { user: string } | { role: string; session: string; sourceIdentity?: string };
+  /** Default `iam.amazonaws.com`. */
+  eventSource?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  /** As CloudTrail records them (`userName: bob`); never a password. */
+  requestParameters?: Record<string, unknown>;
+  readOnly?: boolean;
+}
+
+interface AccountBody {
+  /** A custom policy; parameters left out take UpdateAccountPasswordPolicy's omitted values. Absent: the AWS default. */
+  passwordPolicy?: Partial<PasswordPolicy>;
+  users?: SeedUser[];
+  roles?: SeedRole[];
+  events?: SeedEvent[];
+}
+
+/** The single-account form. */
+export interface AccountSeed extends AccountBody {
+  /** 12 digits; quote it in YAML so leading zeros survive. */
+  account: string;
+  /** The user a request with an unknown access key acts as; must be one of `users`. */
+  caller: string;
+  users: SeedUser[];
+}
+
+/** One account of the many-account form: IDs unique across the seed, users unique within the account. */
+export interface SeedAccount extends AccountBody {
+  id: string;
+  /** Default `Account ID`. */
+  name?: string;
+  /** Default `aws+ID@example.com`. */
+  email?: string;
+  /** Default ACTIVE. A SUSPENDED account is listed, cannot be assumed into, and its own keys are refused. */
+  status?: 'ACTIVE' | 'SUSPENDED';
+  /** CREATED (default) accounts get an OrganizationAccountAccessRole trusting the management account; INVITED do not. */
+  joinedMethod?: 'CREATED' | 'INVITED';
+  joinedTimestamp?: SeedDate;
+  /** Where in the organization: `Workloads/Production` (OU names from the root), an OU ID, or `Root` (the default). */
+  ou?: string;
+  tags?: Record<string, string | number | boolean>;
+}
+
+/** An organizational unit; names are unique among siblings, so `Parent/Child` names one OU. */
+export interface SeedOu {
+  name: string;
+  /** Default: derived from the organization and the OU's path, so it is stable. */
+  id?: string;
+  tags?: Record<string, string | number | boolean>;
+  ous?: SeedOu[];
+}
+
+/** The many-account form. */
+export interface OrganizationSeed {
+  organization?: {
+    /** The management account: one of `accounts`. */
+    management: string;
+    /** `o-` and 10-32 of [a-z0-9]. Default: derived from the management account. */
+    id?: string;
+    /** `r-` and 4-32 of [a-z0-9]. */
+    rootId?: string;
+    ous?: SeedOu[];
+    /** Member accounts that may call the Organizations read operations, as the management account may. */
+    delegatedAdministrators?: string[];
+  };
+  /** A user of the management account (or of the only account), or `{account, user}`. */
+  caller: string | { account: string; user: string };
+  accounts: SeedAccount[];
+}
+
+/** A seed of either form: the many-account form is recognised by its `accounts` list. */
+export type SandboxSeed = AccountSeed | OrganizationSeed;
+
+/** A seed and where it came from, with a way to find positions in it when it came from a file. */
+export interface LoadedSeed {
+  value: unknown;
+  source: string;
+  locate?: Locate;
 }
 
 /** Used when neither a state file nor a seed is given: an account with only its (console-enabled) caller. */
-export const DEFAULT_SEED: SandboxSeed = {
+export const DEFAULT_SEED: AccountSeed = {
   account: '123456789012',
   caller: 'admin',
   users: [{ name: 'admin', loginProfile: {}, mfa: true, canChangePassword: true }],
 };
 
-/** Reads and parses a seed file; the result is validated by `accountFromSeed`. */
-export function readSeedFile(path: string): unknown {
+/** Reads and parses a seed file; the result is validated by `stateFromSeed`. */
+export function readSeedFile(path: string): LoadedSeed {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new SandboxSetupError(`cannot read sandbox seed ${path}: ${(error as Error).message}`);
   }
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new SandboxSetupError(`sandbox seed ${path} is not valid YAML: ${(error as Error).message}`);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const lines = document.errors.map((error) => {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      return `  - ${path}:${line}:${col}: ${error.message.split('\n')[0]}`;
+    });
+    throw new SandboxSetupError(`sandbox seed ${path} is not valid YAML:\n${lines.join('\n')}`);
   }
+  return { value: document.toJS(), source: path, locate: yamlLocator(document, lineCounter) };
 }
 
-/** Validates a seed and builds the account it describes; throws one error listing every problem. */
-export function accountFromSeed(seed: unknown, source: string, now: Date = new Date()): AccountData {
-  const check = new SeedChecker();
-  const root = check.object(seed, 'seed', ['account', 'caller', 'passwordPolicy', 'users']);
-  const account = check.account(root?.account);
-  const caller = check.string(root?.caller, 'caller');
-  const passwordPolicy = root?.passwordPolicy === undefined ? null : check.policy(root.passwordPolicy);
+const SINGLE_FIELDS = ['account', 'caller', ...ACCOUNT_BODY_FIELDS];
+const MULTI_FIELDS = ['organization', 'caller', 'accounts'];
+const ACCOUNT_FIELDS = ['id', 'name', 'email', 'status', 'joinedMethod', 'joinedTimestamp', 'ou', 'tags', ...ACCOUNT_BODY_FIELDS];
 
-  const users: UserData[] = [];
-  const rawUsers = root?.users ?? [];
-  if (!Array.isArray(rawUsers)) check.problem('users', 'must be a list');
-  else rawUsers.forEach((raw, index) => {
-    const user = check.user(raw, `users[${index}]`, account, now);
-    if (!user) return;
-    const clash = users.find((other) => other.name.toLowerCase() === user.name.toLowerCase());
-    if (clash) check.problem(`users[${index}].name`, `"${user.name}" is already used by "${clash.name}" (user names are unique case-insensitively)`);
-    else users.push(user);
+/** Validates a seed and builds the sandbox it describes; throws one error listing every problem. */
+export function stateFromSeed(seed: LoadedSeed, now: Date = new Date()): SandboxData {
+  const check = new SeedChecker(seed.source, seed.locate);
+  const root = check.object(seed.value, []);
+  const multi = root !== undefined && 'accounts' in root;
+  if (root) check.object(root, [], multi ? MULTI_FIELDS : SINGLE_FIELDS);
+  const built = root === undefined ? undefined : multi ? multiAccount(check, root, now) : singleAccount(check, root, now);
+  if (check.failed || !built) throw new SandboxSetupError(check.report());
+  return built;
+}
+
+function blankAccount(id: string, now: Date, header: Partial<AccountData> = {}): AccountData {
+  return {
+    id,
+    name: `Account ${id}`,
+    email: `aws+${id}@example.com`,
+    status: 'ACTIVE',
+    joinedMethod: 'CREATED',
+    joinedTimestamp: isoSeconds(now),
+    parentId: null,
+    tags: [],
+    passwordPolicy: null,
+    users: [],
+    roles: [],
+    credentialReport: null,
+    events: [],
+    retiredAccessKeyIds: [],
+    ...header,
+  };
+}
+
+function singleAccount(check: SeedChecker, root: Fields, now: Date): SandboxData | undefined {
+  const id = check.accountId(root.account, ['account']);
+  const caller = check.string(root.caller, ['caller']);
+  const account = blankAccount(id ?? '000000000000', now);
+  fillAccount({ check, now, management: undefined, keyIds: new Map() }, account, root, []);
+  if (caller !== undefined && !account.users.some((user) => user.name === caller)) check.problem(['caller'], `"${caller}" is not one of the users`);
+  if (id === undefined || caller === undefined) return undefined;
+  return { format: STATE_FORMAT, organization: null, defaultCaller: { account: id, user: caller }, accounts: [account], sessions: [] };
+}
+
+function multiAccount(check: SeedChecker, root: Fields, now: Date): SandboxData | undefined {
+  const tree = root.organization === undefined ? undefined : organization(check, root.organization, ['organization']);
+  const context: AccountContext = { check, now, management: tree?.data.managementAccount, keyIds: new Map() };
+  const accounts: AccountData[] = [];
+  const seen = new Map<string, number>();
+  check.list(root.accounts, ['accounts']).forEach((raw, index) => {
+    const account = seedAccount(context, raw, ['accounts', index], tree);
+    if (!account) return;
+    const clash = seen.get(account.id);
+    if (clash !== undefined) {
+      check.problem(['accounts', index, 'id'], `${account.id} is already accounts[${clash}]`);
+      return;
+    }
+    seen.set(account.id, index);
+    accounts.push(account);
   });
-  if (users.length > QUOTAS.usersPerAccount) check.problem('users', `at most ${QUOTAS.usersPerAccount} users per account`);
-  if (caller !== undefined && !users.some((user) => user.name === caller)) {
-    check.problem('caller', `"${caller}" is not one of the users`);
-  }
-
-  if (check.problems.length > 0) {
-    throw new SandboxSetupError(`invalid sandbox seed ${source}:\n${check.problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-  return { format: STATE_FORMAT, account: account!, caller: caller!, passwordPolicy, users, credentialReport: null };
-}
-
-type Fields = Record<string, unknown>;
-
-/** Collects problems as `location: what is wrong` and returns `undefined` for values it could not accept. */
-class SeedChecker {
-  readonly problems: string[] = [];
-
-  problem(where: string, what: string): void {
-    this.problems.push(`${where}: ${what}`);
-  }
-
-  /** A mapping; with `allowed`, any other key is reported (catches misspelt fields). */
-  object(value: unknown, where: string, allowed?: readonly string[]): Fields | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
-      this.problem(where, 'must be a mapping');
-      return undefined;
-    }
-    for (const key of Object.keys(value)) {
-      if (allowed && !allowed.includes(key)) this.problem(where, `unknown field "${key}" (expected one of: ${allowed.join(', ')})`);
-    }
-    return value as Fields;
-  }
-
-  string(value: unknown, where: string): string | undefined {
-    if (typeof value === 'string') return value;
-    this.problem(where, value === undefined ? 'is required' : 'must be a string');
-    return undefined;
-  }
-
-  boolean(value: unknown, where: string): boolean | undefined {
-    if (value === undefined || typeof value === 'boolean') return value;
-    this.problem(where, 'must be true or false');
-    return undefined;
-  }
-
-  date(value: unknown, where: string): string | undefined {
-    if (value === undefined) return undefined;
-    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-    if (date && !Number.isNaN(date.getTime())) return isoSeconds(date);
-    this.problem(where, 'must be an ISO 8601 timestamp such as 2025-01-10T09:00:00Z');
-    return undefined;
-  }
-
-  account(value: unknown): string | undefined {
-    const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text === 'string' && /^\d{12}$/.test(text)) return text;
-    this.problem('account', value === undefined ? 'is required' : 'must be a 12-digit account ID (quote it in YAML so leading zeros survive)');
-    return undefined;
-  }
-
-  policy(value: unknown): PasswordPolicy | null {
-    const fields = this.object(value, 'passwordPolicy', Object.keys(OMITTED_POLICY_PARAMETERS));
-    if (!fields) return null;
-    const policy: PasswordPolicy = { ...OMITTED_POLICY_PARAMETERS };
-    for (const [key, raw] of Object.entries(fields)) {
-      const name = key as keyof PasswordPolicy;
-      const where = `passwordPolicy.${key}`;
-      if (!(name in policy)) continue;
-      if (name in POLICY_RANGES) {
-        const { min, max } = POLICY_RANGES[name as keyof typeof POLICY_RANGES];
-        if (typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max) (policy[name] as number) = raw;
-        else this.problem(where, `must be a whole number from ${min} to ${max}${min === 1 ? ' (leave it out for "off")' : ''}`);
-      } else if (typeof raw === 'boolean') {
-        (policy[name] as boolean) = raw;
-      } else {
-        this.problem(where, 'must be true or false');
-      }
-    }
-    return policy;
-  }
-
-  user(value: unknown, where: string, account: string | undefined, now: Date): UserData | undefined {
-    const allowed = ['name', 'path', 'tags', 'createDate', 'loginProfile', 'passwordLastUsed', 'mfa', 'canChangePassword', 'accessKeys'];
-    const fields = this.object(value, where, allowed);
-    if (!fields) return undefined;
-    const name = this.string(fields.name, `${where}.name`);
-    if (name !== undefined && !satisfies(name, USER_NAME)) this.problem(`${where}.name`, `"${name}" must be 1-64 characters of ${USER_NAME.patternText}`);
-    const path = fields.path === undefined ? '/' : this.string(fields.path, `${where}.path`);
-    if (path !== undefined && !satisfies(path, PATH)) this.problem(`${where}.path`, `"${path}" must be "/" or start and end with "/" (printable ASCII, up to 512 characters)`);
-    const createDate = this.date(fields.createDate, `${where}.createDate`) ?? isoSeconds(now);
-    const passwordLastUsed = this.date(fields.passwordLastUsed, `${where}.passwordLastUsed`) ?? null;
-    const mfa = this.boolean(fields.mfa, `${where}.mfa`);
-    const canChangePassword = this.boolean(fields.canChangePassword, `${where}.canChangePassword`) ?? false;
-
-    let loginProfile: UserData['loginProfile'] = null;
-    if (fields.loginProfile !== undefined && fields.loginProfile !== null) {
-      const profile = this.object(fields.loginProfile, `${where}.loginProfile`, ['passwordResetRequired', 'createDate']);
-      const profileDate = this.date(profile?.createDate, `${where}.loginProfile.createDate`) ?? createDate;
-      loginProfile = {
-        createDate: profileDate,
-        passwordResetRequired: this.boolean(profile?.passwordResetRequired, `${where}.loginProfile.passwordResetRequired`) ?? false,
-        passwordLastChanged: profileDate,
-        passwordHash: null,
-      };
-    }
-
-    if (name === undefined || path === undefined) return undefined;
-    return {
-      name,
-      path,
-      id: awsId('AIDA', USER_ID_LENGTH, `${account}:user:${name}`),
-      createDate,
-      tags: this.tags(fields.tags, `${where}.tags`),
-      loginProfile,
-      passwordLastUsed,
-      mfaDevices: mfa ? [{ serialNumber: `arn:aws:iam::${account}:mfa/${name}`, enableDate: loginProfile?.createDate ?? createDate }] : [],
-      canChangePassword,
-      accessKeys: this.accessKeys(fields.accessKeys, `${where}.accessKeys`, `${account}:key:${name}`, createDate),
-    };
-  }
-
-  tags(value: unknown, where: string): UserData['tags'] {
-    if (value === undefined) return [];
-    const fields = this.object(value, where);
-    if (!fields) return [];
-    const entries = Object.entries(fields);
-    if (entries.length > QUOTAS.tagsPerUser) this.problem(where, `at most ${QUOTAS.tagsPerUser} tags per user`);
-    const tags: UserData['tags'] = [];
-    for (const [key, raw] of entries) {
-      if (!satisfies(key, TAG_KEY)) this.problem(`${where}.${key}`, `tag keys must be 1-128 characters of ${TAG_KEY.patternText}`);
-      if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
-        this.problem(`${where}.${key}`, 'must be a string');
-        continue;
-      }
-      const text = String(raw);
-      if (!satisfies(text, TAG_VALUE)) this.problem(`${where}.${key}`, `tag values must be 0-256 characters of ${TAG_VALUE.patternText}`);
-      if (tags.some((tag) => tag.key.toLowerCase() === key.toLowerCase())) this.problem(`${where}.${key}`, 'tag keys are unique case-insensitively');
-      tags.push({ key, value: text });
-    }
-    return tags;
-  }
-
-  accessKeys(value: unknown, where: string, idBase: string, userCreateDate: string): UserData['accessKeys'] {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-      this.problem(where, 'must be a list');
-      return [];
-    }
-    if (value.length > QUOTAS.accessKeysPerUser) this.problem(where, `at most ${QUOTAS.accessKeysPerUser} access keys per user`);
-    return value.flatMap((raw, index) => {
-      const fields = this.object(raw, `${where}[${index}]`, ['status', 'createDate']);
-      if (!fields) return [];
-      const status = fields.status ?? 'Active';
-      if (status !== 'Active' && status !== 'Inactive') {
-        this.problem(`${where}[${index}].status`, 'must be Active or Inactive');
-        return [];
-      }
-      return [{
-        id: awsId('AKIA', ACCESS_KEY_ID_LENGTH, `${idBase}:${index}`),
-        status,
-        createDate: this.date(fields.createDate, `${where}[${index}].createDate`) ?? userCreateDate,
-      }];
+  if (accounts.length === 0 && Array.isArray(root.accounts)) check.problem(['accounts'], 'must list at least one account');
+  if (tree) {
+    const { managementAccount, delegatedAdministrators } = tree.data;
+    if (!seen.has(managementAccount)) check.problem(['organization', 'management'], `${managementAccount} is not one of the accounts`);
+    delegatedAdministrators.forEach((id, index) => {
+      if (!seen.has(id)) check.problem(['organization', 'delegatedAdministrators', index], `${id} is not one of the accounts`);
     });
   }
+  const defaultCaller = callerOf(check, root.caller, tree?.data.managementAccount, accounts);
+  if (!defaultCaller) return undefined;
+  return { format: STATE_FORMAT, organization: tree?.data ?? null, defaultCaller, accounts, sessions: [] };
+}
+
+function seedAccount(context: AccountContext, value: unknown, where: SeedPath, tree: OrganizationTree | undefined): AccountData | undefined {
+  const { check, now } = context;
+  const fields = check.object(value, where, ACCOUNT_FIELDS);
+  if (!fields) return undefined;
+  const id = check.accountId(fields.id, [...where, 'id']);
+  const name = check.optionalString(fields.name, [...where, 'name']);
+  if (name !== undefined && (name.length < 1 || name.length > 128)) check.problem([...where, 'name'], 'must be 1-128 characters');
+  const email = check.optionalString(fields.email, [...where, 'email']);
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) check.problem([...where, 'email'], `"${email}" is not an e-mail address`);
+  const status = check.oneOf(fields.status, [...where, 'status'], ['ACTIVE', 'SUSPENDED'] as const);
+  const joinedMethod = check.oneOf(fields.joinedMethod, [...where, 'joinedMethod'], ['CREATED', 'INVITED'] as const);
+  const joinedTimestamp = check.date(fields.joinedTimestamp, [...where, 'joinedTimestamp']);
+  let parentId: string | null = null;
+  if (tree) parentId = tree.resolve(check, fields.ou, [...where, 'ou']) ?? tree.data.root.id;
+  else if (fields.ou !== undefined) check.problem([...where, 'ou'], 'only accounts of an organization have an OU: add `organization:` or leave `ou` out');
+  const account = blankAccount(id ?? '000000000000', now, {
+    ...(name === undefined ? {} : { name }),
+    ...(email === undefined ? {} : { email }),
+    ...(status === undefined ? {} : { status }),
+    ...(joinedMethod === undefined ? {} : { joinedMethod }),
+    ...(joinedTimestamp === undefined ? {} : { joinedTimestamp }),
+    parentId,
+    tags: check.tags(fields.tags, [...where, 'tags'], 50),
+  });
+  fillAccount(context, account, fields, where);
+  return id === undefined ? undefined : account;
+}
+
+function callerOf(check: SeedChecker, value: unknown, management: string | undefined, accounts: AccountData[]): SandboxData['defaultCaller'] | undefined {
+  let account: string | undefined;
+  let user: string | undefined;
+  if (typeof value === 'string') {
+    user = value;
+    account = management ?? (accounts.length === 1 ? accounts[0]!.id : undefined);
+    if (account === undefined && accounts.length > 1) {
+      check.problem(['caller'], 'with several accounts and no organization, name the account too: caller: {account: "ID", user: NAME}');
+    }
+  } else {
+    const fields = check.object(value, ['caller'], ['account', 'user']);
+    account = fields && check.accountId(fields.account, ['caller', 'account']);
+    user = fields && check.string(fields.user, ['caller', 'user']);
+  }
+  if (account === undefined || user === undefined) return undefined;
+  const owner = accounts.find((candidate) => candidate.id === account);
+  if (!owner) {
+    check.problem(['caller'], `account ${account} is not one of the accounts`);
+    return undefined;
+  }
+  if (!owner.users.some((candidate) => candidate.name === user)) {
+    check.problem(['caller'], `"${user}" is not one of the users of account ${account}`);
+    return undefined;
+  }
+  return { account, user };
+}
+
+/** The organization being built, with a way to resolve an account's `ou` to its parent's ID. */
+interface OrganizationTree {
+  data: OrganizationData;
+  resolve(check: SeedChecker, value: unknown, where: SeedPath): string | undefined;
+}
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+
+function organization(check: SeedChecker, value: unknown, where: SeedPath): OrganizationTree | undefined {
+  const fields = check.object(value, where, ['management', 'id', 'rootId', 'ous', 'delegatedAdministrators']);
+  if (!fields) return undefined;
+  const management = check.accountId(fields.management, [...where, 'management']);
+  const id = check.optionalString(fields.id, [...where, 'id']) ?? `o-${organizationsIdPart(10, `organization:${management}`)}`;
+  if (!ORGANIZATION_ID.test(id)) check.problem([...where, 'id'], `"${id}" must be o- followed by 10-32 of a-z and 0-9`);
+  const rootId = check.optionalString(fields.rootId, [...where, 'rootId']) ?? `r-${organizationsIdPart(4, `root:${id}`)}`;
+  if (!ROOT_ID.test(rootId)) check.problem([...where, 'rootId'], `"${rootId}" must be r- followed by 4-32 of a-z and 0-9`);
+  const delegated = check.list(fields.delegatedAdministrators, [...where, 'delegatedAdministrators']).flatMap((raw, index) => check.accountId(raw, [...where, 'delegatedAdministrators', index]) ?? []);
+  const ous: OuData[] = [];
+  const byPath = new Map<string, string>();
+  const ids = new Set<string>();
+  const rootPart = rootId.slice(2);
+  const addOus = (list: unknown, at: SeedPath, parentId: string, parentPath: string) => {
+    const siblings = new Set<string>();
+    check.list(list, at).forEach((raw, index) => {
+      const ouAt = [...at, index];
+      const ou = check.object(raw, ouAt, ['name', 'id', 'tags', 'ous']);
+      const name = ou && check.string(ou.name, [...ouAt, 'name']);
+      if (!ou || name === undefined) return;
+      if (name.length < 1 || name.length > 128 || name.includes('/')) check.problem([...ouAt, 'name'], 'must be 1-128 characters without "/" (accounts name OUs by path, e.g. Workloads/Production)');
+      if (siblings.has(name)) {
+        check.problem([...ouAt, 'name'], `"${name}" is already an OU under the same parent (AWS requires unique names there)`);
+        return;
+      }
+      siblings.add(name);
+      const path = parentPath === '' ? name : `${parentPath}/${name}`;
+      const ouId = check.optionalString(ou.id, [...ouAt, 'id']) ?? `ou-${rootPart}-${organizationsIdPart(8, `ou:${id}:${path}`)}`;
+      if (!OU_ID.test(ouId)) check.problem([...ouAt, 'id'], `"${ouId}" must look like ou-${rootPart}-abcd1234 (ou-, 4-32 and 8-32 of a-z and 0-9)`);
+      if (ids.has(ouId)) check.problem([...ouAt, 'id'], `"${ouId}" is already the ID of another OU`);
+      ids.add(ouId);
+      byPath.set(path, ouId);
+      ous.push({ id: ouId, name, parentId, tags: check.tags(ou.tags, [...ouAt, 'tags'], 50) });
+      addOus(ou.ous, [...ouAt, 'ous'], ouId, path);
+    });
+  };
+  addOus(fields.ous, [...where, 'ous'], rootId, '');
+  if (management === undefined) return undefined;
+  const data: OrganizationData = { id, managementAccount: management, root: { id: rootId, name: 'Root', tags: [] }, ous, delegatedAdministrators: delegated };
+  return {
+    data,
+    resolve(checker, raw, at) {
+      if (raw === undefined) return undefined;
+      const text = checker.string(raw, at);
+      if (text === undefined) return undefined;
+      const trimmed = text.replace(/^\/+|\/+$/g, '');
+      if (trimmed === '' || trimmed === 'Root' || text === rootId) return rootId;
+      if (ids.has(text)) return text;
+      const found = byPath.get(trimmed);
+      if (found === undefined) {
+        const known = [...byPath.keys()];
+        checker.problem(at, `no OU "${text}" in the organization (OUs: ${known.length === 0 ? 'none' : known.join(', ')}; or Root)`);
+      }
+      return found;
+    },
+  };
 }

@@ -20,6 +20,9 @@ const CHROMIUM = process.env.IAMPASS_CHROMIUM ?? '/usr/bin/chromium';
 /** The flags Chromium needs on these machines: no sandbox as root, and no network of its own. */
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The page's window, typed here: this project compiles without the DOM library. */
+type PageWindow = { getComputedStyle(e: unknown): { color: string; display: string } };
+
 describe('the HTML reports in headless Chromium', () => {
   let browser: Browser;
   let dir: string;
@@ -76,7 +79,7 @@ describe('the HTML reports in headless Chromium', () => {
     expect(await rows.nth(0).innerText()).toContain(HOSTILE_SESSION);
     expect(await rows.nth(0).innerText()).toContain('iampass 0.1.0, as role arn:aws:iam::123456789012:role/Admin');
     // Nothing from the data became markup or ran.
-    expect(await page.evaluate(() => ({ scripts: document.scripts.length, images: document.images.length }))).toEqual({ scripts: 0, images: 0 });
+    expect(await page.evaluate('({ scripts: document.scripts.length, images: document.images.length })')).toEqual({ scripts: 0, images: 0 });
     expect(errors).toEqual([]);
     await looksDrawn(page, file);
   });
@@ -90,7 +93,7 @@ describe('the HTML reports in headless Chromium', () => {
     expect((await rows.nth(1).innerText()).split('\t')).toEqual(['bob', 'yes', '2026-01-01', 'yes', 'never', '334 d', '2026-04-01 (expired)', 'no', '1', '-']);
     // The expired date and the missing MFA stand out.
     const expired = rows.nth(1).locator('td.bad').first();
-    expect(await expired.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(180, 35, 24)');
+    expect(await expired.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).color)).toBe('rgb(180, 35, 24)');
     expect(errors).toEqual([]);
     await looksDrawn(page, file);
   });
@@ -98,7 +101,7 @@ describe('the HTML reports in headless Chromium', () => {
   it('prints: table headers repeat on every page, and a PDF comes out', async () => {
     const { page, file } = await open('status-print.html', renderHtmlStatus(statusReport()));
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('#users thead').evaluate((el) => getComputedStyle(el).display)).toBe('table-header-group');
+    expect(await page.locator('#users thead').evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).display)).toBe('table-header-group');
     const pdf = await page.pdf({ path: `${file}.pdf`, landscape: true });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.length).toBeGreaterThan(5_000);

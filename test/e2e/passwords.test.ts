@@ -15,7 +15,8 @@ const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: ob
 /** Does the sandbox's stored hash for `user` match `password`? (Its format: scrypt$N$r$p$salt$hash.) */
 async function sandboxAccepts(target: Target, user: string, password: string): Promise<boolean> {
   const [state = '{}'] = await target.artefacts();
-  const users = (JSON.parse(state) as { users?: Array<{ name: string; loginProfile: { passwordHash: string | null } | null }> }).users ?? [];
+  type Users = Array<{ name: string; loginProfile: { passwordHash: string | null } | null }>;
+  const users = (JSON.parse(state) as { accounts?: Array<{ users: Users }> }).accounts?.[0]?.users ?? [];
   const stored = users.find((u) => u.name === user)?.loginProfile?.passwordHash;
   if (!stored) return false;
   const [, N, r, p, salt, hash] = stored.split('$');

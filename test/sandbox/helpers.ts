@@ -3,13 +3,52 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { afterEach } from 'vitest';
 import { startSandbox, type SandboxHandle, type SandboxOptions, type SandboxSeed } from '../../src/sandbox/server.js';
 
 export const EXAMPLE_SEED = fileURLToPath(new URL('../../examples/sandbox/account.yaml', import.meta.url));
+export const ORGANIZATION_SEED = fileURLToPath(new URL('../../examples/sandbox/organization.yaml', import.meta.url));
+
+/** Keys organization.yaml declares, by who they sign as. */
+export const KEYS = {
+  admin: { accessKeyId: 'AKIAADMIN00000000001', secretAccessKey: 'sandbox-admin-secret' },
+  auditor: { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-auditor-secret' },
+  mallory: { accessKeyId: 'AKIAMALLORY000000001', secretAccessKey: 'sandbox-mallory-secret' },
+  unknown: { accessKeyId: 'AKIAUNKNOWN000000001', secretAccessKey: 'anything' },
+} as const;
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** All four SDK clients signing with `credentials`, closed after the test. */
+export function clientsFor(sandbox: SandboxHandle, credentials: Credentials) {
+  const common = { region: 'us-east-1', credentials, endpoint: sandbox.url, maxAttempts: 1 };
+  return {
+    iam: track(sandbox, new IAMClient(common)),
+    sts: track(sandbox, new STSClient(common)),
+    organizations: track(sandbox, new OrganizationsClient(common)),
+    cloudtrail: track(sandbox, new CloudTrailClient(common)),
+  };
+}
+
+/** A clock a test moves by hand, for expiry, rate limits and time windows without waiting. */
+export class ManualClock {
+  constructor(public current = new Date('2026-12-01T12:00:00Z')) {}
+
+  readonly now = (): Date => new Date(this.current);
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 

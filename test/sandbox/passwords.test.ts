@@ -13,10 +13,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_SEED, failure, sandboxWith, SMALL_SEED } from './helpers.js';
 
-type Snapshot = { users: { name: string; loginProfile: { passwordHash: string | null; passwordResetRequired: boolean } | null }[] };
+import type { SandboxData } from '../../src/sandbox/state.js';
 
-function profileOf(snapshot: unknown, name: string) {
-  return (snapshot as Snapshot).users.find((user) => user.name === name)?.loginProfile;
+function profileOf(snapshot: SandboxData, name: string) {
+  return snapshot.accounts[0]!.users.find((user) => user.name === name)?.loginProfile;
 }
 
 describe('login profiles', () => {

@@ -69,10 +69,10 @@ describe('STS', () => {
 
   it('answers InvalidAction for other STS operations, in the STS namespace', async () => {
     const { sandbox } = await sandboxWith({ seed: SMALL_SEED });
-    const response = await post(sandbox.url, 'Action=AssumeRole&Version=2011-06-15');
+    const response = await post(sandbox.url, 'Action=GetSessionToken&Version=2011-06-15');
     expect(response.status).toBe(400);
     expect(response.text).toContain('xmlns="https://sts.amazonaws.com/doc/2011-06-15/"');
-    expect(response.text).toContain('Could not find operation AssumeRole for version 2011-06-15');
+    expect(response.text).toContain('Could not find operation GetSessionToken for version 2011-06-15');
   });
 });
 

@@ -12,7 +12,7 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { accountFromSeed, readSeedFile } from '../../src/sandbox/seed.js';
+import { readSeedFile, stateFromSeed } from '../../src/sandbox/seed.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { EXAMPLE_SEED, failure, iamClient, sandboxWith, SMALL_SEED, tempDir } from './helpers.js';
 
@@ -64,7 +64,7 @@ describe('seeds', () => {
       '/admin', '/staff/alice', '/staff/bob', '/staff/breakglass', '/staff/carol', '/service/ci-deploy', '/staff/dave', '/staff/erin', '/contractors/frank',
     ]);
     type SeededUser = { name: string; loginProfile: { passwordResetRequired: boolean } | null; mfaDevices: unknown[]; canChangePassword: boolean; accessKeys: { status: string }[]; tags: { key: string; value: string }[] };
-    const users = Object.fromEntries((sandbox.snapshot() as { users: SeededUser[] }).users.map((user) => [user.name, user]));
+    const users = Object.fromEntries((sandbox.snapshot().accounts[0]!.users as SeededUser[]).map((user) => [user.name, user]));
     const consoleUsers = Object.values(users).filter((user) => user.loginProfile).map((user) => user.name);
     expect(consoleUsers.sort()).toEqual(['admin', 'alice', 'bob', 'breakglass', 'erin', 'frank']);
     expect(users.bob?.loginProfile?.passwordResetRequired).toBe(true);
@@ -77,7 +77,8 @@ describe('seeds', () => {
 
   it('builds the same IDs from the same seed', () => {
     const seed = readSeedFile(EXAMPLE_SEED);
-    expect(accountFromSeed(seed, 'a')).toEqual(accountFromSeed(seed, 'b', new Date()));
+    const now = new Date();
+    expect(stateFromSeed(seed, now)).toEqual(stateFromSeed(readSeedFile(EXAMPLE_SEED), now));
   });
 
   it('reports every problem in a seed at once, with its location', () => {
@@ -94,7 +95,7 @@ describe('seeds', () => {
     };
     let message = '';
     try {
-      accountFromSeed(seed, 'test.yaml');
+      stateFromSeed({ value: seed, source: 'test.yaml' });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -1,12 +1,18 @@
 /** What every operation handler shares: its context, paging, and the common response shapes. */
+import { IamError } from '../errors.js';
+import type { Principal } from '../identity.js';
 import { USER_NAME } from '../names.js';
 import type { QueryParams, Validation } from '../protocol/query.js';
 import type { XmlElement } from '../protocol/xml.js';
-import { compareNames, type Account, type UserData } from '../state.js';
+import { compareNames, type Account, type SandboxState, type UserData } from '../state.js';
 
 export interface HandlerContext {
-  /** Read it after the handler's last `await`: see `Operation`. */
+  /** The caller's account, which every IAM call acts on. Read it after the handler's last `await`: see `Operation`. */
   readonly account: Account;
+  /** Who signed the request. */
+  readonly caller: Principal;
+  /** The whole sandbox, for calls that reach other accounts (STS AssumeRole). */
+  readonly state: SandboxState;
   readonly params: QueryParams;
   readonly now: Date;
 }
@@ -18,8 +24,13 @@ export interface HandlerContext {
  * fails leaves the account untouched (every check comes before the first change).
  */
 export interface Operation {
-  /** A successful call may have changed the account, so the state file is rewritten after it. */
+  /**
+   * A successful call may have changed the account, so the state file is rewritten after it, and CloudTrail
+   * records it as a write (unless `recorded` is false).
+   */
   readonly mutates: boolean;
+  /** Default: `mutates`. False for a call that changes only what the sandbox keeps, not the account's IAM. */
+  readonly recorded?: boolean;
   /** The children of `<{Action}Result>`, or `undefined` for actions that answer no result element. */
   run(context: HandlerContext): XmlElement[] | undefined | Promise<XmlElement[] | undefined>;
 }
@@ -27,9 +38,15 @@ export interface Operation {
 /** A user name that must name an existing user: IAM accepts up to 128 characters here, 64 when creating. */
 export const EXISTING_USER_NAME = { ...USER_NAME, max: 128 };
 
-/** `UserName`, which in many calls defaults to the calling user (as IAM does) when omitted. */
-export function userNameOrCaller(validation: Validation, account: Account): string {
-  return validation.string('UserName', EXISTING_USER_NAME) ?? account.data.caller;
+/**
+ * `UserName`, which in many calls defaults to the calling IAM user when omitted, as IAM does; a role session has
+ * no user to default to, and IAM says so.
+ */
+export function userNameOrCaller(validation: Validation, caller: Principal): string {
+  const name = validation.string('UserName', EXISTING_USER_NAME);
+  if (name !== undefined) return name;
+  if (caller.kind === 'user') return caller.user.name;
+  throw new IamError('ValidationError', 'Must specify userName when calling with non-User credentials');
 }
 
 export interface Paging {

@@ -19,9 +19,9 @@ const PASSWORD = { min: 1, max: PASSWORD_MAX_LENGTH, pattern: PASSWORD_CHARACTER
 
 export const GetLoginProfile: Operation = {
   mutates: false,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     v.done();
     const user = account.requireUser(name);
     return [['LoginProfile', loginProfileElements(user)]];
@@ -32,7 +32,7 @@ export const CreateLoginProfile: Operation = {
   mutates: true,
   async run(context) {
     const v = new Validation(context.params);
-    const name = userNameOrCaller(v, context.account);
+    const name = userNameOrCaller(v, context.caller);
     const password = v.string('Password', { ...PASSWORD, required: true });
     const resetRequired = v.bool('PasswordResetRequired') ?? false;
     v.done();
@@ -75,9 +75,9 @@ export const UpdateLoginProfile: Operation = {
 
 export const DeleteLoginProfile: Operation = {
   mutates: true,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     v.done();
     const user = account.requireUser(name);
     if (!user.loginProfile) throw noSuchLoginProfile(user.name);
@@ -136,7 +136,8 @@ export const UpdateAccountPasswordPolicy: Operation = {
 export const DeleteAccountPasswordPolicy: Operation = {
   mutates: true,
   run({ account }) {
-    requirePolicy(account);
+    // IAM words this one differently from GetAccountPasswordPolicy's.
+    if (!account.data.passwordPolicy) throw new IamError('NoSuchEntity', 'The account policy with name PasswordPolicy cannot be found.');
     account.data.passwordPolicy = null;
     return undefined;
   },

@@ -16,6 +16,8 @@ const REPORT_LIFETIME_MS = 4 * 60 * 60 * 1000;
  */
 export const GenerateCredentialReport: Operation = {
   mutates: true,
+  // It changes only what the sandbox keeps (the report), not the account's IAM: no CloudTrail write event.
+  recorded: false,
   run({ account, now }) {
     const report = account.data.credentialReport;
     if (report && now.getTime() - Date.parse(report.generatedTime) < REPORT_LIFETIME_MS) return [['State', 'COMPLETE']];

@@ -8,6 +8,7 @@ import { compareNames, isoSeconds, QUOTAS, type AccessKeyData, type TagData, typ
 import { EXISTING_USER_NAME, page, readPaging, tagElements, userElements, userNameOrCaller, type Operation } from './common.js';
 
 const ACCESS_KEY_ID = { min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+' };
+const MFA_SERIAL = { min: 9, max: 256, pattern: /^[\w+=/:,.@-]+$/, patternText: '[\\w+=/:,.@-]+' };
 
 export const ListUsers: Operation = {
   mutates: false,
@@ -24,9 +25,9 @@ export const ListUsers: Operation = {
 
 export const GetUser: Operation = {
   mutates: false,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     v.done();
     return [['User', userElements(account, account.requireUser(name), true)]];
   },
@@ -46,7 +47,7 @@ export const CreateUser: Operation = {
     const existing = account.findUser(name);
     if (existing) throw new IamError('EntityAlreadyExists', `User with name ${existing.name} already exists.`);
     if (account.users.length >= QUOTAS.usersPerAccount) {
-      throw new IamError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${QUOTAS.usersPerAccount}.`);
+      throw new IamError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${QUOTAS.usersPerAccount}`);
     }
     const user: UserData = {
       name,
@@ -74,6 +75,7 @@ export const DeleteUser: Operation = {
     const user = account.requireUser(name);
     if (user.loginProfile) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete login profile first.');
     if (user.accessKeys.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
+    if (user.mfaDevices.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete MFA device first.');
     account.removeUser(user);
     return undefined;
   },
@@ -131,9 +133,9 @@ export const UntagUser: Operation = {
 
 export const ListAccessKeys: Operation = {
   mutates: false,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     const paging = readPaging(v, params);
     v.done();
     const user = account.requireUser(name);
@@ -151,16 +153,16 @@ export const ListAccessKeys: Operation = {
 
 export const CreateAccessKey: Operation = {
   mutates: true,
-  run({ account, params, now }) {
+  run({ account, caller, params, now }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     v.done();
     const user = account.requireUser(name);
     if (user.accessKeys.length >= QUOTAS.accessKeysPerUser) {
-      throw new IamError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${QUOTAS.accessKeysPerUser}.`);
+      throw new IamError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${QUOTAS.accessKeysPerUser}`);
     }
     const key: AccessKeyData = { id: awsId('AKIA', ACCESS_KEY_ID_LENGTH), status: 'Active', createDate: isoSeconds(now) };
-    user.accessKeys.push(key);
+    account.addAccessKey(user, key);
     return [['AccessKey', [
       ['UserName', user.name],
       ['AccessKeyId', key.id],
@@ -173,9 +175,9 @@ export const CreateAccessKey: Operation = {
 
 export const UpdateAccessKey: Operation = {
   mutates: true,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     const id = v.string('AccessKeyId', { ...ACCESS_KEY_ID, required: true });
     const status = v.string('Status', { required: true, oneOf: ['Active', 'Inactive'] });
     v.done();
@@ -186,23 +188,22 @@ export const UpdateAccessKey: Operation = {
 
 export const DeleteAccessKey: Operation = {
   mutates: true,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     const id = v.string('AccessKeyId', { ...ACCESS_KEY_ID, required: true });
     v.done();
     const user = account.requireUser(name);
-    const key = findAccessKey(user, id);
-    user.accessKeys = user.accessKeys.filter((other) => other !== key);
+    account.removeAccessKey(user, findAccessKey(user, id));
     return undefined;
   },
 };
 
 export const ListMFADevices: Operation = {
   mutates: false,
-  run({ account, params }) {
+  run({ account, caller, params }) {
     const v = new Validation(params);
-    const name = userNameOrCaller(v, account);
+    const name = userNameOrCaller(v, caller);
     const paging = readPaging(v, params);
     v.done();
     const user = account.requireUser(name);
@@ -214,6 +215,22 @@ export const ListMFADevices: Operation = {
       ['EnableDate', device.enableDate],
     ]);
     return [memberList('MFADevices', members), ...result.tail];
+  },
+};
+
+/** Detaches the device from the user (the sandbox's MFA devices are virtual and go with it). */
+export const DeactivateMFADevice: Operation = {
+  mutates: true,
+  run({ account, params }) {
+    const v = new Validation(params);
+    const name = v.string('UserName', { ...EXISTING_USER_NAME, required: true });
+    const serial = v.string('SerialNumber', { ...MFA_SERIAL, required: true });
+    v.done();
+    const user = account.requireUser(name);
+    const device = user.mfaDevices.find((candidate) => candidate.serialNumber === serial);
+    if (!device) throw new IamError('NoSuchEntity', `MFA Device with serial number ${serial} does not exist.`);
+    user.mfaDevices = user.mfaDevices.filter((other) => other !== device);
+    return undefined;
   },
 };
 

@@ -15,6 +15,11 @@ export class QueryParams {
     return this.values.get(name);
   }
 
+  /** Every parameter as sent (for CloudTrail's requestParameters, which leaves secrets out). */
+  entries(): IterableIterator<[string, string]> {
+    return this.values.entries();
+  }
+
   /**
    * `Name.member.N` in order of N. The SDK sends an empty list as `Name=` (serializeEmptyLists), which
    * yields `[]`; an absent list yields `undefined`.

@@ -120,7 +120,7 @@ export function statusHeading(report: StatusReport): string {
 export function statusDetails(u: StatusUser): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['ARN', u.arn],
-    ['The file', u.desired === 'console' ? 'console: true' : u.desired === 'no-console' ? 'console: false' : 'unlisted (scope.unlisted: disable)'],
+    ['the file', u.desired === 'console' ? 'console: true' : u.desired === 'no-console' ? 'console: false' : 'unlisted (scope.unlisted: disable)'],
   ];
   for (const column of STATUS_COLUMNS.slice(1)) rows.push([column.heading.toLowerCase(), column.cell(u)]);
   if (u.passwordLastChanged) rows.push(['password last changed', u.passwordLastChanged]);

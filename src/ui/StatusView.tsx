@@ -77,24 +77,11 @@ export function StatusView({ report, color, onQuit }: StatusViewProps): ReactNod
     { isActive: interactive },
   );
 
-  const state = stateRef.current;
-  const users = usersFor(state.filter, state.sort);
-  const selected = users[state.cursor];
-  let body: Line[];
-  let detailsInfo = '';
-  if (state.details && selected) {
-    const pane = userDetailLines(selected);
-    const detailsTop = Math.max(0, Math.min(state.detailsTop, pane.length - height - 1));
-    stateRef.current = { ...state, detailsTop };
-    body = pane.slice(detailsTop, detailsTop + height + 1);
-    if (pane.length > height + 1) detailsInfo = `details lines ${detailsTop + 1}-${detailsTop + body.length} of ${pane.length} · `;
-  } else {
-    const top = interactive ? windowTop(state.top, state.cursor, users.length, height) : 0;
-    stateRef.current = { ...state, top };
-    const shown = interactive ? users.slice(top, top + height) : users;
-    body = [headingLine(widths, state.sort), ...shown.map((u, i) => userLine(u, widths, interactive && !quit && top + i === state.cursor))];
-    if (users.length === 0) body.push([{ text: report.users.length === 0 ? '  The file governs no user.' : '  No user matches the filter.', dim: true }]);
-  }
+  const users = usersFor(stateRef.current.filter, stateRef.current.sort);
+  const shown = screenBody(stateRef.current, { report, users, widths, height, interactive, done: quit });
+  stateRef.current = shown.state;
+  const state = shown.state;
+  const { body, detailsInfo } = shown;
 
   const lines: Line[] = [
     [{ text: statusHeading(report), bold: true }],
@@ -123,6 +110,32 @@ export function StatusView({ report, color, onQuit }: StatusViewProps): ReactNod
       </Box>
     </ColorContext.Provider>
   );
+}
+
+interface BodyContext {
+  report: StatusReport;
+  users: StatusUser[];
+  widths: number[];
+  height: number;
+  interactive: boolean;
+  done: boolean;
+}
+
+/** The table window (or the selected user's details), with the window positions the cursor now needs. */
+function screenBody(state: StatusUiState, c: BodyContext): { state: StatusUiState; body: Line[]; detailsInfo: string } {
+  const selected = c.users[state.cursor];
+  if (state.details && selected) {
+    const pane = userDetailLines(selected);
+    const detailsTop = Math.max(0, Math.min(state.detailsTop, pane.length - c.height - 1));
+    const body = pane.slice(detailsTop, detailsTop + c.height + 1);
+    const detailsInfo = pane.length > c.height + 1 ? `details lines ${detailsTop + 1}-${detailsTop + body.length} of ${pane.length} · ` : '';
+    return { state: { ...state, detailsTop }, body, detailsInfo };
+  }
+  const top = c.interactive ? windowTop(state.top, state.cursor, c.users.length, c.height) : 0;
+  const rows = c.interactive ? c.users.slice(top, top + c.height) : c.users;
+  const body = [headingLine(c.widths, state.sort), ...rows.map((u, i) => userLine(u, c.widths, c.interactive && !c.done && top + i === state.cursor))];
+  if (c.users.length === 0) body.push([{ text: c.report.users.length === 0 ? '  The file governs no user.' : '  No user matches the filter.', dim: true }]);
+  return { state: { ...state, top }, body, detailsInfo: '' };
 }
 
 function footer(state: StatusUiState): string {

@@ -93,13 +93,7 @@ export function StatusView({ report, color, onQuit }: StatusViewProps): ReactNod
     [{ text: '' }],
     [{ text: statusSummaryLine(report), bold: true }],
   ];
-  if (interactive && !quit) {
-    const column = STATUS_COLUMNS.find((c) => c.id === state.sort.column)?.heading ?? '';
-    const filter = state.typingFilter ? `filter: ${state.filter}█ · ` : state.filter ? `filter: ${state.filter} (esc clears) · ` : '';
-    const position = users.length === 0 ? 'no user matches' : `user ${state.cursor + 1} of ${users.length}`;
-    lines.push([{ text: `${detailsInfo}${filter}${position} · sorted by ${column}${state.sort.descending ? ', descending' : ''}` }]);
-    lines.push([{ text: footer(state), dim: true }]);
-  }
+  if (interactive && !quit) lines.push(...keyLines(state, users.length, detailsInfo));
 
   return (
     <ColorContext.Provider value={color}>
@@ -136,6 +130,17 @@ function screenBody(state: StatusUiState, c: BodyContext): { state: StatusUiStat
   const body = [headingLine(c.widths, state.sort), ...rows.map((u, i) => userLine(u, c.widths, c.interactive && !c.done && top + i === state.cursor))];
   if (c.users.length === 0) body.push([{ text: c.report.users.length === 0 ? '  The file governs no user.' : '  No user matches the filter.', dim: true }]);
   return { state: { ...state, top }, body, detailsInfo: '' };
+}
+
+/** Where the cursor is, the filter and the sort, then the keys that work now. */
+function keyLines(state: StatusUiState, shown: number, detailsInfo: string): Line[] {
+  const column = STATUS_COLUMNS.find((c) => c.id === state.sort.column)?.heading ?? '';
+  const filter = state.typingFilter ? `filter: ${state.filter}█ · ` : state.filter ? `filter: ${state.filter} (esc clears) · ` : '';
+  const position = shown === 0 ? 'no user matches' : `user ${state.cursor + 1} of ${shown}`;
+  return [
+    [{ text: `${detailsInfo}${filter}${position} · sorted by ${column}${state.sort.descending ? ', descending' : ''}` }],
+    [{ text: footer(state), dim: true }],
+  ];
 }
 
 function footer(state: StatusUiState): string {

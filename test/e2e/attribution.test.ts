@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/util/version.js';
 import { schemaErrors } from '../support/schemas.js';
 import { ACCOUNT, CONFIG } from './fixtures.js';
-import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
+import { baseEnv, buildAccount, deliveredPasswords, runCli, sandboxTarget, SEEDED_PASSWORD, tempDir, writeConfig, type Target } from './harness.js';
 
 const MALLORY_ARN = 'arn:aws:iam::123456789012:user/contractors/mallory';
 
@@ -96,6 +96,15 @@ describe('drift attribution (built binary, sandbox CloudTrail)', () => {
     expect(row).toContain(MALLORY_ARN);
     expect(row).toContain(`DeleteLoginProfile, key ${malloryKey}`);
     expect(row).toContain('127.0.0.1');
+  });
+
+  it('never shows a password, though CloudTrail recorded the calls that set them', async () => {
+    const passwords = [SEEDED_PASSWORD, ...(await deliveredPasswords(join(dir, 'passwords'))).values()];
+    expect(passwords.length).toBeGreaterThan(1);
+    const out = join(dir, 'secret-search.html');
+    const runs = await Promise.all([drift(), drift('--format', 'json', '--html', out), drift('--format', 'markdown')]);
+    const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), await readFile(out, 'utf8')].join('\n');
+    for (const password of passwords) expect(everything).not.toContain(password);
   });
 
   it('with --no-attribution, asks CloudTrail nothing and the report has no attribution', async () => {

@@ -9,7 +9,8 @@ import type { Environment } from './environment.js';
 import { EXIT } from './errors.js';
 import { UserError } from '../util/user-error.js';
 import { StopSignal } from './stop.js';
-import { FORMATS, type Format } from '../render/format-names.js';
+import { DRIFT_FORMATS, PLAN_FORMATS, STATUS_FORMATS } from '../render/format-names.js';
+import { VERSION } from '../util/version.js';
 
 const environment: Environment = {
   env: process.env,
@@ -58,7 +59,7 @@ const failOnOption = () =>
 const program = new Command()
   .name('iampass')
   .description('Declarative reconciler for AWS IAM console access: password policy and login profiles as code.')
-  .version('0.1.0')
+  .version(VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
@@ -66,10 +67,10 @@ const program = new Command()
       'With --fail-on warning (or advisories.failOn: warning), any warning not acknowledged in the file is an error.',
   );
 
-const formatOption = () =>
-  new Option('--format <format>', 'output format: text for people, json for machines, markdown for pull-request comments')
-    .choices(FORMATS)
-    .default('text' as Format);
+const formatOption = <F extends string>(choices: readonly F[], help: string) =>
+  new Option('--format <format>', `output format: ${help}`).choices(choices).default('text' as F);
+
+const outputOption = () => new Option('-o, --output <file>', 'write the report to FILE (atomically) instead of standard output');
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -96,7 +97,7 @@ addAwsOptions(
     .addOption(configOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
     .addOption(failOnOption())
-    .addOption(formatOption())
+    .addOption(formatOption(PLAN_FORMATS, 'text for people, json for machines, markdown for pull-request comments'))
     .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
@@ -148,7 +149,10 @@ addAwsOptions(
     .command('drift')
     .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
     .addOption(configOption())
-    .addOption(formatOption())
+    .addOption(formatOption(DRIFT_FORMATS, 'text for people, json for machines, markdown for comments, html for a page to keep or print'))
+    .addOption(outputOption())
+    .option('--html <file>', 'also write the HTML report to FILE, whatever --format prints (a CI artifact)')
+    .option('--no-attribution', 'do not ask CloudTrail who made each drifted item what it is')
     .addOption(
       new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
     )
@@ -164,6 +168,24 @@ addAwsOptions(
   run(async () => {
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
+  }),
+);
+
+addAwsOptions(
+  program
+    .command('status')
+    .description('every governed user\'s console access, last sign-in, password age and expiry, MFA, access keys and rotation token')
+    .addOption(configOption())
+    .addOption(formatOption(STATUS_FORMATS, 'text for people (a sortable table at a terminal), json for machines, html for a page to keep or print'))
+    .addOption(outputOption())
+    .option('--fast', 'no call per user: console access from the credential report (up to 4 hours old); profile creation and pending resets not read')
+    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+    .option('--interactive', 'use the live terminal table even if the session does not look interactive')
+    .option('--no-interactive', 'plain text output, no live terminal table'),
+).action((opts) =>
+  run(async () => {
+    process.on('SIGINT', onInterrupt);
+    return (await import('./commands/status.js')).statusCommand(opts, environment, stop);
   }),
 );
 

@@ -40,13 +40,13 @@ export interface RefreshView {
  * Runs `start` (a refresh) under the read's view: at a terminal a live progress line moves while it reads;
  * otherwise one line before and one after on stderr, which suits CI logs.
  */
-export async function followRefresh(
-  start: (view: RefreshView) => Promise<Refreshed>,
+export async function followRefresh<T = Refreshed>(
+  start: (view: RefreshView) => Promise<T>,
   session: Session,
   environment: Environment,
   shown: Presentation,
   stop: StopSignal,
-): Promise<Refreshed> {
+): Promise<T> {
   const started = Date.now();
   let latest: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
   const work = start({ onProgress: (p) => (latest = p), aborted: () => stop.requested() });

@@ -46,6 +46,8 @@ export interface ConnectionOptions {
   concurrency: number;
   /** `--verbose`: the SDK's own log lines, passed through `redact` first. */
   sdkLog?: (line: string) => void;
+  /** Product and version appended to every call's user agent (`iampass/0.1.0`): CloudTrail records it. */
+  userAgent?: [string, string];
 }
 
 /** How long an `EntityTemporarilyUnmodifiable` is retried: IAM's eventual consistency (Terraform uses 2 min). */
@@ -79,6 +81,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
     region: options.region,
     ...(options.sdkLog ? { logger: redactingLogger(options.sdkLog, sent) } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.userAgent ? { customUserAgent: [options.userAgent] } : {}),
     // Retries are iampass's own (see retry.ts): one SDK attempt per call.
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, httpAgent: agent, httpsAgent: agent },

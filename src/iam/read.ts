@@ -4,6 +4,7 @@
  * run with bounded concurrency.
  */
 import type { LiveState, LiveUser } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
 import type { ReadRequest } from '../model/read-request.js';
 import { ROTATION_TAG } from '../model/plan.js';
 import { needsTags, pathInScope, resolveScope, type ScopeCandidate, type UnresolvedUser } from '../plan/scope.js';
@@ -52,12 +53,35 @@ export class ReadError extends Error {
   }
 }
 
-export async function readLiveState(gateway: IamGateway, request: ReadRequest, options: ReadOptions): Promise<ReadResult> {
-  const progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
-  const report = () => options.onProgress?.({ ...progress });
-  const shouldStop = options.aborted ?? (() => false);
-  report();
+/**
+ * The account's governed users, resolved without reading any of them in detail: who the caller is, the policy in
+ * force, every user listed, tags where the scope needs them. `readLiveState` and `status` both start here, then
+ * read per user what they need. `tags` is set only for users whose tags were read.
+ */
+export interface GovernedUsers {
+  account: string;
+  callerArn: string;
+  passwordPolicy: PasswordPolicy | null;
+  /** In `scope.governed` order. */
+  users: Array<ListedUser & ScopeCandidate>;
+  unlistedIgnored: string[];
+  outOfScopeCount: number;
+  /** The journal of unconfirmed passwords (one GetGroup): its users, or why it could not be read. */
+  journal: { users: ReadonlySet<string> } | { unknown: string };
+}
 
+export type GovernedResult =
+  | { ok: true; governed: GovernedUsers }
+  | Exclude<ReadResult, { ok: true }>;
+
+export async function resolveGoverned(
+  gateway: IamGateway,
+  request: ReadRequest,
+  options: ReadOptions,
+  progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 },
+): Promise<GovernedResult> {
+  const report = () => options.onProgress?.({ ...progress });
+  report();
   const identity = await step('GetCallerIdentity', undefined, () => gateway.callerIdentity());
   if (request.account !== null && request.account !== identity.account) {
     return { ok: false, kind: 'wrong-account', expected: request.account, actual: identity.account, callerArn: identity.arn };
@@ -88,20 +112,42 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
   if (scope.unresolved.length > 0) {
     return { ok: false, kind: 'unresolved-users', users: scope.unresolved, account: identity.account };
   }
+  const byName = new Map(candidates.map((c) => [c.name, c]));
+  return {
+    ok: true,
+    governed: {
+      account: identity.account,
+      callerArn: identity.arn,
+      passwordPolicy,
+      users: scope.governed.map((name) => byName.get(name) as ListedUser & ScopeCandidate),
+      unlistedIgnored: scope.unlistedIgnored,
+      outOfScopeCount: scope.outOfScopeCount,
+      journal,
+    },
+  };
+}
+
+export async function readLiveState(gateway: IamGateway, request: ReadRequest, options: ReadOptions): Promise<ReadResult> {
+  const progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const shouldStop = options.aborted ?? (() => false);
+  const resolved = await resolveGoverned(gateway, request, options, progress);
+  if (!resolved.ok) return resolved;
+  const { governed } = resolved;
 
   progress.phase = 'profiles';
-  progress.profilesToRead = scope.governed.length;
+  progress.profilesToRead = governed.users.length;
   report();
-  const byName = new Map(candidates.map((c) => [c.name, c]));
-  const governed = new Set(scope.governed);
+  const { journal } = governed;
+  const governedNames = new Set(governed.users.map((u) => u.name));
   // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
   const rotatingSet = request.rotating === 'all' ? null : new Set(request.rotating);
   const rotates = (name: string) => rotatingSet === null || rotatingSet.has(name);
   const users = await mapLimit(
-    scope.governed,
+    governed.users,
     options.concurrency,
-    async (name): Promise<LiveUser> => {
-      const c = byName.get(name) as ListedUser & ScopeCandidate;
+    async (c): Promise<LiveUser> => {
+      const name = c.name;
       const loginProfile = await step('GetLoginProfile', name, () => gateway.getLoginProfile(name));
       const tags = c.tags ?? (rotates(name) ? await step('ListUserTags', name, () => gateway.listUserTags(name)) : {});
       progress.profilesRead += 1;
@@ -119,22 +165,27 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
     },
     shouldStop,
   );
-  if (shouldStop()) throw new ReadError('read', undefined, new IamError('Interrupted', 'the read was interrupted', undefined, undefined));
+  if (shouldStop()) throw interruptedRead();
 
   progress.phase = 'done';
   report();
   return {
     ok: true,
     live: {
-      account: identity.account,
-      callerArn: identity.arn,
-      passwordPolicy,
+      account: governed.account,
+      callerArn: governed.callerArn,
+      passwordPolicy: governed.passwordPolicy,
       users: users.sort((a, b) => byCodePoint(a.name, b.name)),
-      unlistedIgnored: scope.unlistedIgnored,
-      outOfScopeCount: scope.outOfScopeCount,
-      journal: 'users' in journal ? { ungoverned: [...journal.users].filter((u) => !governed.has(u)).sort(byCodePoint) } : journal,
+      unlistedIgnored: governed.unlistedIgnored,
+      outOfScopeCount: governed.outOfScopeCount,
+      journal: 'users' in journal ? { ungoverned: [...journal.users].filter((u) => !governedNames.has(u)).sort(byCodePoint) } : journal,
     },
   };
+}
+
+/** The error a read rejects with once `aborted` said stop. */
+export function interruptedRead(): ReadError {
+  return new ReadError('read', undefined, new IamError('Interrupted', 'the read was interrupted', undefined, undefined));
 }
 
 /** Tags cost one call per user, so they are read only when the scope filters on them, and only for users whose path is in scope. */

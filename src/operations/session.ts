@@ -2,8 +2,10 @@
  * A connection to one AWS account: the IAM gateway with iampass's retry policy and adaptive limiter. The SDK is
  * loaded here, lazily, so offline commands (`validate`, `lint`, `--help`) never pay for it.
  */
+import type { CloudTrailGateway } from '../iam/cloudtrail.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
+import { USER_AGENT_NAME, VERSION } from '../util/version.js';
 
 /** How to reach AWS, resolved once from flags and the environment by the CLI. */
 export interface ConnectionSettings {
@@ -23,6 +25,16 @@ export interface Session {
   gateway: IamGateway;
   caller: Caller;
   concurrency: number;
+  /** Attempts by AWS operation (`GetLoginProfile: 8`), retries and pages included: what a report says it cost. */
+  callsByOperation: Record<string, number>;
+  /** CloudTrail in the same account, connected on first use (most runs never need it). */
+  trail(): Promise<TrailConnection>;
+}
+
+/** CloudTrail for one account: its gateway, paced to LookupEvents' limit, and its own call counter. */
+export interface TrailConnection {
+  gateway: CloudTrailGateway;
+  caller: Caller;
 }
 
 export async function connect(settings: ConnectionSettings): Promise<Session> {
@@ -32,25 +44,56 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
     import('../iam/limiter.js'),
   ]);
   const { trace } = settings;
+  const callsByOperation: Record<string, number> = {};
   const caller = new Caller({
     limiter: new AdaptiveLimiter(settings.concurrency),
     ...(settings.maxAttempts !== undefined ? { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts } } : {}),
-    ...(trace
-      ? {
-          onAttempt: (e: AttemptEvent) =>
-            trace(`trace ${e.operation}${e.user ? ` user=${e.user}` : ''} attempt=${e.attempt} ${e.outcome} ${e.ms}ms`),
-        }
-      : {}),
+    onAttempt: (e: AttemptEvent) => {
+      callsByOperation[e.operation] = (callsByOperation[e.operation] ?? 0) + 1;
+      trace?.(`trace ${e.operation}${e.user ? ` user=${e.user}` : ''} attempt=${e.attempt} ${e.outcome} ${e.ms}ms`);
+    },
   });
   const gateway = createAwsGateway(
     {
       region: settings.region,
       concurrency: settings.concurrency,
+      userAgent: [USER_AGENT_NAME, VERSION],
       ...(trace ? { sdkLog: trace } : {}),
       ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
     },
     caller,
   );
-  return { gateway, caller, concurrency: settings.concurrency };
+  let trail: Promise<TrailConnection> | undefined;
+  return {
+    gateway,
+    caller,
+    concurrency: settings.concurrency,
+    callsByOperation,
+    trail: () => (trail ??= connectTrail(settings)),
+  };
+}
+
+async function connectTrail(settings: ConnectionSettings): Promise<TrailConnection> {
+  const [{ createCloudTrailGateway }, { iamEventsRegion, LOOKUP_EVENTS_PER_SECOND }, { Caller }, { TokenBucket }] = await Promise.all([
+    import('../iam/cloudtrail-aws.js'),
+    import('../iam/cloudtrail.js'),
+    import('../iam/retry.js'),
+    import('../iam/token-bucket.js'),
+  ]);
+  const { trace } = settings;
+  const caller = new Caller(
+    trace ? { onAttempt: (e: AttemptEvent) => trace(`trace ${e.operation} attempt=${e.attempt} ${e.outcome} ${e.ms}ms`) } : {},
+  );
+  const gateway = createCloudTrailGateway(
+    {
+      region: iamEventsRegion(settings.region),
+      userAgent: [USER_AGENT_NAME, VERSION],
+      ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+      ...(settings.profile ? { profile: settings.profile } : {}),
+    },
+    caller,
+    new TokenBucket(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_PER_SECOND),
+  );
+  return { gateway, caller };
 }

@@ -8,6 +8,7 @@
  */
 import type { ConfigFingerprint } from './document.js';
 import { addressText, matchingRule, type DriftAddress, type IgnoreRule } from './ignore.js';
+import type { Attribution, AttributionSummary } from '../model/attribution.js';
 import type { LiveState } from '../model/live.js';
 import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from '../model/plan.js';
@@ -28,6 +29,7 @@ export type DriftItem =
       reason: string;
       /** What apply would do about it. */
       fix: ActionKind;
+      attribution?: Attribution;
     }
   | {
       /** One side is the AWS default (no custom policy): `null`. */
@@ -37,6 +39,7 @@ export type DriftItem =
       desired: PasswordPolicy | null;
       reason: string;
       fix: ActionKind;
+      attribution?: Attribution;
     }
   | {
       /** Whether the user has a console password (login profile). */
@@ -51,6 +54,8 @@ export type DriftItem =
       loginProfileCreated: string | null;
       /** ISO 8601, when IAM reported one. */
       passwordLastUsed: string | null;
+      /** Who made the live value what it is, from CloudTrail; absent when attribution was not asked for. */
+      attribution?: Attribution;
     }
   | {
       /** A password reset is pending that the file says should not be. */
@@ -63,6 +68,7 @@ export type DriftItem =
       fix: ActionKind;
       loginProfileCreated: string | null;
       passwordLastUsed: string | null;
+      attribution?: Attribution;
     };
 
 /** How many items one rule quieted; a rule that matched nothing is listed too (a typo shows up). */
@@ -87,6 +93,8 @@ export interface DriftReport {
   checkedAt: string;
   summary: { drifted: number; ignored: number };
   items: DriftItem[];
+  /** Present when drifted items were attributed (CloudTrail was asked, or could not be). */
+  attribution?: AttributionSummary;
   ignored: IgnoreTally[];
   kept: KeptUser[];
   warnings: PlanWarning[];
@@ -124,6 +132,24 @@ export const DRIFT_KEY_ORDER = [
   'fix',
   'loginProfileCreated',
   'passwordLastUsed',
+  'attribution',
+  'eventName',
+  'eventTime',
+  'eventId',
+  'actor',
+  'type',
+  'arn',
+  'name',
+  'roleArn',
+  'sessionName',
+  'sourceIdentity',
+  'accessKeyId',
+  'sourceIp',
+  'userAgent',
+  'iampass',
+  'calls',
+  'since',
+  'note',
   'ignored',
   'rule',
   'source',

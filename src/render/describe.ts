@@ -2,6 +2,7 @@
  * Words for plan elements, shared by every renderer (text, markdown, Ink) so they describe a change the same way.
  */
 import { diffString } from 'json-diff';
+import type { Attribution } from '../model/attribution.js';
 import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 import type { DriftItem, DriftReport } from '../plan/drift.js';
 import {
@@ -217,4 +218,44 @@ export function ignoredLines(report: DriftReport): string[] {
 
 export function ignoredCount(matched: number): string {
   return matched === 0 ? 'matched nothing' : `${matched} item${s(matched)} ignored`;
+}
+
+/** A drift item's attribution in parts, for tables: who, a detail line, when, from where, with what client. */
+export interface AttributionParts {
+  who: string;
+  detail: string | null;
+  when: string;
+  from: string;
+  agent: string | null;
+}
+
+export function attributionParts(item: DriftItem): AttributionParts {
+  const a = item.attribution;
+  if (a === undefined) return { who: 'not looked up', detail: null, when: '-', from: '-', agent: null };
+  if (a.status !== 'found') return { who: a.status === 'unavailable' ? 'unknown: CloudTrail unavailable' : 'unknown', detail: a.reason, when: '-', from: '-', agent: null };
+  const details = [`${a.eventName}`];
+  if (a.actor.sessionName) details.push(`session ${a.actor.sessionName}`);
+  if (a.actor.sourceIdentity) details.push(`source identity ${a.actor.sourceIdentity}`);
+  if (a.actor.accessKeyId) details.push(`key ${a.actor.accessKeyId}`);
+  return { who: actorText(a), detail: details.join(', '), when: a.eventTime, from: a.sourceIp ?? 'unknown address', agent: a.userAgent };
+}
+
+function actorText(a: Extract<Attribution, { status: 'found' }>): string {
+  const { actor } = a;
+  const identity =
+    actor.type === 'AssumedRole' && actor.roleArn
+      ? `role ${actor.roleArn}`
+      : actor.type === 'Root'
+        ? `the root user${actor.arn ? ` (${actor.arn})` : ''}`
+        : (actor.arn ?? actor.name ?? `a ${actor.type} caller`);
+  return a.iampass !== null ? `iampass ${a.iampass}, as ${identity}` : identity;
+}
+
+/** One line saying who made a drift item's live value what it is, or why that is not known. */
+export function attributionLine(item: DriftItem): string | null {
+  const a = item.attribution;
+  if (a === undefined) return null;
+  if (a.status !== 'found') return `unknown: ${a.reason}`;
+  const p = attributionParts(item);
+  return `${p.who} (${p.detail}) at ${p.when} from ${p.from}${p.agent ? `, ${p.agent}` : ''}`;
 }

@@ -1,11 +1,12 @@
 /**
- * The machine-readable renderers: the saved-plan document for plans, the drift report for drift. Both have a
+ * The machine-readable renderers: the saved-plan document for plans, the drift and status reports. Each has a
  * format version, a schema in `schema/`, and a stable key order, so the same input always gives the same bytes.
  */
 import { serializePlanDocument, type PlanDocument } from '../plan/document.js';
 import { canonicalize } from '../plan/canonical.js';
 import { DRIFT_KEY_ORDER, type DriftReport } from '../plan/drift.js';
-import { driftDesiredText, driftLiveText, driftSummaryLine } from './describe.js';
+import { STATUS_KEY_ORDER, type StatusReport } from '../plan/status.js';
+import { attributionLine, driftDesiredText, driftLiveText, driftSummaryLine } from './describe.js';
 
 export function renderJsonPlan(doc: PlanDocument): string {
   return serializePlanDocument(doc);
@@ -37,7 +38,10 @@ export function slackText(report: DriftReport): string {
   let used = head.length;
   let shown = 0;
   for (const item of report.items) {
-    const line = `• \`${item.address}\`: live IAM has ${escapeSlack(driftLiveText(item))}; the file wants ${escapeSlack(driftDesiredText(item))}`;
+    const who = attributionLine(item);
+    const line =
+      `• \`${item.address}\`: live IAM has ${escapeSlack(driftLiveText(item))}; the file wants ${escapeSlack(driftDesiredText(item))}` +
+      (who === null ? '' : `; changed by ${escapeSlack(who.replace(/`/g, "'"))}`);
     if (used + line.length + 1 > SLACK_BUDGET) break;
     lines.push(line);
     used += line.length + 1;
@@ -49,4 +53,9 @@ export function slackText(report: DriftReport): string {
 
 function escapeSlack(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The status report with its keys in the schema's order (`schema/status.schema.json`). */
+export function renderJsonStatus(report: StatusReport): string {
+  return `${JSON.stringify(canonicalize(report, STATUS_KEY_ORDER), null, 2)}\n`;
 }

@@ -9,6 +9,7 @@ import type { DriftReport } from '../plan/drift.js';
 import type { PlanWarning } from '../model/plan.js';
 import {
   actionSymbol,
+  attributionLine,
   describeAction,
   driftDesiredText,
   driftLiveText,
@@ -68,8 +69,11 @@ export function renderMarkdownDrift(report: DriftReport, limit = GITHUB_COMMENT_
   const body: string[] = [];
   for (const item of report.items) {
     body.push(`${driftSymbol(item)} ${item.address}`, `    live IAM:  ${driftLiveText(item)}`, `    the file:  ${driftDesiredText(item)}`);
+    const who = attributionLine(item);
+    if (who !== null) body.push(`    changed:   ${who}`);
   }
   const tail: string[] = [];
+  if (report.attribution) tail.push(`_${escapeMarkdown(report.attribution.note)}_`, '');
   if (report.ignored.length > 0) {
     tail.push('**Ignore rules**', '', ...report.ignored.map((t) => `- \`${t.rule}\` (${t.source}): ${ignoredCount(t.matched)}`));
   }

@@ -3,6 +3,7 @@ import type { Plan, PlanWarning } from '../model/plan.js';
 import type { Style } from './ansi.js';
 import {
   actionSymbol,
+  attributionLine,
   describeAction,
   driftDesiredText,
   driftLiveText,
@@ -76,10 +77,13 @@ export function renderTextDrift(report: DriftReport, style: Style): string {
       out.push(`  ${paintFor(symbol, style)(symbol)} ${style.bold(item.address)}`);
       out.push(`      live IAM:  ${driftLiveText(item)}`);
       out.push(`      the file:  ${driftDesiredText(item)}`);
+      const who = attributionLine(item);
+      if (who !== null) out.push(`      changed:   ${who}`);
       out.push(`      ${style.dim(`# ${item.reason}`)}`);
     }
     out.push('');
   }
+  if (report.attribution) out.push(style.dim(report.attribution.note), '');
   if (report.ignored.length > 0) {
     out.push('Ignore rules:', ...ignoredLines(report).map((l) => `  ${l}`), '');
   }

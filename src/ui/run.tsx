@@ -14,6 +14,8 @@ import { applyEvent, startApply } from './apply-progress.js';
 import { ApplyView } from './ApplyView.js';
 import { PlanView } from './PlanView.js';
 import { RefreshView } from './RefreshView.js';
+import { StatusView } from './StatusView.js';
+import type { StatusReport } from '../plan/status.js';
 import type { PlanHeader, UiOptions } from './types.js';
 
 export type { PlanHeader, UiOptions } from './types.js';
@@ -61,6 +63,11 @@ export async function browsePlan(plan: Plan, header: PlanHeader, opts: UiOptions
     opts,
     hasChanges(plan) ? undefined : { value: undefined },
   );
+}
+
+/** The status command's table: resolves when the person presses `q` (at once when there is nobody to browse). */
+export async function browseStatus(report: StatusReport, opts: UiOptions): Promise<void> {
+  await interact<void>((done) => <StatusView report={report} color={opts.color} onQuit={() => done()} />, opts);
 }
 
 /**

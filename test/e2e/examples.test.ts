@@ -159,6 +159,7 @@ describe('the example workflows and manifests, run against the sandbox', () => {
     await copyFile(join(EXAMPLES, 'iampass.yaml'), join(work, 'iampass.yaml'));
     await copyFile(join(EXAMPLES, '.iampassignore'), join(work, '.iampassignore'));
     await mkdir(join(work, 'keys'));
+    await mkdir(join(work, 'reports'));
     await copyFile(join(EXAMPLES, 'keys', 'carol.asc'), join(work, 'keys', 'carol.asc'));
     vars = { RUNNER_TEMP: join(work, 'runner-temp'), GITHUB_STEP_SUMMARY: join(work, 'step-summary.md'), GITHUB_OUTPUT: join(work, 'output') };
     for (const file of await exampleFiles()) texts.set(file, await readFile(join(EXAMPLES, file), 'utf8'));
@@ -176,8 +177,8 @@ describe('the example workflows and manifests, run against the sandbox', () => {
       else if (!value.includes('${{')) env[name] = value;
       else throw new Error(`${inv.file}: the test does not know what to give ${name}`);
     }
-    // Kubernetes mounts the ConfigMap at /config: here, the work directory.
-    const args = inv.args.map((a) => a.replace(/^\/config\//, `${work}/`));
+    // Kubernetes mounts the ConfigMap at /config and the reports volume at /reports: here, in the work directory.
+    const args = inv.args.map((a) => a.replace(/^\/config\//, `${work}/`).replace(/^\/reports\//, `${work}/reports/`));
     const result = await runCli(args, { env, cwd: work });
     if (inv.stdoutTo) {
       const path = join(work, inv.stdoutTo.path.startsWith(work) ? inv.stdoutTo.path.slice(work.length + 1) : inv.stdoutTo.path);
@@ -235,7 +236,11 @@ describe('the example workflows and manifests, run against the sandbox', () => {
     expect(drifted.code).toBe(2);
     expect(await readFile(vars.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain('### iampass drift · account 123456789012 · Drift: 8 items');
     expect(hook.bodies.map((b) => b.status)).toEqual(['drifted']);
+    // The HTML report the workflow keeps as an artifact, and the CronJob writes to its volume.
+    const upload = (parse(texts.get('github/iampass-drift.yml') ?? '') as Workflow).jobs.drift?.steps.find((st) => st.uses?.startsWith('actions/upload-artifact'));
+    expect(await readFile(join(work, String(upload?.with?.path)), 'utf8')).toContain('<p class="headline">Drift: 8 items in live IAM differ from iampass.yaml (1 ignored).</p>');
     expect((await run(kubeDrift as Invocation)).code).toBe(2);
+    expect(await readFile(join(work, 'reports', 'iampass-drift.html'), 'utf8')).toContain('Drift: 8 items');
     expect(hook.bodies.map((b) => b.status)).toEqual(['drifted', 'drifted']);
 
     const [apply] = all('github/iampass-apply.yml');

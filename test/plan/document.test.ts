@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
 import { canonicalDocument, PLAN_KEY_ORDER, planOf, serializePlanDocument, type PlanDocument } from '../../src/plan/document.js';
 import { DRIFT_KEY_ORDER } from '../../src/plan/drift.js';
+import { STATUS_KEY_ORDER } from '../../src/plan/status.js';
 import { parsePlanDocument, PLAN_SCHEMA_URL } from '../../src/plan/saved.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 
@@ -117,6 +118,7 @@ describe('key order and schema agree', () => {
   it.each([
     ['plan', PLAN_KEY_ORDER],
     ['drift', DRIFT_KEY_ORDER],
+    ['status', STATUS_KEY_ORDER],
   ] as const)('every object in schema/%s.schema.json lists its properties in the order they are written', (name, order) => {
     const rank = new Map<string, number>(order.map((k, i) => [k, i]));
     const schema = JSON.parse(readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8'));

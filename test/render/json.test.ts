@@ -3,7 +3,7 @@ import { diff } from '../../src/plan/diff.js';
 import { serializePlanDocument } from '../../src/plan/document.js';
 import { driftReport, type DriftReport } from '../../src/plan/drift.js';
 import { PLAIN } from '../../src/render/ansi.js';
-import { DRIFT_RENDERERS, FORMATS, PLAN_RENDERERS } from '../../src/render/formats.js';
+import { DRIFT_FORMATS, DRIFT_RENDERERS, PLAN_FORMATS, PLAN_RENDERERS, STATUS_FORMATS, STATUS_RENDERERS } from '../../src/render/formats.js';
 import { driftDocument, renderJsonDrift, slackText } from '../../src/render/json.js';
 import { CIS_POLICY, desiredState, liveState, liveUser, profile, documentOf } from '../support/builders.js';
 import { schemaErrors } from '../support/schemas.js';
@@ -19,8 +19,9 @@ function report(users = 2): DriftReport {
 
 describe('renderers, chosen through one map per report', () => {
   it('has every format for plans and for drift', () => {
-    expect(Object.keys(PLAN_RENDERERS).sort()).toEqual([...FORMATS].sort());
-    expect(Object.keys(DRIFT_RENDERERS).sort()).toEqual([...FORMATS].sort());
+    expect(Object.keys(PLAN_RENDERERS).sort()).toEqual([...PLAN_FORMATS].sort());
+    expect(Object.keys(DRIFT_RENDERERS).sort()).toEqual([...DRIFT_FORMATS].sort());
+    expect(Object.keys(STATUS_RENDERERS).sort()).toEqual([...STATUS_FORMATS].sort());
   });
 
   it('prints the plan as JSON: exactly the saved-plan document', () => {

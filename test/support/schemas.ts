@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 
 const compiled = new Map<string, ValidateFunction>();
 
-export function schemaValidator(name: 'drift' | 'plan'): ValidateFunction {
+export function schemaValidator(name: 'drift' | 'plan' | 'status'): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
     const schema = JSON.parse(readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8')) as object;
@@ -16,7 +16,7 @@ export function schemaValidator(name: 'drift' | 'plan'): ValidateFunction {
 }
 
 /** The schema errors of `data`, as `path: message` lines; empty when it is valid. */
-export function schemaErrors(name: 'drift' | 'plan', data: unknown): string[] {
+export function schemaErrors(name: 'drift' | 'plan' | 'status', data: unknown): string[] {
   const validate = schemaValidator(name);
   return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? ''}`);
 }

@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { driftReport, isDrifted } from '../../plan/drift.js';
 import { parseIgnoreRules, type IgnoreProblem, type IgnoreRule } from '../../plan/ignore.js';
-import { DRIFT_RENDERERS, type Format } from '../../render/formats.js';
+import { DRIFT_RENDERERS, type DriftFormat } from '../../render/formats.js';
+import { renderHtmlDrift } from '../../render/html.js';
 import { driftDocument } from '../../render/json.js';
+import { attributeDrift } from '../../operations/attribution.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect } from '../../operations/session.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
@@ -18,12 +20,18 @@ import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
 import type { StopSignal } from '../stop.js';
+import { writeReport } from '../output.js';
 import { postJson, webhookUrl } from '../webhook.js';
 import { followRefresh, presentation } from '../presentation.js';
 
 export interface DriftFlags extends AwsFlags {
   config: string;
-  format: Format;
+  format: DriftFormat;
+  output?: string;
+  /** Also write the HTML report here. */
+  html?: string;
+  /** `--no-attribution`: false. */
+  attribution?: boolean;
   webhook?: string;
   heartbeat?: boolean;
   ignore: string[];
@@ -43,8 +51,17 @@ export async function driftCommand(flags: DriftFlags, environment: Environment, 
   const session = await connect(connectionSettings(flags, environment));
   const checkedAt = new Date().toISOString();
   const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, flags.config, view), session, environment, shown, stop);
-  const report = driftReport({ plan, live, config, checkedAt, rules });
-  environment.stdout.write(DRIFT_RENDERERS[flags.format](report, shown.style));
+  let report = driftReport({ plan, live, config, checkedAt, rules });
+  if (flags.attribution !== false && report.items.length > 0) {
+    environment.stderr.write(`Asking CloudTrail who changed ${report.items.length} drifted item${report.items.length === 1 ? '' : 's'}...\n`);
+    report = await attributeDrift(session, report, { aborted: () => stop.requested() });
+    if (report.attribution) environment.stderr.write(`${report.attribution.note}\n\n`);
+  }
+  await writeReport(DRIFT_RENDERERS[flags.format](report, shown.style), flags.output, environment);
+  if (flags.html !== undefined) {
+    await writeReport(renderHtmlDrift(report), flags.html, environment);
+    environment.stderr.write(`Wrote the HTML drift report to ${flags.html}.\n`);
+  }
   if (webhook && (isDrifted(report) || flags.heartbeat)) {
     await postJson(webhook, driftDocument(report));
     environment.stderr.write(`Posted the ${isDrifted(report) ? 'drift' : 'heartbeat'} report to ${webhook.origin}.\n`);

@@ -5,7 +5,7 @@ import { readRequestOf } from '../../model/read-request.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect } from '../../operations/session.js';
 import { deliveryKeys, planBasis, planDocument } from '../../plan/document.js';
-import { PLAN_RENDERERS, type Format } from '../../render/formats.js';
+import { PLAN_RENDERERS, type PlanFormat } from '../../render/formats.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadWithFingerprint } from '../config.js';
 import type { Environment } from '../environment.js';
@@ -20,7 +20,7 @@ export interface PlanFlags extends AwsFlags {
   config: string;
   detailedExitcode?: boolean;
   failOn?: FailOn;
-  format: Format;
+  format: PlanFormat;
   /** Save the plan here, for `apply FILE`. */
   out?: string;
   color?: boolean;

@@ -3,11 +3,13 @@
  * (the project's sandbox, or moto), and keeps every byte the run produced so tests can search it for secrets.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { scrypt } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   CreateLoginProfileCommand,
   CreateUserCommand,
@@ -114,6 +116,19 @@ export async function sandboxTarget(options: { faults?: Record<string, number>; 
     actions: () => log.map((line) => line.split(' ')[1] ?? ''),
     requestLog: () => [...log],
   };
+}
+
+const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
+
+/** Does the sandbox's stored hash for `user` match `password`? (Its format: scrypt$N$r$p$salt$hash.) */
+export async function sandboxAccepts(target: Target, user: string, password: string): Promise<boolean> {
+  const [state = '{}'] = await target.artefacts();
+  const users = (JSON.parse(state) as { users?: Array<{ name: string; loginProfile: { passwordHash: string | null } | null }> }).users ?? [];
+  const stored = users.find((u) => u.name === user)?.loginProfile?.passwordHash;
+  if (!stored) return false;
+  const [, N, r, p, salt, hash] = stored.split('$');
+  const derived = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), 32, { N: Number(N), r: Number(r), p: Number(p) });
+  return derived.toString('base64') === hash;
 }
 
 export function motoAvailable(): boolean {

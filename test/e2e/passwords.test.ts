@@ -2,26 +2,11 @@
  * Passwords end to end with the built binary and the sandbox: supplied, generated, rotated, encrypted to OpenPGP
  * keys and decrypted here with the test's private key; and every other output searched for every password.
  */
-import { scrypt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as openpgp from 'openpgp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
-
-const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
-
-/** Does the sandbox's stored hash for `user` match `password`? (Its format: scrypt$N$r$p$salt$hash.) */
-async function sandboxAccepts(target: Target, user: string, password: string): Promise<boolean> {
-  const [state = '{}'] = await target.artefacts();
-  const users = (JSON.parse(state) as { users?: Array<{ name: string; loginProfile: { passwordHash: string | null } | null }> }).users ?? [];
-  const stored = users.find((u) => u.name === user)?.loginProfile?.passwordHash;
-  if (!stored) return false;
-  const [, N, r, p, salt, hash] = stored.split('$');
-  const derived = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), 32, { N: Number(N), r: Number(r), p: Number(p) });
-  return derived.toString('base64') === hash;
-}
+import { baseEnv, buildAccount, runCli, sandboxAccepts, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
 
 const ACCOUNT = {
   policy: { MinimumPasswordLength: 8, RequireNumbers: true },

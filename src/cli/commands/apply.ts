@@ -55,6 +55,8 @@ export async function applyCommand(
     environment.stdout.write(renderTextPlan(plan, shown.style));
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
+  // Without a way to approve, nothing else matters yet: refuse first, so every fix named after it can work.
+  if (!flags.autoApprove && !shown.interactive) refuseWithoutApproval(plan, environment, shown);
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   if (!(await approved(plan, { ...flags, config }, environment, shown))) {
     environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
@@ -118,7 +120,7 @@ async function carryOut(
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
 }
 
-/** `--auto-approve`, or a person who typed `yes`; without a terminal to ask on, a refusal naming the flag. */
+/** `--auto-approve`, or a person who typed `yes` (the command has already refused when there is no one to ask). */
 async function approved(
   plan: Plan,
   flags: ApplyFlags & { config: string },
@@ -128,13 +130,6 @@ async function approved(
   if (flags.autoApprove) {
     environment.stdout.write(renderTextPlan(plan, shown.style));
     return true;
-  }
-  if (!shown.interactive) {
-    environment.stdout.write(renderTextPlan(plan, shown.style));
-    throw new UserError(
-      'apply needs approval, and there is no terminal to ask on.\n' +
-        '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
-    );
   }
   if (environment.stdin.isTTY) {
     const { reviewAndConfirm } = await import('../../ui/run.js');
@@ -147,6 +142,15 @@ async function approved(
     `\nApply ${plan.actions.length} change${plan.actions.length === 1 ? '' : 's'} to account ${plan.account}?` +
       (destructive > 0 ? ` (${destructive} destructive)` : ''),
     environment,
+  );
+}
+
+/** Shows the plan, then refuses: there is no terminal to ask on and no `--auto-approve`. */
+function refuseWithoutApproval(plan: Plan, environment: Environment, shown: Presentation): never {
+  environment.stdout.write(renderTextPlan(plan, shown.style));
+  throw new UserError(
+    'apply needs approval, and there is no terminal to ask on.\n' +
+      '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
   );
 }
 

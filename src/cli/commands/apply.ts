@@ -3,7 +3,7 @@ import type { FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planOf } from '../../plan/document.js';
 import type { Plan } from '../../model/plan.js';
-import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
+import { createResultLog, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import type { AwsFlags } from '../aws-options.js';
@@ -98,10 +98,7 @@ async function carryOut(
   stop: StopSignal,
 ): Promise<number> {
   const view = shown.interactive ? await followInTerminal(plan, shown) : null;
-  const log = (event: ExecutorEvent) => {
-    const line = formatExecutorEvent(event, shown.style);
-    if (line) environment.stdout.write(`${line}\n`);
-  };
+  const log = createResultLog((line) => environment.stdout.write(`${line}\n`), shown.style);
   if (!view) environment.stdout.write('\n');
   stop.onRequest(() =>
     view ? view.stopping() : environment.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n'),
@@ -111,10 +108,13 @@ async function carryOut(
     passwords: passwords.handling,
     concurrency: flags.concurrency,
     shouldStop: () => stop.requested(),
-    onEvent: view ? (event) => view.onEvent(event) : log,
+    onEvent: (event: ExecutorEvent) => (view ? view.onEvent(event) : log.onEvent(event)),
   });
   if (view) await view.finish(report);
-  else environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+  else {
+    log.finish(report);
+    environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+  }
   if (passwords.reveal) await revealOnce(passwords.reveal.take(), environment);
   const counts = tally(report);
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;

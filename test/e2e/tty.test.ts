@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetLoginProfileCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
-import { BIN, ROOT, baseEnv, sandboxAccepts, sandboxTarget, tempDir, type Target } from './harness.js';
+import { BIN, ROOT, baseEnv, buildAccount, sandboxAccepts, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 if (!hasTmux) console.log('tmux is not installed: the real-terminal test is skipped (.ci/run installs it).');
@@ -123,6 +123,62 @@ describe.skipIf(!hasTmux)('apply in a real terminal', () => {
     } finally {
       tmux('kill-session', '-t', name);
       await reveal.close();
+    }
+  }, 60_000);
+
+  it('browses a plan with many warnings in 60 columns: pages, filters, wraps, and leaves its summary on quit', async () => {
+    const many = await sandboxTarget();
+    const name = `${session}-long`;
+    const users = Array.from({ length: 30 }, (_, i) => `user${String(i).padStart(3, '0')}`);
+    await buildAccount(many, { users: users.map((u) => ({ name: u, path: '/staff/' })) });
+    // Each user gets console access without an MFA device (IP103), without a key (IP108), and a reset they
+    // cannot perform under the AWS default policy (IP102): 90 warnings and more.
+    const config = await writeConfig(await tempDir(), `version: 1\nscope: { pathPrefix: /staff/ }\nusers:\n${users.map((u) => `  ${u}: { console: true }\n`).join('')}`);
+    const env: NodeJS.ProcessEnv = { ...baseEnv(many.url), TERM: 'xterm-256color' };
+    const exports = Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
+    const command = `cd ${ROOT} && env -i ${exports} ${process.execPath} ${BIN} plan -c ${config}; echo "EXIT=$?"; sleep 30`;
+    expect(tmux('new-session', '-d', '-x', '60', '-y', '24', '-s', name, command).status).toBe(0);
+    const visible = () => tmux('capture-pane', '-p', '-t', name).stdout;
+    const window = () => /warnings lines (\d+)-(\d+) of (\d+)/.exec(visible())?.slice(1).map(Number) ?? [];
+    try {
+      await vi.waitFor(() => expect(visible()).toContain('press w to read them'), { timeout: 15_000, interval: 100 });
+      expect(visible().replace(/\s*\n\s*/g, ' ')).toContain('space/b page');
+      tmux('send-keys', '-t', name, 'w');
+      await vi.waitFor(() => expect(window()[0]).toBe(1), { timeout: 5_000, interval: 50 });
+      // Fixes are wrapped: no line is cut, and a whole fix reads on once the lines are joined.
+      const pane = visible().split('\n');
+      expect(pane.filter((l) => l.includes('…'))).toEqual(pane.filter((l) => l.startsWith('Account ')));
+      expect(visible().replace(/\s*\n\s*/g, ' ')).toContain(
+        'fix: set passwordPolicy.allowUsersToChangePassword: true, or grant user000 iam:ChangePassword on their own user ' +
+          '(the IAMUserChangePassword managed policy), or set passwordResetRequired: false for user000',
+      );
+
+      const pageEnd = window()[1] ?? 0;
+      tmux('send-keys', '-t', name, 'NPage');
+      await vi.waitFor(() => expect(window()[0]).toBe(pageEnd), { timeout: 5_000, interval: 50 });
+      tmux('send-keys', '-t', name, 'G');
+      await vi.waitFor(() => expect(window()[1]).toBe(window()[2]), { timeout: 5_000, interval: 50 });
+      expect(visible()).toContain('user029');
+      tmux('send-keys', '-t', name, 'g');
+      await vi.waitFor(() => expect(window()[0]).toBe(1), { timeout: 5_000, interval: 50 });
+
+      tmux('send-keys', '-t', name, '/', 'user017', 'Enter');
+      await vi.waitFor(() => expect(visible()).toContain('filter: user017 (esc clears)'), { timeout: 5_000, interval: 50 });
+      expect(visible()).toContain('IP103 user017');
+      expect(visible()).not.toContain('user000');
+
+      tmux('send-keys', '-t', name, 'q');
+      await vi.waitFor(() => expect(visible()).toContain('EXIT=0'), { timeout: 10_000, interval: 100 });
+      const scrollback = tmux('capture-pane', '-p', '-t', name, '-S', '-').stdout;
+      expect(scrollback).toContain('Enable console access (30)');
+      expect(scrollback).toContain('Plan: 30 to add, 0 to change, 0 to destroy.');
+      expect(scrollback.replace(/\s*\n\s*/g, ' ')).toContain(`\`iampass plan -c ${config} --no-interactive\``);
+      expect(scrollback).not.toContain('keys:');
+    } finally {
+      tmux('kill-session', '-t', name);
+      await many.close();
     }
   }, 60_000);
 });

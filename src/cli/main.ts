@@ -5,10 +5,22 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, positiveInt } from './aws-options.js';
-import type { Environment } from './environment.js';
+import { nodeSupportNote, type Environment } from './environment.js';
 import { EXIT, UserError } from './errors.js';
 import { StopSignal } from './stop.js';
 import { FORMATS, type Format } from '../render/format-names.js';
+
+// The AWS SDK warns in nine lines on every command on Node 20; iampass says it in one (nodeSupportNote) instead.
+// Set before any command loads the SDK (none of the imports above does). Whoever set it themselves opted out of
+// the note too.
+const nodeNoteWanted = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED !== 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Commands that call AWS say the Node.js note first, on stderr; validate, lint, sandbox and --version never do. */
+function noteNodeSupport(): void {
+  const note = nodeNoteWanted ? nodeSupportNote(process.version) : null;
+  if (note) process.stderr.write(`${note}\n`);
+}
 
 const environment: Environment = {
   env: process.env,
@@ -102,6 +114,7 @@ addAwsOptions(
     .option('--no-interactive', 'plain text output, no live terminal UI'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/plan.js')).planCommand(opts, environment, stop);
   }),
@@ -125,6 +138,7 @@ addAwsOptions(
     .option('--no-interactive', 'never prompt; refuse instead of asking'),
 ).action((planfile, opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
   }),
@@ -149,6 +163,7 @@ addAwsOptions(
     .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
   }),
@@ -165,6 +180,7 @@ addAwsOptions(
     .option('--force', 'replace an existing file'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/import.js')).importCommand(opts, environment, stop);
   }),

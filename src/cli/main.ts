@@ -3,7 +3,7 @@
  * The iampass entry: argument parsing, exit codes, signals. The only module that touches `process`.
  * Commands are imported on demand so `validate` and `--help` start without loading the AWS SDK or Ink.
  */
-import { Command, Option } from '@commander-js/extra-typings';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, positiveInt } from './aws-options.js';
 import { nodeSupportNote, type Environment } from './environment.js';
 import { EXIT, UserError } from './errors.js';
@@ -213,6 +213,17 @@ program
         }
         throw error;
       }
+      return EXIT.ok;
+    }),
+  );
+
+program
+  .command('completion')
+  .description('print a shell completion script, e.g. `source <(iampass completion bash)` in ~/.bashrc')
+  .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish'] as const))
+  .action((shell) =>
+    run(async () => {
+      environment.stdout.write((await import('./completion.js')).completionScript(shell, program));
       return EXIT.ok;
     }),
   );

@@ -37,23 +37,7 @@ export function PlanView(props: PlanViewProps): ReactNode {
   const [, setVersion] = useState(0);
   const panes = usePanes(plan, columns);
 
-  // The key handler reads the latest props and window through refs: Ink re-subscribes it only after a render's
-  // effects run, and keys can arrive in between.
-  const propsRef = useRef(props);
-  propsRef.current = props;
-  // The outcome is reported from an effect, after the frame showing it (the answer typed, no key help) is
-  // committed, so the wrapper's unmount leaves that frame on the terminal.
-  const [outcome, setOutcome] = useState<PlanUiEffect | null>(null);
-  useEffect(() => {
-    if (!outcome) return;
-    const current = propsRef.current;
-    if (current.mode === 'browse') current.onQuit();
-    else current.onAnswer(outcome.type === 'answer' && outcome.approved);
-  }, [outcome]);
-  const finish = (effect: PlanUiEffect) => {
-    doneRef.current = true;
-    setOutcome(effect);
-  };
+  const finish = useOutcome(props, doneRef);
 
   // Without raw mode no key can ever arrive: answer "no" (or quit) rather than wait forever.
   useEffect(() => {
@@ -67,6 +51,8 @@ export function PlanView(props: PlanViewProps): ReactNode {
   const bottom = bottomLines(plan, header, state, mode === 'review', live, columns);
   const height = Math.max(MIN_WINDOW, rows - 1 - 3 /* account, config, blank */ - 1 /* blank */ - bottom.fixed - (live ? 1 + bottom.footer.length : 0));
 
+  // The key handler reads the latest window through a ref: Ink re-subscribes it only after a render's effects
+  // run, and keys can arrive in between.
   const ctxRef = useRef<PlanUiContext | null>(null);
   ctxRef.current = {
     mode,
@@ -95,13 +81,13 @@ export function PlanView(props: PlanViewProps): ReactNode {
     { isActive: interactive },
   );
 
-  let body = finalLines(plan, header, panes.layout(''), height, columns);
+  let body: Line[];
   let window: Window | null = null;
   if (live) {
     const shown = windowLines(panes, state, height);
     ({ body, window } = shown);
     stateRef.current = shown.state;
-  }
+  } else body = finalLines(plan, header, panes.layout(''), height, columns);
   const lines: Line[] = [
     [{ text: `Account ${header.account} (as ${header.callerArn})`, bold: true }],
     [{ text: `Config ${header.configFile}`, dim: true }],
@@ -121,6 +107,27 @@ export function PlanView(props: PlanViewProps): ReactNode {
       </Box>
     </ColorContext.Provider>
   );
+}
+
+/**
+ * Reports the view's outcome (quit, or the answer) from an effect, after the frame showing it (the answer typed,
+ * no key help) is committed, so the wrapper's unmount leaves that frame on the terminal. The latest props are
+ * read through a ref: keys can arrive before Ink re-subscribes the handler.
+ */
+function useOutcome(props: PlanViewProps, doneRef: { current: boolean }): (effect: PlanUiEffect) => void {
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const [outcome, setOutcome] = useState<PlanUiEffect | null>(null);
+  useEffect(() => {
+    if (!outcome) return;
+    const current = propsRef.current;
+    if (current.mode === 'browse') current.onQuit();
+    else current.onAnswer(outcome.type === 'answer' && outcome.approved);
+  }, [outcome]);
+  return (effect) => {
+    doneRef.current = true;
+    setOutcome(effect);
+  };
 }
 
 interface Panes {

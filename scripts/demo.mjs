@@ -44,6 +44,7 @@ const env = {
   AWS_ACCESS_KEY_ID: 'sandbox',
   AWS_SECRET_ACCESS_KEY: 'sandbox',
   AWS_REGION: 'us-east-1',
+  // The demo tells iampass's story: no note about the Node.js version before each of its commands.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 delete env.AWS_PROFILE;

@@ -32,3 +32,19 @@ export function useColor(environment: Environment, flag: boolean | undefined): b
   if (environment.env.FORCE_COLOR !== undefined && environment.env.FORCE_COLOR !== '0') return true;
   return Boolean(environment.stdout.isTTY);
 }
+
+/** The first Node.js major the AWS SDK's releases from January 2027 support. */
+const SDK_NODE_MAJOR = 22;
+
+/**
+ * The one line iampass says about the Node.js it runs on, or null where there is nothing true to say (22, 24).
+ * It replaces the AWS SDK's own nine-line warning, which the entry silences.
+ */
+export function nodeSupportNote(version: string): string | null {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  if (!Number.isInteger(major) || major >= SDK_NODE_MAJOR) return null;
+  return (
+    `note: Node.js ${major} is past end of life; iampass is tested on 20, 22 and 24, and AWS SDK releases from ` +
+    `January 2027 need ${SDK_NODE_MAJOR} or later: upgrade Node`
+  );
+}

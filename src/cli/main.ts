@@ -3,14 +3,26 @@
  * The iampass entry: argument parsing, exit codes, signals. The only module that touches `process`.
  * Commands are imported on demand so `validate` and `--help` start without loading the AWS SDK or Ink.
  */
-import { Command, Option } from '@commander-js/extra-typings';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, duration, positiveInt } from './aws-options.js';
-import type { Environment } from './environment.js';
+import { nodeSupportNote, type Environment } from './environment.js';
 import { EXIT } from './errors.js';
 import { UserError } from '../util/user-error.js';
 import { StopSignal } from './stop.js';
 import { DRIFT_FORMATS, PLAN_FORMATS, STATUS_FORMATS } from '../render/format-names.js';
 import { VERSION } from '../util/version.js';
+
+// The AWS SDK warns in nine lines on every command on Node 20; iampass says it in one (nodeSupportNote) instead.
+// Set before any command loads the SDK (none of the imports above does). Whoever set it themselves opted out of
+// the note too.
+const nodeNoteWanted = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED !== 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Commands that call AWS say the Node.js note first, on stderr; validate, lint, sandbox and --version never do. */
+function noteNodeSupport(): void {
+  const note = nodeNoteWanted ? nodeSupportNote(process.version) : null;
+  if (note) process.stderr.write(`${note}\n`);
+}
 
 const environment: Environment = {
   env: process.env,
@@ -104,6 +116,7 @@ addAwsOptions(
     .option('--no-interactive', 'plain text output, no live terminal UI'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/plan.js')).planCommand(opts, environment, stop);
   }),
@@ -132,6 +145,7 @@ addAwsOptions(
     .option('--no-interactive', 'never prompt; refuse instead of asking'),
 ).action((planfile, opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
   }),
@@ -166,6 +180,7 @@ addAwsOptions(
     .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
   }),
@@ -200,6 +215,7 @@ addAwsOptions(
     .option('--force', 'replace an existing file'),
 ).action((opts) =>
   run(async () => {
+    noteNodeSupport();
     process.on('SIGINT', onInterrupt);
     return (await import('./commands/import.js')).importCommand(opts, environment, stop);
   }),
@@ -234,6 +250,17 @@ program
         }
         throw error;
       }
+      return EXIT.ok;
+    }),
+  );
+
+program
+  .command('completion')
+  .description('print a shell completion script, e.g. `source <(iampass completion bash)` in ~/.bashrc')
+  .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish'] as const))
+  .action((shell) =>
+    run(async () => {
+      environment.stdout.write((await import('./completion.js')).completionScript(shell, program));
       return EXIT.ok;
     }),
   );

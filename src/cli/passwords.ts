@@ -70,7 +70,9 @@ export async function preparePasswords(
   if (actions.length === 0) return { handling: null, reveal: null };
   await checkSuppliedPasswords(plan, environment);
 
-  if (flags.reveal && (!interactive || isCi(environment))) {
+  // --reveal needs a person at a terminal: never refused twice, never suggested where it would be refused.
+  const canReveal = interactive && !isCi(environment);
+  if (flags.reveal && !canReveal) {
     throw new UserError(
       '--reveal shows passwords once on an interactive terminal, and this is not one (no TTY, or CI is set).\n' +
         '  fix: give users OpenPGP keys (pgpKey), or use --password-dir DIR\nNothing was changed.',
@@ -81,8 +83,8 @@ export async function preparePasswords(
     throw new UserError(
       `apply would set ${undelivered.length} generated password${undelivered.length === 1 ? '' : 's'} with no way to deliver ` +
         `${undelivered.length === 1 ? 'it' : 'them'}: ${undelivered.join(', ')}\n` +
-        '  fix: give these users a pgpKey (or a key in defaults.pgpKeyDir), or pass --password-dir DIR (plain text, mode 0600) ' +
-        'or --reveal (shown once here)\nNothing was changed.',
+        '  fix: give these users a pgpKey (or a key in defaults.pgpKeyDir), or pass --password-dir DIR (plain text, mode 0600)' +
+        `${canReveal ? ' or --reveal (shown once here)' : ''}\nNothing was changed.`,
     );
   }
 

@@ -3,10 +3,51 @@ import { tally } from '../apply/execute.js';
 import type { Style } from './ansi.js';
 import { actionSymbol, subject } from './describe.js';
 
-/** One line per finished action, for logs and pipes; the Ink view shows the same events live. */
-export function formatExecutorEvent(event: ExecutorEvent, style: Style): string | null {
-  if (event.type !== 'finished') return null;
-  return formatResult(event.result, style);
+/**
+ * Result lines come in plan order (policy, users by name, removals), not in the order calls complete, yet
+ * still stream: from `next`, the unbroken run of finished actions is released, each as soon as it and every
+ * action before it have finished. `resultAt(i)` is the result of action `i` once it has finished.
+ */
+export function releaseInPlanOrder(
+  next: number,
+  resultAt: (index: number) => ActionResult | undefined,
+): { next: number; ready: ActionResult[] } {
+  const ready: ActionResult[] = [];
+  for (let r = resultAt(next); r !== undefined; r = resultAt(next)) {
+    ready.push(r);
+    next += 1;
+  }
+  return { next, ready };
+}
+
+/**
+ * At the end, the results still held back from `next` on: those behind an action that never started
+ * (interrupted). The never-started ones themselves have no line here; the summary lists them.
+ */
+export function heldResults(report: ApplyReport, next: number): ActionResult[] {
+  return report.results.slice(next).filter((r) => r.status !== 'not-run');
+}
+
+/** The plain logger, for logs and pipes: one line per finished action, in plan order; the Ink view does the same. */
+export function createResultLog(write: (line: string) => void, style: Style): {
+  onEvent(event: ExecutorEvent): void;
+  finish(report: ApplyReport): void;
+} {
+  const results: ActionResult[] = [];
+  let next = 0;
+  return {
+    onEvent(event) {
+      if (event.type !== 'finished') return;
+      results[event.result.index] = event.result;
+      const step = releaseInPlanOrder(next, (i) => results[i]);
+      next = step.next;
+      for (const r of step.ready) write(formatResult(r, style));
+    },
+    finish(report) {
+      for (const r of heldResults(report, next)) write(formatResult(r, style));
+      next = report.results.length;
+    },
+  };
 }
 
 export function formatResult(r: ActionResult, style: Style): string {

@@ -1,6 +1,6 @@
 /**
- * Apply, live: finished actions go to the permanent log above (Ink `Static`, so scrollback keeps every line
- * whatever the plan's size); below, a progress bar with elapsed time, the actions running and the next pending.
+ * Apply, live: finished actions go to the permanent log above, in plan order (Ink `Static`, so scrollback keeps
+ * every line whatever the plan's size); below, a progress bar with elapsed time, the actions running and the next pending.
  * When the report arrives, the closing summary is written to the log in the plain logger's words.
  */
 import { Box, Static, Text } from 'ink';
@@ -9,7 +9,7 @@ import type { ApplyReport } from '../apply/execute.js';
 import type { Plan } from '../model/plan.js';
 import { actionSymbol, subject } from '../render/describe.js';
 import { COLOR, PLAIN } from '../render/ansi.js';
-import { formatResult, renderApplySummary } from '../render/apply-log.js';
+import { formatResult, heldResults, renderApplySummary } from '../render/apply-log.js';
 import { countStates, type ApplyProgress } from './apply-progress.js';
 import { formatElapsed, progressBar } from './format.js';
 import { toneOf, type Line } from './lines.js';
@@ -48,6 +48,7 @@ export function ApplyView(props: ApplyViewProps): ReactNode {
     ...progress.finished.map((r) => ({ key: `r${r.index}`, text: formatResult(r, style) })),
   ];
   if (report) {
+    log.push(...heldResults(report, progress.released).map((r) => ({ key: `r${r.index}`, text: formatResult(r, style) })));
     log.push({ key: 'bar', text: `\n${bar}` });
     log.push({ key: 'summary', text: `\n${renderApplySummary(report, style).trimEnd()}` });
   }

@@ -14,7 +14,7 @@ import {
   warningDetail,
   warningsHeading,
 } from '../render/describe.js';
-import { diffLineTone, toneOf, type Line } from './lines.js';
+import { diffLineTone, toneOf, wrapLine, type Line } from './lines.js';
 
 export type ActionGroup = 'policy' | 'enable' | 'change' | 'disable';
 
@@ -152,8 +152,16 @@ function policyLabel(policy: PasswordPolicy | null): string {
   return policy === null ? 'AWS default (no custom policy)' : 'custom policy';
 }
 
-/** What the details pane shows for one action: what it does, why, and its before and after. */
-export function detailLines(action: Action): Line[] {
+/** What the details pane shows for one action: what it does, why, and its before and after, wrapped to `width`. */
+export function detailLines(action: Action, width = Number.POSITIVE_INFINITY): Line[] {
+  return actionDetails(action).flatMap((line) => wrapLine(line, width, leadingSpaces(line) + 2));
+}
+
+function leadingSpaces(line: Line): number {
+  return /^ */.exec(line[0]?.text ?? '')?.[0].length ?? 0;
+}
+
+function actionDetails(action: Action): Line[] {
   const lines: Line[] = [
     [
       { text: actionSymbol(action), tone: toneOf(action) },
@@ -198,21 +206,35 @@ export function detailLines(action: Action): Line[] {
   return lines;
 }
 
+/** How the warnings pane is drawn: the terminal's width to wrap at, and the text typed after `/`. */
+export interface WarningsView {
+  width: number;
+  filter: string;
+}
+
+/** Case-insensitive substring match on a warning's id, user, message and fix or acknowledgement. */
+export function warningMatches(w: PlanWarning, filter: string): boolean {
+  if (filter === '') return true;
+  return [w.id, w.user ?? '', w.message, warningDetail(w)].join(' ').toLowerCase().includes(filter.toLowerCase());
+}
+
 /**
  * The warnings pane: each warning's id (yellow while it still fails `--fail-on warning`), its message, and its
- * fix or the reason it is acknowledged; then how current the credential report was.
+ * fix or the reason it is acknowledged, wrapped to the width; then how current the credential report was.
  */
-export function warningLines(plan: Plan): Line[] {
+export function warningLines(plan: Plan, view: WarningsView = { width: Number.POSITIVE_INFINITY, filter: '' }): Line[] {
   const lines: Line[] = [[{ text: warningsHeading(plan.warnings), bold: true, tone: 'warn' }]];
-  for (const w of plan.warnings) lines.push(...warningRows(w));
-  if (plan.credentialReport) lines.push([{ text: '' }], [{ text: reportLine(plan.credentialReport), dim: true }]);
+  const shown = plan.warnings.filter((w) => warningMatches(w, view.filter));
+  if (shown.length === 0) lines.push([{ text: `  no warning matches "${view.filter}"`, dim: true }]);
+  for (const w of shown) lines.push(...warningRows(w, view.width));
+  if (plan.credentialReport) lines.push([{ text: '' }], ...wrapLine([{ text: reportLine(plan.credentialReport), dim: true }], view.width));
   return lines;
 }
 
-function warningRows(w: PlanWarning): Line[] {
+function warningRows(w: PlanWarning, width: number): Line[] {
   return [
-    [{ text: '  ' }, { text: w.id, ...(w.acknowledged ? {} : { tone: 'warn' as const }), bold: true }, { text: ` ${w.message}` }],
-    [{ text: `        ${warningDetail(w)}`, dim: true }],
+    ...wrapLine([{ text: '  ' }, { text: w.id, ...(w.acknowledged ? {} : { tone: 'warn' as const }), bold: true }, { text: ` ${w.message}` }], width, 8),
+    ...wrapLine([{ text: `        ${warningDetail(w)}`, dim: true }], width, 10),
   ];
 }
 

@@ -59,7 +59,7 @@ describe('iampass import (built binary, sandbox)', () => {
     await writeFile(file, mine);
     const result = await runCli(['import', '-o', file], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`error: ${file} already exists, and import does not overwrite a file it did not write (its comments would be lost)`);
+    expect(result.stderr).toContain(`error: ${file} already exists, and import never overwrites a file unasked (its comments and settings would be lost)`);
     expect(result.stderr).toContain('pass --merge to update it in place');
     expect(await readFile(file, 'utf8')).toBe(mine);
   });

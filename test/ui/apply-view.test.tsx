@@ -105,10 +105,37 @@ describe('the apply view', () => {
   it('shows skipped actions with their reason', () => {
     const view = follow(plan);
     view.send(
+      ...[0, 1, 2].map((i) => finished(ok(i, 'done'))),
       started(plan, 3),
       finished(result(plan, 3, { status: 'skipped', message: 'had no login profile any more (removed outside this apply since the plan)' })),
     );
     expect(view.frame()).toContain('skipped  - carol: had no login profile any more');
+  });
+
+  it('logs results in plan order, each as soon as every action before it has finished', () => {
+    const view = follow(plan);
+    const logged = () => view.frame().split('\n').filter((line) => line.startsWith('done'));
+    view.send(...[0, 1, 2, 3].map((i) => started(plan, i)));
+    view.send(finished(ok(2, 'bob done')), finished(ok(3, 'carol done')));
+    expect(logged()).toEqual([]);
+    view.send(finished(ok(0, 'policy done')));
+    expect(logged()).toEqual(['done     ~ password policy: policy done']);
+    view.send(finished(ok(1, 'alice done')));
+    expect(logged()).toEqual([
+      'done     ~ password policy: policy done',
+      'done     + alice: alice done',
+      'done     ~ bob: bob done',
+      'done     - carol: carol done',
+    ]);
+  });
+
+  it('logs what finished behind an action that never started once the report arrives', () => {
+    const view = follow(plan);
+    view.send(finished(ok(0, 'policy done')), finished(ok(2, 'bob done')));
+    view.finish({ results: [ok(0, 'policy done'), notRun(1), ok(2, 'bob done'), notRun(3), notRun(4)], interrupted: true });
+    const frame = view.frame();
+    expect(frame.indexOf('done     ~ password policy')).toBeLessThan(frame.indexOf('done     ~ bob: bob done'));
+    expect(frame).toContain('Apply incomplete. 2 done, 0 failed, 3 not started (interrupted).');
   });
 
   it('says it is stopping once the command asks, and the summary counts what never started', () => {

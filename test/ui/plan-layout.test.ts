@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.js';
 import type { Key } from 'ink';
 import { keyPresses } from '../../src/ui/keys.js';
-import { plainText } from '../../src/ui/lines.js';
+import { plainText, wrapLine } from '../../src/ui/lines.js';
 import { detailLines, layoutPlan, scrollTop, warningLines, warningsNotice } from '../../src/ui/plan-layout.js';
 import { CIS_POLICY, desiredState, liveState } from '../support/builders.js';
 import { manyCreatesPlan, mixedPlan, warnedPlan } from './support.js';
@@ -86,5 +86,47 @@ describe('the warnings pane', () => {
   it('has no notice line when there is nothing to warn about', () => {
     expect(warningsNotice(mixedPlan(), true)).toBeNull();
     expect(warningsNotice(warnedPlan(), false)?.map((s) => s.text).join('')).toBe('Warnings (2, 1 acknowledged)');
+  });
+});
+
+describe('wrapping a line to the width', () => {
+  const words = 'fix: assign an MFA device to erin and require MFA for console sign-in';
+  it.each([
+    { name: 'leaves a line that fits alone', line: [{ text: 'short' }], width: 10, indent: 2, expected: ['short'] },
+    {
+      name: 'breaks between words, continuation indented',
+      line: [{ text: words }],
+      width: 30,
+      indent: 4,
+      expected: ['fix: assign an MFA device to', '    erin and require MFA for', '    console sign-in'],
+    },
+    {
+      name: 'splits a word longer than the room',
+      line: [{ text: 'arn:aws:iam::123456789012:user/a-very-long-name' }],
+      width: 20,
+      indent: 2,
+      expected: ['arn:aws:iam::1234567', '  89012:user/a-very-', '  long-name'],
+    },
+    { name: 'keeps leading spaces of the first line', line: [{ text: '        fix: a b c' }], width: 14, indent: 10, expected: ['        fix: a', '          b c'] },
+  ])('$name', ({ line, width, indent, expected }) => {
+    expect(wrapLine(line, width, indent).map(plainText)).toEqual(expected);
+  });
+
+  it('keeps each word in the style of its segment', () => {
+    const wrapped = wrapLine([{ text: '  ' }, { text: 'IP103', tone: 'warn', bold: true }, { text: ' erin keeps console access' }], 16, 8);
+    expect(wrapped).toEqual([
+      [{ text: '  ' }, { text: 'IP103', tone: 'warn', bold: true }, { text: ' erin' }],
+      [{ text: '        keeps' }],
+      [{ text: '        console' }],
+      [{ text: '        access' }],
+    ]);
+  });
+
+  it.each([12, 20, 33, 60])('never exceeds %i columns and loses no character', (width) => {
+    const text = `${words} ${'x'.repeat(45)} and more`;
+    const wrapped = wrapLine([{ text }], width, 6).map(plainText);
+    for (const l of wrapped) expect(l.length).toBeLessThanOrEqual(width);
+    const squeeze = (t: string) => t.replace(/\s+/g, '');
+    expect(squeeze(wrapped.join(''))).toBe(squeeze(text));
   });
 });

@@ -197,7 +197,7 @@ describe('warnings in the plan view', () => {
     expect(body).toContain('  IP101 carol keeps 1 active access key after console access is removed\n        fix: deactivate carol\'s access keys too');
     expect(body).toContain('  IP103 erin keeps console access without an MFA device (CIS 1.10)\n        acknowledged: hardware key on order');
     expect(body).toContain('Advisories used the credential report generated 2026-11-27 10:00 UTC, 12 minutes before this plan.');
-    expect(body).toContain('keys: w/enter/esc close');
+    expect(body).toContain('w/esc close');
     expect(body).not.toContain('Enable console access (1)');
     stdin.write('w');
     await vi.waitFor(() => expect(frame()).toContain('Enable console access (1)'));
@@ -266,9 +266,10 @@ describe('the plan view on a small terminal', () => {
   it('scrolls back up when the cursor moves above the window', async () => {
     const { stdin, lastFrame, frame } = await small(300);
     for (let i = 0; i < 5; i++) stdin.write(KEY.pageDown);
-    await vi.waitFor(() => expect(frame()).toContain('action 16 of 300'));
-    expect(selected(lastFrame())).toBe('user015');
-    for (let i = 14; i >= 0; i--) {
+    // A page is the window less one line: 3 rows here, under two lines of key help at 50 columns.
+    await vi.waitFor(() => expect(frame()).toContain('action 11 of 300'));
+    expect(selected(lastFrame())).toBe('user010');
+    for (let i = 9; i >= 0; i--) {
       stdin.write('k');
       await vi.waitFor(() => expect(selected(lastFrame())).toBe(`user${String(i).padStart(3, '0')}`));
     }

@@ -163,3 +163,21 @@ export function fakeUi(color = false) {
     },
   };
 }
+
+/** The fix of every warning in `manyWarningsPlan`: long enough to need wrapping on any terminal. */
+export const LONG_FIX =
+  'assign an MFA device to the user and require MFA for console sign-in with a policy that denies everything ' +
+  'else without aws:MultiFactorAuthPresent, then plan again to see this warning go away for good';
+
+/** `manyCreatesPlan(count)` where every user also has an IP103 warning with a long fix. */
+export function manyWarningsPlan(count: number): Plan {
+  const base = manyCreatesPlan(count);
+  return {
+    ...base,
+    warnings: base.actions.map((a, i) => {
+      const user = `user${String(i).padStart(3, '0')}`;
+      return { id: 'IP103', user, message: `${user} gets console access without an MFA device (CIS 1.10)`, fix: LONG_FIX };
+    }),
+    credentialReport: { generatedTime: '2026-11-27T10:00:00.000Z', ageMinutes: 12 },
+  };
+}

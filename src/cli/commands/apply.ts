@@ -4,7 +4,7 @@ import type { DesiredState, FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planBasis, planDocument, planOf } from '../../plan/document.js';
 import type { Plan } from '../../model/plan.js';
-import { formatExecutorEvent, renderApplySummary } from '../../render/apply-log.js';
+import { createResultLog, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import { refreshAccount } from '../../operations/refresh.js';
@@ -112,6 +112,8 @@ async function gates(plan: Plan, { desired, keys, flags, environment, shown }: A
     environment.stdout.write(renderTextPlan(plan, shown.style));
     enforceFailOn(plan.warnings, failOn, 'apply', '\nNothing was changed.');
   }
+  // Without a way to approve, nothing else matters yet: refuse first, so every fix named after it can work.
+  if (!flags.autoApprove && !shown.interactive) refuseWithoutApproval(plan, environment, shown);
   return preparePasswords(plan, flags, environment, shown.interactive, keys);
 }
 
@@ -189,10 +191,7 @@ async function carryOut(
   stop: StopSignal,
 ): Promise<number> {
   const view = shown.interactive ? await followInTerminal(plan, shown) : null;
-  const log = (event: ExecutorEvent) => {
-    const line = formatExecutorEvent(event, shown.style);
-    if (line) environment.stdout.write(`${line}\n`);
-  };
+  const log = createResultLog((line) => environment.stdout.write(`${line}\n`), shown.style);
   if (!view) environment.stdout.write('\n');
   stop.onRequest(() =>
     view ? view.stopping() : environment.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n'),
@@ -204,10 +203,13 @@ async function carryOut(
     journaled,
     concurrency: flags.concurrency,
     shouldStop: () => stop.requested(),
-    onEvent: view ? (event) => view.onEvent(event) : log,
+    onEvent: (event: ExecutorEvent) => (view ? view.onEvent(event) : log.onEvent(event)),
   });
   if (view) await view.finish(report);
-  else environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+  else {
+    log.finish(report);
+    environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+  }
   if (passwords.reveal) {
     const shownOnce = passwords.reveal.take().map(({ user, password, confirmed }): [string, string] => [confirmed ? user : `${user} (unconfirmed)`, password]);
     await revealOnce(shownOnce, environment);
@@ -216,7 +218,7 @@ async function carryOut(
   return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
 }
 
-/** `--auto-approve`, or a person who typed `yes`; without a terminal to ask on, a refusal naming the flag. */
+/** `--auto-approve`, or a person who typed `yes` (the command has already refused when there is no one to ask). */
 async function approved(
   plan: Plan,
   flags: ApplyFlags & { config: string },
@@ -226,13 +228,6 @@ async function approved(
   if (flags.autoApprove) {
     environment.stdout.write(renderTextPlan(plan, shown.style));
     return true;
-  }
-  if (!shown.interactive) {
-    environment.stdout.write(renderTextPlan(plan, shown.style));
-    throw new UserError(
-      'apply needs approval, and there is no terminal to ask on.\n' +
-        '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
-    );
   }
   if (environment.stdin.isTTY) {
     const { reviewAndConfirm } = await import('../../ui/run.js');
@@ -245,6 +240,15 @@ async function approved(
     `\nApply ${plan.actions.length} change${plan.actions.length === 1 ? '' : 's'} to account ${plan.account}?` +
       (destructive > 0 ? ` (${destructive} destructive)` : ''),
     environment,
+  );
+}
+
+/** Shows the plan, then refuses: there is no terminal to ask on and no `--auto-approve`. */
+function refuseWithoutApproval(plan: Plan, environment: Environment, shown: Presentation): never {
+  environment.stdout.write(renderTextPlan(plan, shown.style));
+  throw new UserError(
+    'apply needs approval, and there is no terminal to ask on.\n' +
+      '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
   );
 }
 

@@ -128,7 +128,7 @@ async function readExisting(target: string, flags: ImportFlags): Promise<{ sourc
   if (!exists || flags.force) return null;
   if (!flags.merge) {
     throw new UserError(
-      `error: ${target} already exists, and import does not overwrite a file it did not write (its comments would be lost)\n` +
+      `error: ${target} already exists, and import never overwrites a file unasked (its comments and settings would be lost)\n` +
         `  fix: pass --merge to update it in place (comments and settings kept), --force to replace it, or -o another file\nNothing was written.`,
     );
   }

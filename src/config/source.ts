@@ -3,7 +3,7 @@
  * source: the value's node and, for a map entry, its key. Validation errors (addressed by JSON pointer, as Ajv does)
  * are mapped back to a line and column through this index.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node } from 'yaml';
 
 /** Where one value of the data sits in the source. Offsets are 0-based character offsets into the source text. */
 export interface Located {
@@ -31,8 +31,14 @@ export interface Converted {
   problems: ConversionProblem[];
 }
 
-/** Upper bound on values produced, so alias expansion ("billion laughs") cannot blow up memory. */
+/**
+ * Aliases may expand a document to at most this many values, or twice its own number of nodes if that is more:
+ * so expansion ("billion laughs") stays linear in the file's size, and a large file without aliases is never cut.
+ */
 const MAX_VALUES = 100_000;
+
+/** Nesting allowed after aliases are expanded (a chain of aliases nests without any nesting in the text). */
+const MAX_EXPANDED_DEPTH = 64;
 
 export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -62,37 +68,118 @@ function startOf(node: unknown): number | undefined {
   return undefined;
 }
 
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/**
+ * Sets an own property, also for the key `__proto__` (which plain assignment would take as the prototype). Only
+ * that key needs defineProperty, which is much slower on a map of thousands of users.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+interface Anchors {
+  /** The node each alias refers to: the last node with its anchor before it, in document order (as YAML says). */
+  targets: Map<Alias, Node>;
+  /** Nodes in the document, aliases not expanded. */
+  nodes: number;
+}
+
+/**
+ * Resolves every alias in one pass. (The library's `Alias.resolve` walks the whole document for each alias, which is
+ * quadratic in a file with an alias per user.) Recursion depth is the document's, which the parser has bounded.
+ */
+function resolveAnchors(root: unknown): Anchors {
+  const targets = new Map<Alias, Node>();
+  const byName = new Map<string, Node>();
+  let nodes = 0;
+  const walk = (node: unknown): void => {
+    if (node === null || node === undefined) return;
+    nodes++;
+    if (isAlias(node)) {
+      const target = byName.get(node.source);
+      if (target !== undefined) targets.set(node, target);
+      return;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (typeof anchor === 'string' && anchor !== '') byName.set(anchor, node as Node);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        walk(pair.key);
+        walk(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(root);
+  return { targets, nodes };
 }
 
 /** Converts `doc.contents` into data plus a position index. The document must have no errors. */
 export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter): Converted {
   const index = new Map<string, Located>();
   const problems: ConversionProblem[] = [];
+  const reported = new Set<string>();
+  const report = (p: ConversionProblem): void => {
+    // a map reached twice through aliases would report its problems twice
+    const key = `${p.offset}\u0000${p.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    problems.push(p);
+  };
   const active = new Set<unknown>();
+  const root = doc.contents as Node | null;
+  const anchors = resolveAnchors(root);
+  const maxValues = Math.max(MAX_VALUES, 2 * anchors.nodes);
   let produced = 0;
   let tooLarge = false;
+  let depth = 0;
+  let tooDeep = false;
+  const at = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${line}:${col}`;
+  };
 
   const convert = (raw: unknown, pointer: string, fallbackOffset: number): unknown => {
     produced++;
-    if (produced > MAX_VALUES) {
+    if (produced > maxValues) {
       if (!tooLarge) {
         tooLarge = true;
-        problems.push({
+        report({
           offset: fallbackOffset,
           pointer,
-          message: `the document expands to more than ${MAX_VALUES} values`,
-          hint: 'use fewer aliases (*name); a desired-state file is expected to be small',
+          message: `aliases expand the document to more than ${maxValues} values`,
+          hint: 'use fewer aliases (*name), or write the values out',
         });
       }
       return null;
     }
+    if (depth >= MAX_EXPANDED_DEPTH) {
+      if (!tooDeep) {
+        tooDeep = true;
+        report({
+          offset: startOf(raw) ?? fallbackOffset,
+          pointer,
+          message: `lists and maps are nested more than ${MAX_EXPANDED_DEPTH} levels deep here, counting what aliases bring in`,
+          hint: 'a desired-state file needs at most 5 levels; use fewer aliases within aliases',
+        });
+      }
+      return null;
+    }
+    depth++;
+    try {
+      return convertNode(raw, pointer, fallbackOffset);
+    } finally {
+      depth--;
+    }
+  };
+
+  const convertNode = (raw: unknown, pointer: string, fallbackOffset: number): unknown => {
     let node: unknown = raw;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = anchors.targets.get(node);
       if (target === undefined) {
-        problems.push({
+        report({
           offset: startOf(node) ?? fallbackOffset,
           pointer,
           message: `unknown alias \`*${node.source}\``,
@@ -103,7 +190,7 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
       node = target;
     }
     if (active.has(node)) {
-      problems.push({
+      report({
         offset: startOf(raw) ?? fallbackOffset,
         pointer,
         message: 'an alias refers to a collection that contains it',
@@ -119,7 +206,7 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
         if (!isPair(pair)) continue;
         let key: unknown = pair.key;
         const keyOffset = startOf(pair.key) ?? startOf(node) ?? fallbackOffset;
-        if (isAlias(key)) key = key.resolve(doc);
+        if (isAlias(key)) key = anchors.targets.get(key);
         let name: string | null = null;
         if (isScalar(key)) {
           const v = key.value;
@@ -127,7 +214,7 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
           else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') name = String(v);
         }
         if (name === null) {
-          problems.push({
+          report({
             offset: keyOffset,
             pointer,
             message: isScalar(key) || key === null || key === undefined ? 'empty key' : 'a key must be a plain name, not a list or map',
@@ -138,11 +225,11 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
         const childPointer = `${pointer}/${escapePointerSegment(name)}`;
         const seen = firstAt.get(name);
         if (seen !== undefined) {
-          problems.push({
+          report({
             offset: keyOffset,
             pointer: childPointer,
-            message: `duplicate key \`${name}\``,
-            hint: `\`${name}\` is already set on line ${lineCounter.linePos(seen).line}; a key may appear only once in a map, so keep one of them`,
+            message: `duplicate key \`${name}\` (first at ${at(seen)})`,
+            hint: `a key may appear only once in a map: keep one of the two (lines ${lineCounter.linePos(seen).line} and ${lineCounter.linePos(keyOffset).line})`,
           });
           continue;
         }
@@ -180,7 +267,6 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
     return null;
   };
 
-  const root = doc.contents as Node | null;
   const rootOffset = startOf(root) ?? 0;
   index.set('', { valueOffset: rootOffset, empty: isEmptyScalar(root) });
   const data = convert(root, '', rootOffset);

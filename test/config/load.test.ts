@@ -383,13 +383,13 @@ const broken: BrokenCase[] = [
   {
     name: 'duplicate key (YAML)',
     source: 'version: 1\nusers:\n  alice: { console: true }\n  alice: { console: false }\n',
-    expected: ['f.yaml:4:3: error: duplicate key `alice`'],
-    fixes: ['`alice` is already set on line 3; a key may appear only once in a map, so keep one of them'],
+    expected: ['f.yaml:4:3: error: duplicate key `alice` (first at 3:3)'],
+    fixes: ['a key may appear only once in a map: keep one of the two (lines 3 and 4)'],
   },
   {
     name: 'keys that YAML reads differently but name the same user',
     source: 'version: 1\nusers:\n  123: { console: true }\n  "123": { console: true }\n',
-    expected: ['f.yaml:4:3: error: duplicate key `123`'],
+    expected: ['f.yaml:4:3: error: duplicate key `123` (first at 3:3)'],
   },
   {
     name: 'bad indentation',
@@ -670,7 +670,7 @@ describe('loadConfig: broken fixture files', () => {
     const file = fixture('duplicate-key.iampass.yaml');
     const ds = failed(await loadConfig(file));
     expect(ds.map(formatDiagnostic)).toEqual([
-      `${file}:5:3: error: duplicate key \`alice\`\n  fix: \`alice\` is already set on line 3; a key may appear only once in a map, so keep one of them`,
+      `${file}:5:3: error: duplicate key \`alice\` (first at 3:3)\n  fix: a key may appear only once in a map: keep one of the two (lines 3 and 5)`,
     ]);
   });
 
@@ -692,13 +692,22 @@ describe('loadConfig: unreadable files', () => {
     const file = join(dir, 'nope.yaml');
     const ds = failed(await loadConfig(file));
     expect(ds).toEqual([
-      { severity: 'error', file, line: 0, col: 0, message: 'file not found', hint: `check the path (looked for ${file})` },
+      {
+        severity: 'error',
+        file,
+        line: 0,
+        col: 0,
+        message: 'file not found',
+        hint: `check the path (looked for ${file}), or write one from the account: \`iampass import -o ${file}\``,
+      },
     ]);
-    expect(formatDiagnostic(ds[0] as Diagnostic)).toBe(`${file}: error: file not found\n  fix: check the path (looked for ${file})`);
+    expect(formatDiagnostic(ds[0] as Diagnostic)).toBe(
+      `${file}: error: file not found\n  fix: check the path (looked for ${file}), or write one from the account: \`iampass import -o ${file}\``,
+    );
   });
 
   it('reports a directory given as the file', async () => {
     const ds = failed(await loadConfig(dir));
-    expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a file`]);
+    expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a regular file`]);
   });
 });

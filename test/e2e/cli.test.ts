@@ -55,6 +55,9 @@ describe('iampass validate (built binary)', () => {
     const file = join(dir, 'big.yaml');
     const users = Array.from({ length: 5000 }, (_, i) => `  user-${String(i).padStart(5, '0')}: { console: true }`);
     users[4321] = '  user-04321: { console: maybe }';
+    // an anchor and an alias: the plain reader declines the file, so the yaml library parses it, in the worker
+    users[0] = '  user-00000: &on { console: true }';
+    users[1] = '  user-00001: *on';
     await writeFile(file, `version: 1\nusers:\n${users.join('\n')}\n`);
     expect((await stat(file)).size).toBeGreaterThan(WORKER_THRESHOLD_BYTES);
     const result = await runCli(['validate', '-c', file], { env });

@@ -684,6 +684,18 @@ describe('loadConfig: broken fixture files', () => {
   });
 });
 
+describe('parseConfig: many problems', () => {
+  it('reports a problem on each of 2,000 users, each at its own line', () => {
+    const users = Array.from({ length: 2000 }, (_, i) => `  u${i}: { console: maybe, password: x }`);
+    const ds = failed(parseConfig(`version: 1\nusers:\n${users.join('\n')}\n`, 'f.yaml'));
+    const consoles = ds.filter((d) => d.message === 'console must be true or false, got "maybe"');
+    const passwords = ds.filter((d) => d.message === 'passwords never go in this file');
+    expect(consoles.map((d) => d.line)).toEqual(users.map((_, i) => i + 3));
+    expect(passwords.map((d) => d.line)).toEqual(users.map((_, i) => i + 3));
+    expect(ds).toHaveLength(4000);
+  });
+});
+
 describe('loadConfig: unreadable files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iampass-config-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1624,13 +1624,13 @@ vErrors = null;
 }
 if(data.scope !== undefined){
 if(!(validate21(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors.slice(); else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.defaults !== undefined){
 if(!(validate23(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if (vErrors === null) vErrors = validate23.errors.slice(); else for (const e of validate23.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1675,7 +1675,7 @@ errors++;
 }
 for(const key3 in data14){
 if(!(validate25(data14[key3], {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data14,parentDataProperty:key3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if (vErrors === null) vErrors = validate25.errors.slice(); else for (const e of validate25.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1693,7 +1693,7 @@ errors++;
 }
 if(data.advisories !== undefined){
 if(!(validate27(data.advisories, {instancePath:instancePath+"/advisories",parentData:data,parentDataProperty:"advisories",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if (vErrors === null) vErrors = validate27.errors.slice(); else for (const e of validate27.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }

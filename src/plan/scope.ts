@@ -3,7 +3,7 @@
  * path starts with `scope.pathPrefix` and it carries every `scope.tags` pair. The file governs listed users (which
  * must be in scope) and, under `unlisted: disable`, every other in-scope user too.
  */
-import { closestMatch } from '../util/suggest.js';
+import { createSuggester, type Suggester } from '../util/suggest.js';
 import type { DesiredState } from '../model/desired.js';
 
 /** The facts about a live user that scope depends on. `tags` is undefined when they were not read. */
@@ -56,11 +56,12 @@ export function resolveScope(desired: DesiredState, users: readonly ScopeCandida
     if (listed.has(u.name) || scope.unlisted === 'disable') resolution.governed.push(u.name);
     else resolution.unlistedIgnored.push(u.name);
   }
+  let suggester: Suggester | undefined; // built once, on the first missing name
   for (const want of desired.users) {
     const user = byName.get(want.name);
     if (!user) {
-      const names = users.map((u) => u.name);
-      resolution.unresolved.push({ name: want.name, problem: 'missing', detail: closestMatch(want.name, names) ?? null });
+      suggester ??= createSuggester(users.map((u) => u.name));
+      resolution.unresolved.push({ name: want.name, problem: 'missing', detail: suggester.closest(want.name) ?? null });
     } else if (!inScope(user)) {
       resolution.unresolved.push({ name: want.name, problem: 'out-of-scope', detail: whyOutOfScope(desired, user) });
     }

@@ -80,7 +80,8 @@ const STICKY = 0o1000;
 
 const SPECIAL_ROOTS = ['/proc', '/sys'];
 
-function underSpecialRoot(path: string): boolean {
+/** True for an absolute path in /proc or /sys, whose files are views of the kernel, not data a user wrote. */
+export function underSpecialRoot(path: string): boolean {
   return SPECIAL_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
 }
 

@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
-import { resolveKeyDirectory } from '../config/keys.js';
-import { loadConfig, parseConfigSource } from '../config/load.js';
+import { KeyDirectoryError, resolveKeyDirectory } from '../config/keys.js';
+import { parseConfigSource, readConfigFile } from '../config/load.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ConfigFingerprint } from '../plan/document.js';
 import type { Environment } from './environment.js';
 import { UserError } from './errors.js';
 
-/** Loads and validates the file; prints warnings; turns errors into one `UserError` listing them all. */
+/**
+ * Loads and validates the file; prints warnings; turns errors into one `UserError` listing them all. Used by apply,
+ * whose errors say that nothing was changed.
+ */
 export async function loadOrFail(file: string, environment: Environment): Promise<DesiredState> {
-  const result = await loadConfig(file);
-  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
-  printWarnings(result.warnings, environment);
-  return resolveKeyDirectory(result.state);
+  return (await loadFile(file, environment, { beforeWrites: true })).desired;
 }
 
 /**
@@ -24,17 +23,25 @@ export async function loadWithFingerprint(
   file: string,
   environment: Environment,
 ): Promise<{ desired: DesiredState; config: ConfigFingerprint }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    await loadOrFail(file, environment); // words the read error as a diagnostic, and throws it
-    throw new UserError(`cannot read ${file}`);
-  }
-  const result = await parseConfigSource(bytes.toString('utf8'), file);
-  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
+  return loadFile(file, environment, { beforeWrites: false });
+}
+
+async function loadFile(
+  file: string,
+  environment: Environment,
+  options: { beforeWrites: boolean },
+): Promise<{ desired: DesiredState; config: ConfigFingerprint }> {
+  const read = await readConfigFile(file);
+  if (!read.ok) throw diagnosticsError(read.diagnostics, file, options);
+  const result = await parseConfigSource(read.text, file);
+  if (!result.ok) throw diagnosticsError(result.diagnostics, file, options);
   printWarnings(result.warnings, environment);
-  return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(bytes) } };
+  try {
+    return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(read.bytes) } };
+  } catch (error) {
+    if (!(error instanceof KeyDirectoryError)) throw error;
+    throw new UserError(`${error.message}${options.beforeWrites ? '\nNothing was changed.' : ''}`);
+  }
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -45,7 +52,12 @@ export function printWarnings(warnings: readonly Diagnostic[], environment: Envi
   for (const w of warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
 }
 
-export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string): UserError {
+/**
+ * One `UserError` listing every diagnostic and counting them. Only a command that writes (apply) says that nothing
+ * was changed: after `validate` or `plan` the words would suggest something could have been.
+ */
+export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string, options: { beforeWrites?: boolean } = {}): UserError {
   const sorted = [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}; nothing was changed.`);
+  const outcome = options.beforeWrites ? '; nothing was changed.' : '.';
+  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}${outcome}`);
 }

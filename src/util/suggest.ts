@@ -9,42 +9,52 @@ export function editDistance(a: string, b: string): number {
 let rows = [new Int32Array(0), new Int32Array(0), new Int32Array(0)] as const;
 
 /**
- * `editDistance(a, b)` if it is at most `bound`, else `bound + 1`: stops as soon as every cell of a row exceeds the
- * bound, and skips pairs whose lengths alone differ by more.
+ * `editDistance(a, b)` if it is at most `bound`, else `bound + 1`. Fills only the band of the table within `bound`
+ * of its diagonal (a cell further from it is further than `bound` from any alignment), and stops as soon as two
+ * rows in a row exceed the bound (a transposition reads two rows back).
  */
-function boundedDistance(a: string, b: string, bound: number): number {
+export function boundedDistance(a: string, b: string, bound: number): number {
   const m = a.length;
   const n = b.length;
-  if (Math.abs(m - n) > bound) return bound + 1;
+  const big = bound + 1;
+  if (Math.abs(m - n) > bound) return big;
   if (m === 0) return n;
   if (n === 0) return m;
   if ((rows[0]?.length ?? 0) < n + 1) rows = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
   let [prev2, prev, cur] = rows;
-  for (let j = 0; j <= n; j++) prev[j] = j;
+  const top = Math.min(n, bound);
+  for (let j = 0; j <= top; j++) prev[j] = j;
+  if (top < n) prev[top + 1] = big;
+  let prevMin = 0;
   for (let i = 1; i <= m; i++) {
-    cur[0] = i;
-    let rowMin = i;
+    const lo = Math.max(1, i - bound);
+    const hi = Math.min(n, i + bound);
+    // cells just outside the band are read by the next cells and the next row: they count as "too far"
+    cur[lo - 1] = lo === 1 ? i : big;
+    if (hi < n) cur[hi + 1] = big;
+    let rowMin = lo === 1 ? i : big;
     const ai = a.charCodeAt(i - 1);
-    for (let j = 1; j <= n; j++) {
+    const before = i > 1 ? a.charCodeAt(i - 2) : -1;
+    for (let j = lo; j <= hi; j++) {
       const bj = b.charCodeAt(j - 1);
-      let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (ai === bj ? 0 : 1));
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, (prev2[j - 2] as number) + 1);
+      let v = (prev[j - 1] as number) + (ai === bj ? 0 : 1);
+      const up = (prev[j] as number) + 1;
+      const left = (cur[j - 1] as number) + 1;
+      if (up < v) v = up;
+      if (left < v) v = left;
+      if (j > 1 && ai === b.charCodeAt(j - 2) && before === bj) {
+        const swap = (prev2[j - 2] as number) + 1;
+        if (swap < v) v = swap;
+      }
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    // a transposition reads two rows back, so a row over the bound can still be followed by one within it only
-    // through that row's neighbour: both rows over the bound settle it
-    if (rowMin > bound && i > 1 && minOf(prev, n) > bound) return bound + 1;
+    if (rowMin > bound && prevMin > bound) return big;
+    prevMin = rowMin;
     [prev2, prev, cur] = [prev, cur, prev2];
   }
   const d = prev[n] as number;
-  return d > bound ? bound + 1 : d;
-}
-
-function minOf(row: Int32Array, n: number): number {
-  let min = Infinity;
-  for (let j = 0; j <= n; j++) if ((row[j] as number) < min) min = row[j] as number;
-  return min;
+  return d > bound ? big : d;
 }
 
 function normalise(s: string): string {
@@ -56,14 +66,26 @@ export interface Suggester {
   closest(word: string): string | undefined;
 }
 
-/** Character counts of ASCII text, for a lower bound on the edit distance that costs one pass over a name. */
+/** A name's letters and how often each occurs (ASCII only), counted once when the index is built. */
+interface LetterCounts {
+  length: number;
+  letters: Uint8Array;
+  counts: Uint8Array;
+}
+
+function countLetters(s: string): LetterCounts | null {
+  if (!isAscii(s) || s.length > 255) return null;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) counts.set(s.charCodeAt(i), (counts.get(s.charCodeAt(i)) ?? 0) + 1);
+  return { length: s.length, letters: Uint8Array.from(counts.keys()), counts: Uint8Array.from(counts.values()) };
+}
+
+/** The letter counts of the word the candidates are compared with, for a lower bound on the edit distance. */
 class Letters {
   private readonly wanted = new Int16Array(128);
-  private readonly used = new Int16Array(128);
   private length = 0;
   private ascii = false;
 
-  /** Counts the letters of the word the candidates are compared with. */
   set(word: string): void {
     this.wanted.fill(0);
     this.length = word.length;
@@ -75,17 +97,16 @@ class Letters {
    * How many letters of the two cannot be matched whatever their order (the "bag distance"): no edit distance is
    * smaller, since an edit changes at most one letter on each side and a transposition none. 0 if unknown.
    */
-  lowerBound(codes: Uint8Array | null): number {
-    if (codes === null || !this.ascii) return 0;
+  lowerBound(other: LetterCounts | null): number {
+    if (other === null || !this.ascii) return 0;
     let common = 0;
-    for (const k of codes) {
-      if ((this.used[k] as number) < (this.wanted[k] as number)) {
-        (this.used[k] as number)++;
-        common++;
-      }
+    const { letters, counts } = other;
+    for (let j = 0; j < letters.length; j++) {
+      const want = this.wanted[letters[j] as number] as number;
+      const have = counts[j] as number;
+      common += have < want ? have : want;
     }
-    for (const k of codes) this.used[k] = 0;
-    return Math.max(this.length, codes.length) - common;
+    return Math.max(this.length, other.length) - common;
   }
 }
 
@@ -97,12 +118,12 @@ function isAscii(s: string): boolean {
 /**
  * An index of `candidates` for many `closest` calls: the candidates are normalised once and bucketed by length; a
  * word is compared only with lengths that could be close enough, first by counting letters (one pass, no table),
- * then by a distance that stops as soon as it cannot beat the best so far; prefixes are found by binary search. Same
+ * then by a distance that stops at the most that could still matter; prefixes are found by binary search. Same
  * answers as comparing with every candidate (the tests hold it to that); 4,000 names against 1,000 took 16 s before.
  */
 export function createSuggester(candidates: readonly string[]): Suggester {
   const normalised = candidates.map(normalise);
-  const codes = normalised.map((c) => (isAscii(c) ? Uint8Array.from(c, (ch) => ch.charCodeAt(0)) : null));
+  const counted = normalised.map(countLetters);
   const letters = new Letters();
   const byLength = new Map<number, number[]>();
   normalised.forEach((c, i) => {
@@ -112,30 +133,46 @@ export function createSuggester(candidates: readonly string[]): Suggester {
   });
   const sorted = normalised.map((c, i) => [c, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-  const nearest = (w: string): { index: number; distance: number } | undefined => {
-    // no candidate further than this can pass the limit below (see `closestMatch`), so none is looked at
-    let bound = Math.max(1, Math.floor(w.length / 2));
+  /** A likely typo is at most this far from the word: a third of the longer of the two, at least 1. */
+  const limitFor = (w: string, length: number): number => Math.max(1, Math.floor(Math.max(w.length, length) / 3));
+
+  /**
+   * What the plain scan would answer: the first candidate at the smallest distance, if that distance is within its
+   * limit. Found without measuring every candidate: candidates are grouped by how many letters they cannot share
+   * with the word (a lower bound on the distance) and measured likeliest first, each only up to what could still
+   * matter. First the best candidate within its own limit; then whether any candidate is closer than that one, or
+   * as close and earlier, which would make the scan pick a candidate beyond its limit, and so answer nothing.
+   */
+  const nearest = (w: string): number | undefined => {
     letters.set(w);
-    // candidates by how many letters they cannot share with the word (a lower bound on the distance): the likeliest
-    // are measured first, so the bound tightens early, and the measuring stops at the first group beyond it
-    const byLetters: number[][] = Array.from({ length: bound + 1 }, () => []);
-    for (let length = Math.max(0, w.length - bound); length <= w.length + bound; length++) {
+    const widest = Math.max(1, Math.floor(w.length / 2)); // no candidate further can be within its limit
+    const groups: number[][] = Array.from({ length: widest + 1 }, () => []);
+    for (let length = Math.max(0, w.length - widest); length <= w.length + widest; length++) {
       for (const i of byLength.get(length) ?? []) {
-        const lower = letters.lowerBound(codes[i] as Uint8Array | null);
-        if (lower <= bound) (byLetters[lower] as number[]).push(i);
+        const lower = letters.lowerBound(counted[i] as LetterCounts | null);
+        if (lower <= widest) (groups[lower] as number[]).push(i);
       }
     }
     let best: { index: number; distance: number } | undefined;
-    for (let lower = 0; lower <= bound; lower++) {
-      for (const i of byLetters[lower] as number[]) {
-        const d = boundedDistance(w, normalised[i] as string, bound);
-        if (d > bound) continue;
+    for (let lower = 0; lower <= Math.min(widest, best?.distance ?? Infinity); lower++) {
+      for (const i of groups[lower] as number[]) {
+        const candidate = normalised[i] as string;
+        const bound = Math.min(limitFor(w, candidate.length), best?.distance ?? Infinity);
+        if (lower > bound) continue;
+        const d = boundedDistance(w, candidate, bound);
         // the first candidate in input order wins a tie, as a plain scan would have it
-        if (best === undefined || d < best.distance || (d === best.distance && i < best.index)) best = { index: i, distance: d };
-        bound = d;
+        if (d <= bound && (best === undefined || d < best.distance || (d === best.distance && i < best.index))) best = { index: i, distance: d };
       }
     }
-    return best;
+    if (best === undefined) return undefined;
+    for (let lower = 0; lower <= best.distance; lower++) {
+      for (const i of groups[lower] as number[]) {
+        if (i === best.index) continue;
+        const d = boundedDistance(w, normalised[i] as string, best.distance);
+        if (d < best.distance || (d === best.distance && i < best.index)) return undefined;
+      }
+    }
+    return best.index;
   };
 
   const onlyWithPrefix = (w: string): string | undefined => {
@@ -156,10 +193,7 @@ export function createSuggester(candidates: readonly string[]): Suggester {
     closest(word) {
       const w = normalise(word);
       const best = nearest(w);
-      if (best !== undefined) {
-        const limit = Math.max(1, Math.floor(Math.max(w.length, (normalised[best.index] as string).length) / 3));
-        if (best.distance <= limit) return candidates[best.index];
-      }
+      if (best !== undefined) return candidates[best];
       // a truncated key (`passwordReset` for `passwordResetRequired`) is a likely slip too
       return w.length >= 4 ? onlyWithPrefix(w) : undefined;
     },

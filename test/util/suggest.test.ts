@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatch, createSuggester, editDistance } from '../../src/util/suggest.js';
+import { boundedDistance, closestMatch, createSuggester, editDistance } from '../../src/util/suggest.js';
 
 const POLICY = ['minimumLength', 'requireUppercase', 'requireLowercase', 'maxAgeDays', 'reusePrevention', 'hardExpiry'];
 
@@ -89,6 +89,16 @@ describe('the suggestion index', () => {
       const a = word(r);
       const b = word(r);
       expect(editDistance(a, b), `${a} / ${b}`).toBe(referenceDistance(a, b));
+    }
+  });
+
+  it('bounds the distance: the exact distance up to the bound, bound + 1 beyond it', () => {
+    const r = random(3);
+    for (let i = 0; i < 20000; i++) {
+      const a = word(r);
+      const b = r() < 0.3 ? a.split('').reverse().join('') : word(r);
+      const bound = Math.floor(r() * 6);
+      expect(boundedDistance(a, b, bound), `${a} / ${b} within ${bound}`).toBe(Math.min(referenceDistance(a, b), bound + 1));
     }
   });
 

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter } from 'yaml';
 import { decodeText, FILE_LIMITS, FileError, readRegularFile } from '../util/files.js';
 import { printable } from '../util/printable.js';
 import type { PasswordPolicy } from '../model/policy.js';
@@ -28,6 +27,8 @@ import {
 } from '../model/desired.js';
 import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
 import { parseYaml } from './parse-yaml.js';
+import { Lines, type LinePositions } from './lines.js';
+import { yamlLibrary } from './yaml-library.js';
 
 export type LoadResult =
   | { ok: true; state: DesiredState; warnings: Diagnostic[] }
@@ -138,7 +139,7 @@ interface Positions {
   diagnostic(severity: Severity, offset: number, message: string, hint?: string, path?: string): Diagnostic;
 }
 
-function positionsOf(lineCounter: LineCounter, file: string): Positions {
+function positionsOf(lineCounter: LinePositions, file: string): Positions {
   const at = (offset: number): { line: number; col: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -169,13 +170,13 @@ function readDocument(source: string, file: string): ReadDocument {
 }
 
 function readPlainDocument(source: string, file: string): ReadDocument | null {
-  const lineCounter = new LineCounter();
+  const lineCounter = new Lines();
   const plain = convertPlainYaml(source, lineCounter);
   return plain === null ? null : { ok: true, converted: plain, positions: positionsOf(lineCounter, file), diagnostics: [] };
 }
 
 function readFullDocument(source: string, file: string): ReadDocument {
-  const lineCounter = new LineCounter();
+  const lineCounter = new Lines();
   const positions = positionsOf(lineCounter, file);
   const { diagnostic } = positions;
   const parsed = parseYaml(source, lineCounter);
@@ -198,6 +199,7 @@ function readFullDocument(source: string, file: string): ReadDocument {
     return { ok: false, diagnostics };
   }
 
+  const { isMap, isScalar } = yamlLibrary();
   const contents = doc.contents;
   const emptyRoot = contents === null || (isScalar(contents) && contents.value === null && (contents.source ?? '') === '');
   if (emptyRoot) {

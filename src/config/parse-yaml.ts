@@ -4,7 +4,9 @@
  * the parse stops at a stated depth; and the duplicate-key check, which compares every key with every other key of
  * its map (a 20,000-user file took minutes), so it is switched off and done in one pass by the converter.
  */
-import { Composer, Lexer, Parser, YAMLParseError, type CST, type Document, type LineCounter } from 'yaml';
+import type { CST, Document } from 'yaml';
+import type { Lines } from './lines.js';
+import { yamlLibrary } from './yaml-library.js';
 import type { YamlProblem } from './yaml-errors.js';
 
 /** Lists and maps may nest this deep. The format itself needs five levels (users.NAME.password.generate.length). */
@@ -15,7 +17,8 @@ export type ParsedYaml = { ok: true; doc: Document.Parsed } | { ok: false; probl
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
 /** Parses one YAML document; refuses one nested deeper than `MAX_DEPTH` before building it. */
-export function parseYaml(source: string, lineCounter: LineCounter): ParsedYaml {
+export function parseYaml(source: string, lineCounter: Pick<Lines, 'addNewLine'>): ParsedYaml {
+  const { Composer, Lexer, Parser, YAMLParseError } = yamlLibrary();
   const parser = new Parser(lineCounter.addNewLine);
   const tokens: CST.Token[] = [];
   lineCounter.addNewLine(0); // as Parser.parse() does before the first line

@@ -7,7 +7,7 @@
  * seconds. Anything outside that subset (anchors, tags, block scalars, escapes, multi-line values, anything YAML
  * would report as an error) returns null, and the caller takes the full path.
  */
-import type { LineCounter } from 'yaml';
+import type { Lines } from './lines.js';
 import { escapePointerSegment, setOwn, type ConversionProblem, type Converted, type Located } from './source.js';
 import { MAX_DEPTH } from './parse-yaml.js';
 
@@ -360,7 +360,7 @@ function skipSpaces(text: string, pos: number): number {
  * The data and positions of `source` when it is plain YAML (see above), or null to take the full path. Adds the
  * start of every line to `lineCounter`, as the yaml parser would.
  */
-export function convertPlainYaml(source: string, lineCounter: LineCounter): Converted | null {
+export function convertPlainYaml(source: string, lineCounter: Pick<Lines, 'addNewLine' | 'linePos'>): Converted | null {
   const at = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `${line}:${col}`;

@@ -3,7 +3,9 @@
  * source: the value's node and, for a map entry, its key. Validation errors (addressed by JSON pointer, as Ajv does)
  * are mapped back to a line and column through this index.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node } from 'yaml';
+import type { Alias, Document, Node } from 'yaml';
+import type { LinePositions } from './lines.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** Where one value of the data sits in the source. Offsets are 0-based character offsets into the source text. */
 export interface Located {
@@ -57,7 +59,7 @@ export function segmentsOf(pointer: string): string[] {
 }
 
 function isEmptyScalar(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null && (node.source ?? '') === '');
+  return node === null || node === undefined || (yamlLibrary().isScalar(node) && node.value === null && (node.source ?? '') === '');
 }
 
 function startOf(node: unknown): number | undefined {
@@ -89,6 +91,7 @@ interface Anchors {
  * quadratic in a file with an alias per user.) Recursion depth is the document's, which the parser has bounded.
  */
 function resolveAnchors(root: unknown): Anchors {
+  const { isAlias, isMap, isSeq } = yamlLibrary();
   const targets = new Map<Alias, Node>();
   const byName = new Map<string, Node>();
   let nodes = 0;
@@ -116,7 +119,8 @@ function resolveAnchors(root: unknown): Anchors {
 }
 
 /** Converts `doc.contents` into data plus a position index. The document must have no errors. */
-export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter): Converted {
+export function convertDocument(doc: Document.Parsed, lineCounter: LinePositions): Converted {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLibrary();
   const index = new Map<string, Located>();
   const problems: ConversionProblem[] = [];
   const reported = new Set<string>();
@@ -274,7 +278,7 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LineCounter):
 }
 
 /** 1-based line and column of a 0-based offset. */
-export function lineColOf(lineCounter: LineCounter, offset: number): { line: number; col: number } {
+export function lineColOf(lineCounter: LinePositions, offset: number): { line: number; col: number } {
   const { line, col } = lineCounter.linePos(offset);
   return { line, col };
 }

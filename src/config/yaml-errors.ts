@@ -1,7 +1,8 @@
 /**
  * YAML syntax errors and warnings in plain words, each at the place a person would fix it.
  */
-import { visit, type Document, type YAMLError } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 export interface YamlProblem {
   offset: number;
@@ -19,6 +20,7 @@ function unclosedQuote(err: YAMLError, doc: Document.Parsed): YamlProblem {
   // yaml reports the missing quote where the input ends; the quote to close is where the string starts
   let start: number | undefined;
   let quote = '"';
+  const { visit } = yamlLibrary();
   visit(doc, {
     Scalar(_, node) {
       if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range && node.range[0] < err.pos[0] && node.range[1] >= err.pos[0]) {

@@ -8,7 +8,8 @@
  * would report as an error) returns null, and the caller takes the full path.
  */
 import type { Lines } from './lines.js';
-import { escapePointerSegment, setOwn, type ConversionProblem, type Converted, type Located } from './source.js';
+import { duplicateKey, escapePointerSegment, setOwn, type ConversionProblem, type Converted, type Located } from './source.js';
+import type { LinePositions } from './lines.js';
 import { MAX_DEPTH } from './parse-yaml.js';
 
 /** Plain scalars resolved as the yaml library's core schema (YAML 1.2) does, in the same order. */
@@ -89,7 +90,7 @@ class PlainReader {
 
   constructor(
     private readonly source: string,
-    private readonly at: (offset: number) => string,
+    private readonly lines: LinePositions,
   ) {}
 
   read(): Converted {
@@ -208,12 +209,7 @@ class PlainReader {
       frame.firstAt.set(name, keyOffset);
       return false;
     }
-    this.problems.push({
-      offset: keyOffset,
-      pointer,
-      message: `duplicate key \`${name}\` (first at ${this.at(seen)})`,
-      hint: `a key may appear only once in a map: keep one of the two (lines ${this.at(seen).split(':')[0]} and ${this.at(keyOffset).split(':')[0]})`,
-    });
+    this.problems.push(duplicateKey(name, pointer, seen, keyOffset, this.lines));
     return true;
   }
 
@@ -361,14 +357,10 @@ function skipSpaces(text: string, pos: number): number {
  * start of every line to `lineCounter`, as the yaml parser would.
  */
 export function convertPlainYaml(source: string, lineCounter: Pick<Lines, 'addNewLine' | 'linePos'>): Converted | null {
-  const at = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${line}:${col}`;
-  };
   lineCounter.addNewLine(0);
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   try {
-    return new PlainReader(source, at).read();
+    return new PlainReader(source, lineCounter).read();
   } catch (error) {
     if (error instanceof Bail) return null;
     throw error;

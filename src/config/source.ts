@@ -3,7 +3,7 @@
  * source: the value's node and, for a map entry, its key. Validation errors (addressed by JSON pointer, as Ajv does)
  * are mapped back to a line and column through this index.
  */
-import type { Alias, Document, Node } from 'yaml';
+import type { Alias, Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { LinePositions } from './lines.js';
 import { yamlLibrary } from './yaml-library.js';
 
@@ -118,72 +118,100 @@ function resolveAnchors(root: unknown): Anchors {
   return { targets, nodes };
 }
 
+/** The problem for a key seen before in the same map, with both positions (the plain reader says it the same way). */
+export function duplicateKey(name: string, pointer: string, firstOffset: number, offset: number, lines: LinePositions): ConversionProblem {
+  const first = lines.linePos(firstOffset);
+  return {
+    offset,
+    pointer,
+    message: `duplicate key \`${name}\` (first at ${first.line}:${first.col})`,
+    hint: `a key may appear only once in a map: keep one of the two (lines ${first.line} and ${lines.linePos(offset).line})`,
+  };
+}
+
 /** Converts `doc.contents` into data plus a position index. The document must have no errors. */
 export function convertDocument(doc: Document.Parsed, lineCounter: LinePositions): Converted {
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLibrary();
-  const index = new Map<string, Located>();
-  const problems: ConversionProblem[] = [];
-  const reported = new Set<string>();
-  const report = (p: ConversionProblem): void => {
+  return new DocumentConverter(doc.contents as Node | null, lineCounter).run();
+}
+
+/** One conversion: the index and problems it fills, and the bounds on what aliases may expand to. */
+class DocumentConverter {
+  private readonly yaml = yamlLibrary();
+  private readonly index = new Map<string, Located>();
+  private readonly problems: ConversionProblem[] = [];
+  private readonly reported = new Set<string>();
+  /** Collections being converted: an alias back into one of them is recursive. */
+  private readonly active = new Set<unknown>();
+  private readonly anchors: Anchors;
+  private readonly maxValues: number;
+  private produced = 0;
+  private depth = 0;
+  /** Each bound is reported once, where it was first reached. */
+  private readonly exceeded = new Set<'values' | 'depth'>();
+
+  constructor(
+    private readonly root: Node | null,
+    private readonly lines: LinePositions,
+  ) {
+    this.anchors = resolveAnchors(root);
+    this.maxValues = Math.max(MAX_VALUES, 2 * this.anchors.nodes);
+  }
+
+  run(): Converted {
+    const rootOffset = startOf(this.root) ?? 0;
+    this.index.set('', { valueOffset: rootOffset, empty: isEmptyScalar(this.root) });
+    const data = this.convert(this.root, '', rootOffset);
+    return { data, index: this.index, problems: this.problems };
+  }
+
+  private report(p: ConversionProblem): void {
     // a map reached twice through aliases would report its problems twice
     const key = `${p.offset}\u0000${p.message}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    problems.push(p);
-  };
-  const active = new Set<unknown>();
-  const root = doc.contents as Node | null;
-  const anchors = resolveAnchors(root);
-  const maxValues = Math.max(MAX_VALUES, 2 * anchors.nodes);
-  let produced = 0;
-  let tooLarge = false;
-  let depth = 0;
-  let tooDeep = false;
-  const at = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${line}:${col}`;
-  };
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.problems.push(p);
+  }
 
-  const convert = (raw: unknown, pointer: string, fallbackOffset: number): unknown => {
-    produced++;
-    if (produced > maxValues) {
-      if (!tooLarge) {
-        tooLarge = true;
-        report({
-          offset: fallbackOffset,
-          pointer,
-          message: `aliases expand the document to more than ${maxValues} values`,
-          hint: 'use fewer aliases (*name), or write the values out',
-        });
-      }
+  /** Converts one value within the bounds: at most `maxValues` values, nested at most `MAX_EXPANDED_DEPTH` deep. */
+  private convert(raw: unknown, pointer: string, fallbackOffset: number): unknown {
+    this.produced++;
+    if (this.produced > this.maxValues) {
+      if (this.exceeded.has('values')) return null;
+      this.exceeded.add('values');
+      this.report({
+        offset: fallbackOffset,
+        pointer,
+        message: `aliases expand the document to more than ${this.maxValues} values`,
+        hint: 'use fewer aliases (*name), or write the values out',
+      });
       return null;
     }
-    if (depth >= MAX_EXPANDED_DEPTH) {
-      if (!tooDeep) {
-        tooDeep = true;
-        report({
-          offset: startOf(raw) ?? fallbackOffset,
-          pointer,
-          message: `lists and maps are nested more than ${MAX_EXPANDED_DEPTH} levels deep here, counting what aliases bring in`,
-          hint: 'a desired-state file needs at most 5 levels; use fewer aliases within aliases',
-        });
-      }
+    if (this.depth >= MAX_EXPANDED_DEPTH) {
+      if (this.exceeded.has('depth')) return null;
+      this.exceeded.add('depth');
+      this.report({
+        offset: startOf(raw) ?? fallbackOffset,
+        pointer,
+        message: `lists and maps are nested more than ${MAX_EXPANDED_DEPTH} levels deep here, counting what aliases bring in`,
+        hint: 'a desired-state file needs at most 5 levels; use fewer aliases within aliases',
+      });
       return null;
     }
-    depth++;
+    this.depth++;
     try {
-      return convertNode(raw, pointer, fallbackOffset);
+      return this.convertNode(raw, pointer, fallbackOffset);
     } finally {
-      depth--;
+      this.depth--;
     }
-  };
+  }
 
-  const convertNode = (raw: unknown, pointer: string, fallbackOffset: number): unknown => {
+  private convertNode(raw: unknown, pointer: string, fallbackOffset: number): unknown {
+    const { isAlias, isMap, isScalar, isSeq } = this.yaml;
     let node: unknown = raw;
     if (isAlias(node)) {
-      const target = anchors.targets.get(node);
+      const target = this.anchors.targets.get(node);
       if (target === undefined) {
-        report({
+        this.report({
           offset: startOf(node) ?? fallbackOffset,
           pointer,
           message: `unknown alias \`*${node.source}\``,
@@ -193,74 +221,20 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LinePositions
       }
       node = target;
     }
-    if (active.has(node)) {
-      report({
-        offset: startOf(raw) ?? fallbackOffset,
-        pointer,
-        message: 'an alias refers to a collection that contains it',
-        hint: 'remove the recursive alias',
-      });
+    if (this.active.has(node)) {
+      this.report({ offset: startOf(raw) ?? fallbackOffset, pointer, message: 'an alias refers to a collection that contains it', hint: 'remove the recursive alias' });
       return null;
     }
-    if (isMap(node)) {
-      active.add(node);
-      const out: Record<string, unknown> = {};
-      const firstAt = new Map<string, number>();
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        let key: unknown = pair.key;
-        const keyOffset = startOf(pair.key) ?? startOf(node) ?? fallbackOffset;
-        if (isAlias(key)) key = anchors.targets.get(key);
-        let name: string | null = null;
-        if (isScalar(key)) {
-          const v = key.value;
-          if (typeof v === 'string') name = v;
-          else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') name = String(v);
-        }
-        if (name === null) {
-          report({
-            offset: keyOffset,
-            pointer,
-            message: isScalar(key) || key === null || key === undefined ? 'empty key' : 'a key must be a plain name, not a list or map',
-            hint: 'write a name before the `:`',
-          });
-          continue;
-        }
-        const childPointer = `${pointer}/${escapePointerSegment(name)}`;
-        const seen = firstAt.get(name);
-        if (seen !== undefined) {
-          report({
-            offset: keyOffset,
-            pointer: childPointer,
-            message: `duplicate key \`${name}\` (first at ${at(seen)})`,
-            hint: `a key may appear only once in a map: keep one of the two (lines ${lineCounter.linePos(seen).line} and ${lineCounter.linePos(keyOffset).line})`,
-          });
-          continue;
-        }
-        firstAt.set(name, keyOffset);
-        const empty = isEmptyScalar(pair.value);
-        const valueOffset = empty ? keyOffset : (startOf(pair.value) ?? keyOffset);
-        index.set(childPointer, { valueOffset, keyOffset, empty });
-        setOwn(out, name, empty ? null : convert(pair.value, childPointer, valueOffset));
+    if (isMap(node) || isSeq(node)) {
+      this.active.add(node);
+      try {
+        return isMap(node) ? this.convertMap(node, pointer, fallbackOffset) : this.convertSeq(node as YAMLSeq, pointer, fallbackOffset);
+      } finally {
+        this.active.delete(node);
       }
-      active.delete(node);
-      return out;
-    }
-    if (isSeq(node)) {
-      active.add(node);
-      const out: unknown[] = [];
-      node.items.forEach((item, i) => {
-        const childPointer = `${pointer}/${i}`;
-        const empty = isEmptyScalar(item);
-        const valueOffset = startOf(item) ?? startOf(node) ?? fallbackOffset;
-        index.set(childPointer, { valueOffset, empty });
-        out.push(empty ? null : convert(item, childPointer, valueOffset));
-      });
-      active.delete(node);
-      return out;
     }
     if (isScalar(node)) {
-      const located = index.get(pointer);
+      const located = this.index.get(pointer);
       if (located !== undefined && typeof node.source === 'string') located.text = node.source;
       const v = node.value;
       if (typeof v === 'bigint') return Number(v);
@@ -269,12 +243,56 @@ export function convertDocument(doc: Document.Parsed, lineCounter: LinePositions
       return v;
     }
     return null;
-  };
+  }
 
-  const rootOffset = startOf(root) ?? 0;
-  index.set('', { valueOffset: rootOffset, empty: isEmptyScalar(root) });
-  const data = convert(root, '', rootOffset);
-  return { data, index, problems };
+  private convertMap(node: YAMLMap, pointer: string, fallbackOffset: number): Record<string, unknown> {
+    const { isAlias, isPair, isScalar } = this.yaml;
+    const out: Record<string, unknown> = {};
+    const firstAt = new Map<string, number>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      let key: unknown = pair.key;
+      const keyOffset = startOf(pair.key) ?? startOf(node) ?? fallbackOffset;
+      if (isAlias(key)) key = this.anchors.targets.get(key);
+      let name: string | null = null;
+      if (isScalar(key)) {
+        const v = key.value;
+        if (typeof v === 'string') name = v;
+        else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') name = String(v);
+      }
+      if (name === null) {
+        this.report({
+          offset: keyOffset,
+          pointer,
+          message: isScalar(key) || key === null || key === undefined ? 'empty key' : 'a key must be a plain name, not a list or map',
+          hint: 'write a name before the `:`',
+        });
+        continue;
+      }
+      const childPointer = `${pointer}/${escapePointerSegment(name)}`;
+      const seen = firstAt.get(name);
+      if (seen !== undefined) {
+        this.report(duplicateKey(name, childPointer, seen, keyOffset, this.lines));
+        continue;
+      }
+      firstAt.set(name, keyOffset);
+      const empty = isEmptyScalar(pair.value);
+      const valueOffset = empty ? keyOffset : (startOf(pair.value) ?? keyOffset);
+      this.index.set(childPointer, { valueOffset, keyOffset, empty });
+      setOwn(out, name, empty ? null : this.convert(pair.value, childPointer, valueOffset));
+    }
+    return out;
+  }
+
+  private convertSeq(node: YAMLSeq, pointer: string, fallbackOffset: number): unknown[] {
+    return node.items.map((item, i) => {
+      const childPointer = `${pointer}/${i}`;
+      const empty = isEmptyScalar(item);
+      const valueOffset = startOf(item) ?? startOf(node) ?? fallbackOffset;
+      this.index.set(childPointer, { valueOffset, empty });
+      return empty ? null : this.convert(item, childPointer, valueOffset);
+    });
+  }
 }
 
 /** 1-based line and column of a 0-based offset. */

@@ -726,14 +726,16 @@ describe('parseConfig: hostile files', () => {
   it('stops at the same depth when aliases nest within aliases', () => {
     const chain = Array.from({ length: 100 }, (_, i) => (i === 0 ? 'a0: &a0 [x]' : `a${i}: &a${i} [*a${i - 1}]`));
     const ds = failed(parseConfig(`version: 1\nx:\n${chain.map((l) => `  ${l}`).join('\n')}\n`, 'f.yaml'));
-    expect(ds.map((d) => d.message)).toContain('lists and maps are nested more than 64 levels deep here, counting what aliases bring in');
+    expect(ds.map((d) => d.message).filter((m) => m.startsWith('lists and maps'))).toEqual([
+      'lists and maps are nested more than 64 levels deep here, counting what aliases bring in',
+    ]);
     expect(ds.some((d) => /stack/i.test(d.message))).toBe(false);
   });
 
   it('bounds what aliases expand to ("billion laughs")', () => {
     const levels = Array.from({ length: 12 }, (_, i) => (i === 0 ? 'l0: &l0 [x, x, x, x, x, x, x, x, x, x]' : `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`));
     const ds = failed(parseConfig(`version: 1\nx:\n${levels.map((l) => `  ${l}`).join('\n')}\n`, 'f.yaml'));
-    expect(ds.map((d) => d.message)).toContain('aliases expand the document to more than 100000 values');
+    expect(ds.map((d) => d.message).filter((m) => m.startsWith('aliases expand'))).toEqual(['aliases expand the document to more than 100000 values']);
   });
 
   it('prints control characters and bidi overrides from keys as escapes, never raw', () => {

@@ -57,12 +57,14 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * The limits, one per kind of input. A desired-state file of 5,000 users takes about 200 KiB, so 64 MiB holds an
- * organization of more than a hundred such accounts; a saved plan is a few times larger than its file.
+ * The limits, one per kind of input. A desired-state file takes 35 to 100 bytes a user, so 16 MiB holds 160,000 to
+ * 480,000 users: an organization of 30 to 90 accounts at IAM's quota of 5,000 users each. Parsing one that large
+ * takes about 10 s and 700 MB as plain YAML, a minute and 2 GB through the full YAML parser (measured); four times
+ * that would exhaust Node's default heap instead of ending in a message. A saved plan is a few times its file.
  */
 export const FILE_LIMITS = {
-  desiredState: { what: 'desired-state file', maxBytes: 64 * MiB },
-  savedPlan: { what: 'saved plan', maxBytes: 256 * MiB },
+  desiredState: { what: 'desired-state file', maxBytes: 16 * MiB },
+  savedPlan: { what: 'saved plan', maxBytes: 128 * MiB },
   ignoreFile: { what: 'ignore file', maxBytes: 1 * MiB },
   pgpKey: { what: 'OpenPGP key', maxBytes: 1 * MiB },
   passwordFile: { what: 'password file', maxBytes: 4 * KiB },

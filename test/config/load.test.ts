@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -789,5 +790,20 @@ describe('loadConfig: unreadable files', () => {
   it('reports a directory given as the file', async () => {
     const ds = failed(await loadConfig(dir));
     expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a regular file`]);
+  });
+
+  it('refuses a file over the stated limit without reading it', async () => {
+    const file = join(dir, 'huge.yaml');
+    writeFileSync(file, 'version: 1\n');
+    truncateSync(file, 16 * 1024 * 1024 + 1); // sparse: nothing is written
+    const ds = failed(await loadConfig(file));
+    expect(heads(ds)).toEqual([`${file}: error: this is over the 16 MiB limit for a desired-state file`]);
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+    const file = join(dir, 'fifo.yaml');
+    spawnSync('mkfifo', [file]);
+    const ds = failed(await loadConfig(file));
+    expect(heads(ds)).toEqual([`${file}: error: this is a named pipe (FIFO), not a regular file`]);
   });
 });

@@ -93,7 +93,7 @@ describe('readRegularFile', () => {
   });
 
   it('states the limits of the real kinds of file', () => {
-    expect(FILE_LIMITS.desiredState.maxBytes).toBe(64 * 1024 * 1024);
+    expect(FILE_LIMITS.desiredState.maxBytes).toBe(16 * 1024 * 1024);
     expect(FILE_LIMITS.pgpKey.maxBytes).toBe(1024 * 1024);
     expect(FILE_LIMITS.passwordFile.maxBytes).toBe(4 * 1024);
   });

@@ -66,8 +66,9 @@ export const WORKER_THRESHOLD_BYTES = 128 * 1024;
 
 /**
  * `parseConfig`, with large files the plain reader declines parsed in a worker with a small young generation: the
- * yaml library's garbage would otherwise raise the peak memory of a 5,000-user run by tens of MB. (The plain reader
- * makes little garbage, and a worker would cost it a third more time.) Parses here when no compiled worker exists
+ * yaml library's garbage would otherwise raise the peak memory of a 5,000-user run by tens of MB. The plain reader
+ * makes little garbage (the 5,000-user plan of the bench peaked at 126 to 163 MB with it here or in the worker, as
+ * before it, run to run) and a worker would cost it a third more time. Parses here when no compiled worker exists
  * (running from TypeScript).
  */
 export async function parseConfigSource(source: string, file: string): Promise<LoadResult> {

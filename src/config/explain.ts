@@ -34,7 +34,15 @@ function typeMatches(schemaType: unknown, v: unknown): boolean {
   return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/**
+ * Lookup tables keyed by words from the file are built without a prototype, so a key named `__proto__`,
+ * `constructor` or `toString` finds nothing instead of Object's own members.
+ */
+function table(entries: Record<string, string>): Readonly<Record<string, string | undefined>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, string>, entries));
+}
+
+const TYPE_WORDS = table({
   boolean: 'true or false',
   integer: 'a whole number',
   number: 'a number',
@@ -42,21 +50,21 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a map',
   array: 'a list',
   null: 'empty',
-};
+});
 
 const POLICY_KEYS: readonly string[] = POLICY_FIELDS;
 const SCOPE_KEYS = ['pathPrefix', 'tags', 'unlisted', 'protected'];
 const ADVISORY_KEYS = ['unusedDays', 'expiringWithinDays', 'failOn'];
 
 /** Where a key belongs when it is written in the wrong map. */
-const HOME_OF: Record<string, string> = {
+const HOME_OF = table({
   ...Object.fromEntries(POLICY_KEYS.map((k) => [k, 'passwordPolicy'])),
   ...Object.fromEntries(SCOPE_KEYS.map((k) => [k, 'scope'])),
   ...Object.fromEntries(ADVISORY_KEYS.map((k) => [k, 'advisories'])),
   acknowledge: 'a user (`users.NAME.acknowledge`), or `advisories.acknowledge` for warnings about the account',
   passwordResetRequired: 'defaults (or a user)',
   console: 'a user under users',
-};
+});
 
 const USER_NAME_CHARS = /[\w+=,.@-]/;
 const TAG_CHARS = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
@@ -112,13 +120,13 @@ function tagTextProblem(s: string): string {
   return `tags may only contain letters, digits, spaces and _ . : / = + - @ (not ${badChars(s, TAG_CHARS)})`;
 }
 
-const RANGE_HINTS: Record<string, string> = {
+const RANGE_HINTS = table({
   '/passwordPolicy/minimumLength': 'use a length from 6 to 128',
   '/passwordPolicy/maxAgeDays': 'use 1 to 1095 days, or leave maxAgeDays out so passwords never expire',
   '/passwordPolicy/reusePrevention': 'use 1 to 24, or leave reusePrevention out to allow reusing passwords',
-};
+});
 
-const NULL_HINTS: Record<string, string> = {
+const NULL_HINTS = table({
   '/users': 'write `users: {}` to list no users, or remove the key',
   '/scope': 'put settings under `scope:`, or remove the key',
   '/defaults': 'put settings under `defaults:`, or remove the key',
@@ -133,13 +141,13 @@ const NULL_HINTS: Record<string, string> = {
   '/advisories': 'put settings under `advisories:`, or remove the key',
   '/passwordPolicy':
     'leave passwordPolicy out to not manage the policy, write `passwordPolicy: default` for the AWS default policy, or list the policy settings under it',
-};
+});
 
-const TYPE_OVERRIDES: Record<string, string> = {
+const TYPE_OVERRIDES = table({
   '/users': 'a map of user names to settings',
   '/scope/tags': 'a map of tag keys to values',
   '/scope/protected': 'a list of user names',
-};
+});
 
 interface Translated {
   pointer: string;
@@ -165,35 +173,11 @@ class Explainer {
   }
 
   /**
-   * Keeps the errors worth showing. For a `oneOf`, only the branch whose type matches the value speaks (an object
-   * with a bad field reports the field, not "must be string"); a value matching no branch gets one message listing
-   * the alternatives. Errors raised by `propertyNames` on the key itself are left to the `propertyNames` error.
+   * Keeps the errors worth showing: see `pruneOneOf`. Errors raised by `propertyNames` on the key itself are left to
+   * the `propertyNames` error.
    */
   private prune(errors: readonly ErrorObject[]): ErrorObject[] {
-    let kept = [...errors];
-    for (const e of errors) {
-      if (e.keyword !== 'oneOf') continue;
-      const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
-      const chosen = chooseBranch(branches, e.data);
-      const prefix = `${e.schemaPath}/`;
-      const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
-      // A `$ref`'d schema has one schemaPath for every value it checks: only this value's errors are this oneOf's.
-      const within = (x: ErrorObject) => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
-      kept = kept.filter(
-        (x) => !within(x) || !x.schemaPath.startsWith(prefix) || (keep !== null && x.schemaPath.startsWith(keep)),
-      );
-      if (keep !== null) {
-        const onValue = kept.filter(
-          (x) =>
-            within(x) &&
-            x.schemaPath.startsWith(keep) &&
-            x.instancePath === e.instancePath &&
-            (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
-        );
-        // a wrong word for a string branch reads best as "must be A or B": keep the oneOf error for it instead
-        kept = kept.filter((x) => (onValue.length > 0 ? !onValue.includes(x) : x !== e));
-      }
-    }
+    let kept = pruneOneOf(errors);
     // A key rejected by `propertyNames` is explained once, by the `propertyNames` error, not by its inner keyword.
     kept = kept.filter((x) => (x as ErrorObject & { propertyName?: string }).propertyName === undefined || x.keyword === 'propertyNames');
     kept = kept.filter((x) => {
@@ -536,6 +520,59 @@ class Explainer {
     }
     return { pointer, anchor: 'value', message: `${label} is not in the expected form, got ${got}` };
   }
+}
+
+/** `''`, `/users`, `/users/alice`, ... `pointer` itself: the pointers a value at `pointer` is within. */
+function pointerAndAncestors(pointer: string): string[] {
+  const out = [''];
+  for (let i = pointer.indexOf('/', 1); i >= 0; i = pointer.indexOf('/', i + 1)) out.push(pointer.slice(0, i));
+  if (pointer !== '') out.push(pointer);
+  return out;
+}
+
+/**
+ * For each `oneOf`, only the branch whose type matches the value speaks (an object with a bad field reports the field,
+ * not "must be string"); a value matching no branch gets one message listing the alternatives. Each `oneOf` looks
+ * only at the errors of its own value and what is inside it, found through an index, so a file with a bad password
+ * on each of thousands of users costs no more per user than one.
+ */
+function pruneOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  if (oneOfs.length === 0) return [...errors];
+  const paths = new Set(oneOfs.map((e) => e.instancePath));
+  const within = new Map<string, ErrorObject[]>();
+  for (const x of errors) {
+    for (const p of pointerAndAncestors(x.instancePath)) {
+      if (!paths.has(p)) continue;
+      const list = within.get(p);
+      if (list === undefined) within.set(p, [x]);
+      else list.push(x);
+    }
+  }
+  const removed = new Set<ErrorObject>();
+  for (const e of oneOfs) {
+    const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
+    const chosen = chooseBranch(branches, e.data);
+    const prefix = `${e.schemaPath}/`;
+    const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
+    // A `$ref`'d schema has one schemaPath for every value it checks: only this value's errors are this oneOf's.
+    const mine = within.get(e.instancePath) ?? [];
+    for (const x of mine) {
+      if (x.schemaPath.startsWith(prefix) && !(keep !== null && x.schemaPath.startsWith(keep))) removed.add(x);
+    }
+    if (keep === null) continue;
+    const onValue = mine.filter(
+      (x) =>
+        !removed.has(x) &&
+        x.schemaPath.startsWith(keep) &&
+        x.instancePath === e.instancePath &&
+        (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
+    );
+    // a wrong word for a string branch reads best as "must be A or B": keep the oneOf error for it instead
+    if (onValue.length > 0) for (const x of onValue) removed.add(x);
+    else removed.add(e);
+  }
+  return errors.filter((x) => !removed.has(x));
 }
 
 function labelKey(pointer: string): string {

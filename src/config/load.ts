@@ -4,9 +4,9 @@
  * (structure), then the checks the schema cannot express (semantic.ts).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { decodeText, FILE_LIMITS, FileError, readRegularFile } from '../util/files.js';
+import { printable } from '../util/printable.js';
 import type { PasswordPolicy } from '../model/policy.js';
 import type { PasswordSource } from '../model/plan.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
@@ -14,7 +14,8 @@ import { explainSchemaErrors } from './explain.js';
 import { dottedPath, type Finding } from './findings.js';
 import { validateStructure } from './schema.js';
 import { semanticChecks } from './semantic.js';
-import { convertDocument, escapePointerSegment, type Located } from './source.js';
+import { convertDocument, escapePointerSegment, type Converted, type Located } from './source.js';
+import { convertPlainYaml } from './plain-yaml.js';
 import {
   DEFAULT_ADVISORY_SETTINGS,
   type DesiredState,
@@ -25,6 +26,9 @@ import {
   type UnlistedMode,
 } from '../model/desired.js';
 import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
+import { parseYaml } from './parse-yaml.js';
+import { Lines, type LinePositions } from './lines.js';
+import { yamlLibrary } from './yaml-library.js';
 
 export type LoadResult =
   | { ok: true; state: DesiredState; warnings: Diagnostic[] }
@@ -32,25 +36,46 @@ export type LoadResult =
 
 /** Reads and parses `path`. Never throws: an unreadable file is a diagnostic (line 0: about the whole file). */
 export async function loadConfig(path: string): Promise<LoadResult> {
-  let source: string;
-  try {
-    source = await readFile(path, 'utf8');
-  } catch (err) {
-    return { ok: false, diagnostics: [unreadable(path, err)] };
-  }
-  return parseConfigSource(source, path);
+  const read = await readConfigFile(path);
+  if (!read.ok) return read;
+  return parseConfigSource(read.text, path);
 }
 
-/** Above this size a file is parsed in a worker (see parse-worker.ts); below it, a worker's start costs more. */
+/** The bytes and text of a desired-state file, or the diagnostic saying why it cannot be read. */
+export type ConfigFile = { ok: true; bytes: Buffer; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Reads a desired-state file as `readRegularFile` does (a regular file within `FILE_LIMITS.desiredState`, UTF-8):
+ * a FIFO, device, directory or kernel file is a diagnostic naming the file, never a wait.
+ */
+export async function readConfigFile(path: string): Promise<ConfigFile> {
+  try {
+    const bytes = await readRegularFile(path, FILE_LIMITS.desiredState);
+    return { ok: true, bytes, text: decodeText(path, bytes, FILE_LIMITS.desiredState) };
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    return { ok: false, diagnostics: [unreadable(path, error)] };
+  }
+}
+
+/**
+ * Above this size a file the plain reader declines is parsed in a worker (see parse-worker.ts); below it, a
+ * worker's start costs more.
+ */
 export const WORKER_THRESHOLD_BYTES = 128 * 1024;
 
 /**
- * `parseConfig`, in a worker with a small young generation for large files, which keeps the peak memory of a
- * 5,000-user file down. Falls back to parsing here when no compiled worker exists (running from TypeScript).
+ * `parseConfig`, with large files the plain reader declines parsed in a worker with a small young generation: the
+ * yaml library's garbage would otherwise raise the peak memory of a 5,000-user run by tens of MB. The plain reader
+ * makes little garbage (the 5,000-user plan of the bench peaked at 126 to 163 MB with it here or in the worker, as
+ * before it, run to run) and a worker would cost it a third more time. Parses here when no compiled worker exists
+ * (running from TypeScript).
  */
 export async function parseConfigSource(source: string, file: string): Promise<LoadResult> {
   const worker = new URL('./parse-worker.js', import.meta.url);
   if (source.length < WORKER_THRESHOLD_BYTES || !existsSync(worker)) return parseConfig(source, file);
+  const plain = parsePlainConfig(source, file);
+  if (plain !== null) return plain;
   const { Worker } = await import('node:worker_threads');
   return new Promise<LoadResult>((resolve, reject) => {
     const thread = new Worker(worker, { workerData: { source, file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
@@ -62,20 +87,16 @@ export async function parseConfigSource(source: string, file: string): Promise<L
   });
 }
 
-function unreadable(path: string, err: unknown): Diagnostic {
-  const code = (err as { code?: unknown } | null)?.code;
+function unreadable(path: string, error: FileError): Diagnostic {
   const base = { severity: 'error' as const, file: path, line: 0, col: 0 };
-  switch (code) {
-    case 'ENOENT':
-      return { ...base, message: 'file not found', hint: `check the path (looked for ${resolve(path)})` };
-    case 'EISDIR':
-      return { ...base, message: 'this is a directory, not a file', hint: 'give the path of the YAML file itself' };
-    case 'EACCES':
-    case 'EPERM':
-      return { ...base, message: 'permission denied reading the file', hint: 'check the file permissions' };
-    default:
-      return { ...base, message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` };
+  if (error.reason === 'absent') {
+    return {
+      ...base,
+      message: 'file not found',
+      hint: `check the path (looked for ${printable(resolve(path))}), or write one from the account: \`iampass import -o ${printable(path)}\``,
+    };
   }
+  return { ...base, message: `this ${error.problem}`, hint: error.hint };
 }
 
 /** Raw shapes after schema validation succeeded. */
@@ -113,42 +134,73 @@ interface RawConfig {
   advisories?: { unusedDays?: number; expiringWithinDays?: number; failOn?: FailOn; acknowledge?: Record<string, string> };
 }
 
-/** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
-export function parseConfig(source: string, file: string): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+/** Where positions come from, and the diagnostic for an offset. */
+interface Positions {
+  at(offset: number): { line: number; col: number };
+  diagnostic(severity: Severity, offset: number, message: string, hint?: string, path?: string): Diagnostic;
+}
 
+function positionsOf(lineCounter: LinePositions, file: string): Positions {
   const at = (offset: number): { line: number; col: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-  const diagnostic = (severity: Severity, offset: number, message: string, hint?: string, path?: string): Diagnostic => ({
-    severity,
-    file,
-    ...at(offset),
-    message,
-    ...(hint !== undefined ? { hint } : {}),
-    ...(path !== undefined ? { path } : {}),
-  });
+  return {
+    at,
+    diagnostic: (severity, offset, message, hint, path) => ({
+      severity,
+      file,
+      ...at(offset),
+      message,
+      ...(hint !== undefined ? { hint } : {}),
+      ...(path !== undefined ? { path } : {}),
+    }),
+  };
+}
+
+type ReadDocument =
+  | { ok: true; converted: Converted; positions: Positions; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Stage 1, YAML: the data with its positions, or the syntax errors (then nothing else is checked: the structure is
+ * not trustworthy). Plain files take the fast reader; anything else, or anything it doubts, the full parser.
+ */
+function readDocument(source: string, file: string): ReadDocument {
+  return readPlainDocument(source, file) ?? readFullDocument(source, file);
+}
+
+function readPlainDocument(source: string, file: string): ReadDocument | null {
+  const lineCounter = new Lines();
+  const plain = convertPlainYaml(source, lineCounter);
+  return plain === null ? null : { ok: true, converted: plain, positions: positionsOf(lineCounter, file), diagnostics: [] };
+}
+
+function readFullDocument(source: string, file: string): ReadDocument {
+  const lineCounter = new Lines();
+  const positions = positionsOf(lineCounter, file);
+  const { diagnostic } = positions;
+  const parsed = parseYaml(source, lineCounter);
+  if (!parsed.ok) return { ok: false, diagnostics: [diagnostic('error', parsed.problem.offset, parsed.problem.message, parsed.problem.hint)] };
+  const { doc } = parsed;
 
   const diagnostics: Diagnostic[] = doc.warnings.map((w) => {
     const p = explainYamlWarning(w);
     return diagnostic('warning', p.offset, p.message, p.hint);
   });
-
-  // 1. YAML syntax: on any error, report the syntax errors only; the structure is not trustworthy.
   if (doc.errors.length > 0) {
     const seen = new Set<string>();
-    for (const p of explainYamlErrors(doc, lineCounter, source)) {
+    for (const p of explainYamlErrors(doc, source)) {
       const d = diagnostic('error', p.offset, p.message, p.hint);
       const key = `${d.line}:${d.col}:${d.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
       diagnostics.push(d);
     }
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+    return { ok: false, diagnostics };
   }
 
+  const { isMap, isScalar } = yamlLibrary();
   const contents = doc.contents;
   const emptyRoot = contents === null || (isScalar(contents) && contents.value === null && (contents.source ?? '') === '');
   if (emptyRoot) {
@@ -160,7 +212,7 @@ export function parseConfig(source: string, file: string): LoadResult {
       message: 'the file is empty',
       hint: 'start with `version: 1`, then the settings to manage (passwordPolicy, scope, users)',
     });
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+    return { ok: false, diagnostics };
   }
 
   const converted = convertDocument(doc, lineCounter);
@@ -175,8 +227,32 @@ export function parseConfig(source: string, file: string): LoadResult {
         'start with `version: 1`, followed by the other settings as `key: value` lines',
       ),
     );
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+    return { ok: false, diagnostics };
   }
+  return { ok: true, converted, positions, diagnostics };
+}
+
+/** Parses and validates `source`; `file` is only used to name positions. Pure: reads nothing. */
+export function parseConfig(source: string, file: string): LoadResult {
+  return checkDocument(readDocument(source, file), file);
+}
+
+/** `parseConfig` when the plain reader takes the file, else null (see plain-yaml.ts). */
+export function parsePlainConfig(source: string, file: string): LoadResult | null {
+  const read = readPlainDocument(source, file);
+  return read === null ? null : checkDocument(read, file);
+}
+
+/** `parseConfig` through the yaml library only (what the plain reader declined). */
+export function parseFullConfig(source: string, file: string): LoadResult {
+  return checkDocument(readFullDocument(source, file), file);
+}
+
+/** Stages 2 and 3: the structure (the JSON Schema) and what the schema cannot say, reported together. */
+function checkDocument(read: ReadDocument, file: string): LoadResult {
+  if (!read.ok) return { ok: false, diagnostics: sortDiagnostics(read.diagnostics) };
+  const { converted, positions, diagnostics } = read;
+  const { at, diagnostic } = positions;
 
   const { data, index } = converted;
   const locate = (pointer: string): Located | undefined => {

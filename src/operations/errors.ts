@@ -7,10 +7,14 @@ import type { DesiredState } from '../model/desired.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import { UserError } from '../util/user-error.js';
 
-/** Every diagnostic at once, sorted by position, then one line counting them. */
-export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string): UserError {
+/**
+ * Every diagnostic at once, sorted by position, then one line counting them. Only a command that writes (apply) says
+ * that nothing was changed: after `validate` or `plan` the words would suggest something could have been.
+ */
+export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string, options: { beforeWrites?: boolean } = {}): UserError {
   const sorted = [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}; nothing was changed.`);
+  const outcome = options.beforeWrites ? '; nothing was changed.' : '.';
+  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}${outcome}`);
 }
 
 /** Names in the file that match no user it can govern, at their positions, with the closest existing name. */

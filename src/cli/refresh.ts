@@ -20,11 +20,21 @@ export interface Session {
 
 /** Loads the SDK (lazily: `validate` never pays for it) and builds the gateway with iampass's retry policy. */
 export async function connect(flags: AwsFlags, environment: Environment): Promise<Session> {
-  const [{ createAwsGateway }, { Caller }, { AdaptiveLimiter }] = await Promise.all([
+  const [{ createAwsGateway }, { Caller }, { AdaptiveLimiter }, { resolveEndpoints, EndpointError }] = await Promise.all([
     import('../iam/aws.js'),
     import('../iam/retry.js'),
     import('../iam/limiter.js'),
+    import('../iam/endpoints.js'),
   ]);
+  // Checked before any client is built, so a bad URL is named with the flag or variable it came from.
+  const endpoints = (() => {
+    try {
+      return resolveEndpoints(flags.endpointUrl, environment.env);
+    } catch (error) {
+      if (error instanceof EndpointError) throw new UserError(`error: ${error.message}\n  fix: ${error.fix}`);
+      throw error;
+    }
+  })();
   const trace = flags.verbose ? (line: string) => environment.stderr.write(`${line}\n`) : undefined;
   const caller = new Caller({
     limiter: new AdaptiveLimiter(flags.concurrency),
@@ -40,7 +50,7 @@ export async function connect(flags: AwsFlags, environment: Environment): Promis
       region: resolveRegion(flags, environment),
       concurrency: flags.concurrency,
       ...(trace ? { sdkLog: trace } : {}),
-      ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+      endpoints,
       ...(flags.profile ? { profile: flags.profile } : {}),
     },
     caller,
@@ -127,7 +137,10 @@ export async function readLive(
 async function asUserError(error: unknown): Promise<never> {
   const { ReadError } = await import('../iam/read.js');
   if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
-  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
+  if (error instanceof ReadError) {
+    const fix = error.error.fix ? `\n  fix: ${error.error.fix}` : '';
+    throw new UserError(`Reading live IAM failed: ${error.message}${fix}\nNothing was changed.`);
+  }
   throw error;
 }
 

@@ -4,7 +4,7 @@
  */
 import { PaginationError } from '../util/paginate.js';
 import { redactUrls } from '../util/redact-url.js';
-import { describeDestination, TransportError, type TransportFailure } from './http/transport-error.js';
+import { TransportError, type TransportFailure } from './http/transport-error.js';
 
 /**
  * An AWS call that failed. Invariant: `message` says what happened (and, for failures below the AWS protocol,
@@ -40,7 +40,7 @@ export interface ErrorContext {
   operation?: string;
   /** Strings that must never appear in the message (a password being sent). */
   secrets?: readonly string[];
-  /** The endpoint the call went to, as `describeDestination` words it; used by the fixes. */
+  /** The endpoint the call went to, as `describeDestination` words it: named in the message of an auth error. */
   where?: string;
 }
 
@@ -75,7 +75,7 @@ export function toIamError(error: unknown, context: ErrorContext | readonly stri
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkLikeError;
   const raw = e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'UnknownError';
   const code = normaliseCode(printable(raw).replace(/[^\w.:-]/g, '').slice(0, 100) || 'UnknownError');
-  const message = printable(redactUrls(redact(e.message ?? code, ctx.secrets ?? [])));
+  const message = printable(redactUrls(redact(e.message ?? code, ctx.secrets ?? []))).trim();
   const result = new IamError(code, message.length > 500 ? `${message.slice(0, 500)}… (${message.length} characters)` : message, e.$metadata?.httpStatusCode, e.$metadata?.requestId);
   result.fix = fixFor(code, ctx);
   if (code === 'NoCredentials') result.message = `no AWS credentials were found (${result.message})`;
@@ -86,21 +86,21 @@ export function toIamError(error: unknown, context: ErrorContext | readonly stri
 
 function fromTransport(error: TransportError): IamError {
   const code = TRANSPORT_CODES[error.failure];
-  const result = new IamError(code, printable(error.message), error.details.httpStatus, undefined);
+  const result = new IamError(code, printable(error.message).trim(), error.details.httpStatus, undefined);
   result.fix = transportFix(error);
   return result;
 }
 
 const PAGINATION_FIX = 'the endpoint is not paging like AWS does: check --endpoint-url / AWS_ENDPOINT_URL point at a real AWS endpoint';
 
+/** What to do about a transport failure; the message already says where, so the fix names the setting to change. */
 function transportFix(error: TransportError): string {
-  const { destination, service, systemCode } = error.details;
+  const { service, systemCode, destination } = error.details;
   const { source } = destination;
-  const where = describeDestination(destination);
-  const endpointHint = source ? `correct ${source}, or unset it to use AWS` : 'check the network path to AWS (proxy, firewall, VPN)';
+  const correct = source ? `, or correct ${source} (unset it to use AWS)` : '';
   switch (error.failure) {
     case 'refused':
-      return source ? `start the endpoint (for a local one: iampass sandbox), or ${endpointHint}` : endpointHint;
+      return source ? `start the endpoint (for a local one: iampass sandbox)${correct}` : 'check the network path to AWS (proxy, firewall, VPN)';
     case 'dns':
       return source ? `check the host name in ${source}` : 'check this machine\'s DNS and network connection';
     case 'tls':
@@ -110,11 +110,11 @@ function transportFix(error: TransportError): string {
       return 'check the endpoint\'s certificate; for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file';
     case 'too-large':
     case 'unexpected-reply':
-      return `check that ${where} is an AWS ${service} endpoint; a proxy or captive portal may be answering instead`;
+      return `check that ${source ?? 'the endpoint'} points at an AWS ${service} endpoint; a proxy or captive portal may be answering instead`;
     case 'reset':
-      return `the connection kept failing: check that ${where} is up and reachable`;
+      return `check that the endpoint is up and stays up${correct}`;
     default:
-      return `check that ${where} is up and reachable${source ? `, or ${endpointHint}` : ''}`;
+      return `check that the endpoint is up and answering${correct}; a proxy or firewall may be holding the connection`;
   }
 }
 

@@ -7,6 +7,7 @@
 import { getSmithyContext, HttpResponse, toEndpointV1 } from '@smithy/core/transport';
 import { IamError, toIamError } from './errors.js';
 import { FAST_OPERATIONS, readError, readOutput } from './fast-replies.js';
+import { speedUpSigner, type SdkSigner } from './http/sigv4.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
 
 export interface ClientSettings {
@@ -159,9 +160,10 @@ function decorate(error: unknown, response: unknown, context: object, operation:
   const service = ((context as { clientName?: string }).clientName ?? 'AWS').replace(/Client$/, '');
   const body = response.body as Uint8Array | undefined;
   const size = body instanceof Uint8Array ? `, ${body.byteLength} bytes` : '';
-  const failure = new IamError('UnexpectedReply', `${service} answered ${operation} with a ${response.statusCode} that could not be read as a ${operation}Response${size ? ` (${size.slice(2)})` : ''}`, response.statusCode, undefined);
+  const requestId = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
+  const failure = new IamError('UnexpectedReply', `${service} answered ${operation} with a ${response.statusCode} that could not be read as a ${operation}Response${size ? ` (${size.slice(2)})` : ''}`, response.statusCode, requestId);
   failure.fix = `check that the endpoint is an AWS ${service} endpoint; a proxy may be answering instead`;
-  return Object.assign(failure, { $metadata: { httpStatusCode: response.statusCode } });
+  return Object.assign(failure, { $metadata: { httpStatusCode: response.statusCode, requestId } });
 }
 
 /**
@@ -178,13 +180,21 @@ function reuseSigner(client: TunableClient): void {
     const key = `${authScheme?.name ?? ''}|${authScheme?.signingRegion ?? ''}|${authScheme?.signingName ?? ''}`;
     let signer = signers.get(key);
     if (signer === undefined) {
-      signer = Promise.resolve((make as (scheme: unknown) => unknown)(authScheme));
+      signer = Promise.resolve((make as (scheme: unknown) => unknown)(authScheme)).then((made) => {
+        if (isSdkSigner(made)) speedUpSigner(made);
+        return made;
+      });
       // A signer that could not be made is not kept: the next call tries again.
       signer.catch(() => signers.delete(key));
       signers.set(key, signer);
     }
     return signer;
   };
+}
+
+function isSdkSigner(value: unknown): value is SdkSigner {
+  const v = value as Partial<SdkSigner> | null;
+  return typeof v?.signRequest === 'function' && typeof v.credentialProvider === 'function' && typeof v.regionProvider === 'function' && typeof v.service === 'string';
 }
 
 /**

@@ -22,7 +22,7 @@ export interface Deadlines {
  * IAM answers in well under a second; its slowest calls (SimulatePrincipalPolicy, a page of 1,000 users) in a few.
  * 10 s covers a slow DNS resolver plus a TLS handshake across the world; 20 s to the first byte is ten times
  * IAM's slowest observed answer; 10 s of silence inside a body never happens on a live connection. 30 s for a
- * whole attempt bounds a trickle: two attempts fit in a call's budget.
+ * whole attempt bounds a trickle.
  */
 export const DEFAULT_DEADLINES: Deadlines = {
   connectMs: 10_000,
@@ -38,10 +38,12 @@ export const OPERATION_DEADLINES: Readonly<Record<string, Partial<Deadlines>>> =
 };
 
 /**
- * The most time one call may take across all its attempts and the pauses between them. A call that needs more
- * (IAM's eventual consistency is retried for up to two minutes) asks for it explicitly.
+ * The most time one call may take across all its attempts and the pauses between them: three attempts that each
+ * wait out the 20 s first-byte deadline fit (a silent endpoint is reported after about a minute, each attempt with
+ * its full deadline), and so do the ten attempts of a call throttled all along. A call that needs more (IAM's
+ * eventual consistency is retried for up to two minutes) asks for it explicitly.
  */
-export const DEFAULT_CALL_BUDGET_MS = 60_000;
+export const DEFAULT_CALL_BUDGET_MS = 75_000;
 
 /**
  * Reply size limits in bytes: the transport stops reading and drops the connection beyond them, so memory stays

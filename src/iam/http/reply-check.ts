@@ -5,12 +5,19 @@
  */
 import type { RequestInfo } from './request-info.js';
 
-/** What was wrong with a reply, in words that name the call and never quote the body; `null` when it is fine. */
+/**
+ * What was wrong with a reply, in words that name the call and never quote the body, to follow "IAM at <origin>";
+ * `null` when it is fine.
+ */
 export function unexpectedReply(info: RequestInfo, status: number, contentType: string | undefined, body: Uint8Array): string | null {
   const ok = status >= 200 && status < 300;
   const first = firstElement(body);
   if (info.protocol === 'query') {
-    if (ok && first === `${info.operation}Response`) return null;
+    if (ok && first === `${info.operation}Response`) {
+      // A read's answer carries its result element; without it the SDK would return an empty result ("no users").
+      if (!READ.test(info.operation) || hasElement(body, `${info.operation}Result`)) return null;
+      return `answered ${info.operation} with a ${info.operation}Response that holds no ${info.operation}Result (${body.byteLength} bytes)`;
+    }
     if (!ok && first !== undefined && ERROR_ROOTS.has(first)) return null;
   } else if (info.protocol === 'json') {
     const start = firstNonSpace(body);
@@ -24,9 +31,21 @@ export function unexpectedReply(info: RequestInfo, status: number, contentType: 
   const what = `(${mediaType(contentType)}, ${body.byteLength} bytes)`;
   if (ok) {
     const expected = info.protocol === 'query' ? `${info.operation}Response` : 'JSON document';
-    return `${info.service} answered ${info.operation} with a ${status} that is not a ${expected} ${what}`;
+    return `answered ${info.operation} with a ${status} that is not a ${expected} ${what}`;
   }
-  return `${info.service} answered ${info.operation} with HTTP ${status} and no AWS error document ${what}`;
+  return `answered ${info.operation} with HTTP ${status} and no AWS error document ${what}`;
+}
+
+/** Operations that return data: their Query reply must hold a `<{Operation}Result>`. */
+const READ = /^(Get|List|Generate|Simulate|Describe)/;
+
+function hasElement(body: Uint8Array, name: string): boolean {
+  const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  for (let at = buffer.indexOf(`<${name}`); at !== -1; at = buffer.indexOf(`<${name}`, at + 1)) {
+    const next = buffer[at + name.length + 1];
+    if (next === 0x3e || next === 0x2f || next === 0x20 || next === 0x09 || next === 0x0a || next === 0x0d) return true;
+  }
+  return false;
 }
 
 /** Error roots of the Query protocol: IAM and STS send `ErrorResponse`; EC2-style services `Response`. */

@@ -110,7 +110,6 @@ type Phase = 'queued' | 'connect' | 'first-byte' | 'body';
 class Attempt {
   private phase: Phase = 'queued';
   private phaseDeadline = Number.POSITIVE_INFINITY;
-  private phaseStarted = Date.now();
   private readonly attemptDeadline: number;
   private readonly attemptLimitMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -194,8 +193,7 @@ class Attempt {
       this.received += chunk.length;
       if (this.received > this.spec.maxBytes) return this.tooLarge(this.received);
       this.chunks.push(chunk);
-      this.phaseStarted = Date.now();
-      this.phaseDeadline = this.phaseStarted + this.spec.deadlines.chunkMs;
+      this.phaseDeadline = Date.now() + this.spec.deadlines.chunkMs;
     });
     res.once('end', () => this.onEnd(res));
     res.once('error', (error: NodeJS.ErrnoException) => this.onError(error));
@@ -210,7 +208,7 @@ class Attempt {
     const status = res.statusCode ?? 0;
     const contentType = res.headers['content-type'];
     const problem = unexpectedReply(this.spec.info, status, contentType, body);
-    if (problem !== null) return this.fail('unexpected-reply', `${problem} from ${describeDestination(this.spec.destination)}`, undefined, status);
+    if (problem !== null) return this.fail('unexpected-reply', `${this.who()} ${problem}`, undefined, status);
     this.settle();
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -219,8 +217,7 @@ class Attempt {
 
   private enter(phase: Phase, limitMs: number): void {
     this.phase = phase;
-    this.phaseStarted = Date.now();
-    this.phaseDeadline = this.phaseStarted + limitMs;
+    this.phaseDeadline = Date.now() + limitMs;
     this.arm();
   }
 
@@ -242,28 +239,41 @@ class Attempt {
     this.arm();
   }
 
+  /**
+   * Says which deadline passed. A phase's own deadline is named by its configured length; the attempt's (which
+   * the call's budget may have shortened) by how long the attempt had.
+   */
+  /** `IAM at http://127.0.0.1:4566 (from AWS_ENDPOINT_URL)`: how messages name the other side. */
+  private who(): string {
+    return `${this.spec.info.service} at ${describeDestination(this.spec.destination)}`;
+  }
+
   private timeout(): void {
     const where = describeDestination(this.spec.destination);
-    const waited = formatDuration(Date.now() - this.phaseStarted);
+    const who = this.who();
+    const { deadlines } = this.spec;
+    const attemptOver = Date.now() >= this.attemptDeadline;
+    const limit = (phaseMs: number) => formatDuration(attemptOver ? Math.min(phaseMs, this.attemptLimitMs) : phaseMs);
     switch (this.phase) {
       case 'queued':
       case 'connect':
-        return this.fail('connect-timeout', `could not connect to ${where} within ${waited}`);
+        return this.fail('connect-timeout', `could not connect to ${where} within ${limit(deadlines.connectMs)}`);
       case 'first-byte':
-        return this.fail('first-byte-timeout', `no reply within ${waited} after the request was sent to ${where}`);
+        return this.fail('first-byte-timeout', `no reply within ${limit(deadlines.firstByteMs)} after the request was sent to ${who}`);
       case 'body':
-        if (Date.now() < this.attemptDeadline) {
-          return this.fail('stall-timeout', `the reply from ${where} stalled: nothing for ${waited} after ${formatBytes(this.received)}`);
+        if (attemptOver) {
+          return this.fail('attempt-timeout', `${who} had not finished its reply after ${formatDuration(this.attemptLimitMs)} (${formatBytes(this.received)} received)`);
         }
-        return this.fail('attempt-timeout', `the reply from ${where} was still incomplete after ${formatDuration(this.attemptLimitMs)} (${formatBytes(this.received)} received)`);
+        if (this.received === 0) return this.fail('stall-timeout', `${who} stopped after the headers of its reply: nothing for ${limit(deadlines.chunkMs)}`);
+        return this.fail('stall-timeout', `${who} stopped sending its reply after ${formatBytes(this.received)}: nothing for ${limit(deadlines.chunkMs)}`);
     }
   }
 
   private tooLarge(bytes: number): void {
     const limit = formatBytes(this.spec.maxBytes);
     const { info } = this.spec;
-    const size = this.phase === 'body' ? `over ${limit}` : `${formatBytes(bytes)}, over the ${limit}`;
-    this.fail('too-large', `the reply to ${info.operation} from ${describeDestination(this.spec.destination)} is ${size} limit for this call; stopped reading`);
+    const size = this.phase === 'body' ? '' : ` of ${formatBytes(bytes)}`;
+    this.fail('too-large', `${this.who()} sent a reply to ${info.operation}${size} over the ${limit} limit for that call; stopped reading`);
   }
 
   private onError(error: NodeJS.ErrnoException): void {

@@ -171,6 +171,7 @@ export function redact(text: string, secrets: readonly string[]): string {
  */
 export function printable(text: string): string {
   /* eslint-disable no-control-regex -- matching control characters is the point */
+  if (!/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text)) return text;
   return text
     .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
     .replace(/\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')

@@ -21,6 +21,7 @@ export function originOf(url: string | URL): string {
  * quotes a URL whole is safe to print.
  */
 export function redactUrls(text: string): string {
+  if (!text.includes('://')) return text;
   return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, (match) => {
     // A trailing full stop or comma ends the sentence, not the URL.
     const tail = /[.,;:]+$/.exec(match)?.[0] ?? '';

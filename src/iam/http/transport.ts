@@ -55,13 +55,24 @@ export function createTransport(options: TransportOptions): Transport {
   // Sockets that have finished connecting once: a keep-alive socket handed out again skips the connect phase.
   const connected = new WeakSet<Socket>();
   const deadlinesFor = (operation: string): Deadlines => (perOperation[operation] ? { ...base, ...perOperation[operation] } : base);
+  // A run talks to one or two endpoints: their origins are worked out once, not parsed from a URL on every call.
+  const origins = new Map<string, string>();
+  const originOfRequest = (r: HttpRequest): string => {
+    const key = `${r.protocol}//${r.hostname}${r.port ? `:${r.port}` : ''}`;
+    let origin = origins.get(key);
+    if (origin === undefined) {
+      origin = originOf(key);
+      origins.set(key, origin);
+    }
+    return origin;
+  };
 
   return {
     metadata: { handlerProtocol: 'http/1.1' },
     deadlinesFor,
     handle(request: RequestWithDeadline, handlerOptions?: HttpHandlerOptions) {
       const info = describeRequest(request, request.method, request.path);
-      const origin = originOf(`${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}`);
+      const origin = originOfRequest(request);
       const source = options.sources?.[origin];
       const attempt = new Attempt({
         request,

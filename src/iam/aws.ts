@@ -2,7 +2,22 @@
  * The IAM adapter: the only module that calls the AWS SDK. It is imported lazily (by `connect`) so that offline
  * commands such as `validate` never pay for loading the SDK.
  */
-import {
+import type { PasswordPolicy as SdkPasswordPolicy } from '@aws-sdk/client-iam';
+import type { LoginProfile } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import { iamNext, paginate, PaginationError, type PaginateOptions } from '../util/paginate.js';
+import { originOf, redactUrls } from '../util/redact-url.js';
+import type { EndpointChoice, EndpointChoices } from './endpoints.js';
+import { IamError, printable, redact, toIamError } from './errors.js';
+import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
+import { createTransport, type TransportOptions } from './http/transport.js';
+import { describeDestination } from './http/transport-error.js';
+import type { Caller } from './retry.js';
+import { clientConfig, tuneClient, withCallDeadline } from './sdk-client.js';
+import { iam as iamSdk, sts as stsSdk } from './sdk.js';
+
+const { GetCallerIdentityCommand, STSClient } = stsSdk;
+const {
   CreateLoginProfileCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
@@ -18,20 +33,7 @@ import {
   UpdateAccountPasswordPolicyCommand,
   SimulatePrincipalPolicyCommand,
   UpdateLoginProfileCommand,
-  type PasswordPolicy as SdkPasswordPolicy,
-} from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { LoginProfile } from '../model/live.js';
-import type { PasswordPolicy } from '../model/policy.js';
-import { iamNext, paginate, PaginationError, type PaginateOptions } from '../util/paginate.js';
-import { originOf, redactUrls } from '../util/redact-url.js';
-import type { EndpointChoice, EndpointChoices } from './endpoints.js';
-import { IamError, printable, redact, toIamError } from './errors.js';
-import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
-import { createTransport, type TransportOptions } from './http/transport.js';
-import { describeDestination } from './http/transport-error.js';
-import type { Caller } from './retry.js';
-import { clientConfig, tuneClient, withCallDeadline } from './sdk-client.js';
+} = iamSdk;
 
 export interface ConnectionOptions {
   /** Endpoint overrides by service, as `resolveEndpoints` decided them (with where each came from). */
@@ -78,8 +80,8 @@ function safeJson(value: unknown): string {
 
 /** The two clients of a run, over one transport, and how each endpoint is named in messages. */
 interface Clients {
-  iam: IAMClient;
-  sts: STSClient;
+  iam: InstanceType<typeof IAMClient>;
+  sts: InstanceType<typeof STSClient>;
   /** `http://127.0.0.1:4566 (from AWS_ENDPOINT_URL)`; absent for AWS's own endpoint. */
   iamWhere: string | undefined;
   stsWhere: string | undefined;

@@ -4,11 +4,13 @@
  * retry.ts); the middleware stack resolved once per command class rather than once per call; each call's
  * deadline carried from its input to the transport; and, for IAM, the fast readers of `fast-replies.ts`.
  */
-import { getSmithyContext, HttpResponse, toEndpointV1 } from '@smithy/core/transport';
 import { IamError, toIamError } from './errors.js';
 import { FAST_OPERATIONS, readError, readOutput } from './fast-replies.js';
 import { speedUpSigner, type SdkSigner } from './http/sigv4.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
+import { smithyTransport } from './sdk.js';
+
+const { getSmithyContext, HttpResponse, toEndpointV1 } = smithyTransport;
 
 export interface ClientSettings {
   region: string;

@@ -7,7 +7,10 @@
  */
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
-import { HttpRequest } from '@smithy/core/protocols';
+import type { HttpRequest } from '@smithy/core/protocols';
+import { protocols } from '../sdk.js';
+
+const SdkHttpRequest = protocols.HttpRequest;
 
 /** The parts of the SDK's `SignatureV4` this reads. */
 export interface SdkSigner {
@@ -89,7 +92,7 @@ function signSimple(
   applyChecksum: boolean,
   keys: WeakMap<Credentials, Map<string, Buffer>>,
 ): HttpRequest {
-  const request = HttpRequest.clone(original);
+  const request = SdkHttpRequest.clone(original);
   for (const name of Object.keys(request.headers)) if (GENERATED.has(name.toLowerCase())) delete request.headers[name];
   // `2026-12-01T10:11:12.123Z` -> `20261201T101112Z`
   const iso = date.toISOString();

@@ -11,12 +11,15 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { buildQueryString, HttpResponse, type HttpHandler, type HttpHandlerOptions, type HttpRequest } from '@smithy/core/protocols';
+import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { originOf } from '../../util/redact-url.js';
 import { DEFAULT_DEADLINES, DEFAULT_REPLY_LIMITS, formatBytes, formatDuration, OPERATION_DEADLINES, type Deadlines, type ReplyLimits } from './limits.js';
 import { unexpectedReply } from './reply-check.js';
 import { describeRequest, type RequestInfo } from './request-info.js';
 import { describeDestination, TransportError, type Destination, type TransportFailure } from './transport-error.js';
+import { protocols } from '../sdk.js';
+
+const { buildQueryString, HttpResponse: SdkHttpResponse } = protocols;
 
 /**
  * Set on a request (by `sdk-client.ts`, from the command's input) to the epoch milliseconds by which the whole
@@ -223,7 +226,7 @@ class Attempt {
     this.settle();
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-    this.resolve({ response: new HttpResponse({ statusCode: status, reason: res.statusMessage ?? '', headers, body }) });
+    this.resolve({ response: new SdkHttpResponse({ statusCode: status, reason: res.statusMessage ?? '', headers, body }) });
   }
 
   private enter(phase: Phase, limitMs: number): void {

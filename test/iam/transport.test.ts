@@ -9,6 +9,7 @@ import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport, type Transport } from '../../src/iam/http/transport.js';
 import { TransportError } from '../../src/iam/http/transport-error.js';
+import { toIamError } from '../../src/iam/errors.js';
 import { clientConfig, tuneClient, withCallDeadline } from '../../src/iam/sdk-client.js';
 import { refusedUrl, startHostileEndpoint, startSilentServer, type Behaviour, type HostileEndpoint } from '../support/hostile-endpoint.js';
 import { user, xmlError, xmlOk } from '../support/iam-nock.js';
@@ -177,6 +178,21 @@ describe('connections', () => {
     const error = await failureOf(iamAt(url).send(new ListUsersCommand({})));
     expect(error.failure).toBe('refused');
     expect(error.message).toBe(`nothing is listening at ${url} (from AWS_ENDPOINT_URL)`);
+  });
+
+  it('a host name that does not resolve is a DNS failure (.invalid never resolves)', async () => {
+    const error = await failureOf(iamAt('http://iam.no-such-host.invalid:4566').send(new ListUsersCommand({})));
+    expect(error.failure).toBe('dns');
+    expect(error.message).toMatch(/^the host name of http:\/\/iam\.no-such-host\.invalid:4566 \(from AWS_ENDPOINT_URL\) does not resolve \((ENOTFOUND|EAI_AGAIN)\)$/);
+  });
+
+  it('https:// to an endpoint that speaks plain HTTP is a TLS failure that says so', async () => {
+    endpoint = await startHostileEndpoint(() => ({ kind: 'reply', body: listUsersPage }));
+    const url = endpoint.url.replace('http:', 'https:');
+    const error = await failureOf(iamAt(url).send(new ListUsersCommand({})));
+    expect(error.failure).toBe('tls');
+    expect(error.message).toMatch(/^the TLS connection to https:\/\/127\.0\.0\.1:\d+ \(from AWS_ENDPOINT_URL\) failed: it does not speak TLS \(\w+\)$/);
+    expect(toIamError(error).fix).toBe('the endpoint answers without TLS: use an http:// URL in AWS_ENDPOINT_URL');
   });
 
   it('a connection dropped without a reply is a reset', async () => {

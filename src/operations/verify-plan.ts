@@ -84,7 +84,10 @@ export async function liveStaleness(doc: PlanDocument, session: Session, aborted
     now = await recheck(session.gateway, { account: doc.account, users, tagged }, { concurrency: session.concurrency, aborted });
   } catch (error) {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while checking the saved plan. Nothing was changed.');
-    if (error instanceof ReadError) throw new UserError(`Checking the saved plan against live IAM failed: ${error.message}\nNothing was changed.`);
+    if (error instanceof ReadError) {
+      const fix = error.error.fix ? `\n  fix: ${error.error.fix}` : '';
+      throw new UserError(`Checking the plan against live IAM failed: ${error.message}${fix}\nNothing was changed.`);
+    }
     throw error;
   }
   return checkStaleness(doc, {

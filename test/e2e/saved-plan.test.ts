@@ -342,7 +342,7 @@ describe('saved plans (built binary, sandbox)', () => {
 
     const missing = await runCli(['apply', join(dir, 'nope.json')], { env });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('no such file');
+    expect(missing.stderr).toContain(`error: saved plan ${join(dir, 'nope.json')} does not exist`);
     expect(target.requests()).toBe(before);
   });
 

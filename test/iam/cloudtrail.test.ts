@@ -211,8 +211,8 @@ describe('running the planned queries', () => {
     const { outcomes } = await runLookups(gateway(), queries, [policy, bob]);
     expect(outcomes).toHaveLength(2);
     expect(outcomes.map((o) => o.error)).toEqual([
-      { message: 'LookupEvents: AccessDeniedException: not authorized', denied: true },
-      { message: 'LookupEvents: AccessDeniedException: not authorized', denied: true },
+      { message: 'LookupEvents: AccessDeniedException: not authorized second line', denied: true },
+      { message: 'LookupEvents: AccessDeniedException: not authorized second line', denied: true },
     ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   ENDPOINT,
   expectCall,
   mockIdentity,
+  mockNoJournal,
   mockNoPolicy,
   mockProfile,
   mockUsers,
@@ -37,6 +38,7 @@ describe('reading live IAM through the SDK', () => {
   it('follows ListUsers pagination across pages and reads each governed profile', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     replyOk(expectCall('ListUsers', { MaxItems: '1000' }), 'ListUsers', `<Users>${user('alice')}${user('bob')}</Users><IsTruncated>true</IsTruncated><Marker>page2</Marker>`);
     replyOk(expectCall('ListUsers', { Marker: 'page2' }), 'ListUsers', `<Users>${user('carol')}</Users><IsTruncated>true</IsTruncated><Marker>page3</Marker>`);
     replyOk(expectCall('ListUsers', { Marker: 'page3' }), 'ListUsers', `<Users>${user('dave', '/', '<PasswordLastUsed>2026-11-01T10:00:00Z</PasswordLastUsed>')}</Users><IsTruncated>false</IsTruncated>`);
@@ -72,9 +74,41 @@ describe('reading live IAM through the SDK', () => {
     expect(result.ok && result.live.passwordPolicy).toEqual(CIS_POLICY);
   });
 
+  it('reads the journal of unconfirmed passwords in one call: governed members are marked, others counted apart', async () => {
+    mockIdentity();
+    mockNoPolicy();
+    replyOk(
+      expectCall('GetGroup', { GroupName: 'iampass-unconfirmed-passwords' }),
+      'GetGroup',
+      `<Group><Path>/iampass/</Path><GroupName>iampass-unconfirmed-passwords</GroupName><GroupId>AGPAJOURNAL</GroupId><Arn>arn:aws:iam::123456789012:group/iampass/iampass-unconfirmed-passwords</Arn><CreateDate>2026-11-01T00:00:00Z</CreateDate></Group><Users>${user('alice')}${user('zed')}</Users><IsTruncated>false</IsTruncated>`,
+    );
+    mockUsers('alice', 'bob', 'zed');
+    mockProfile('alice', false);
+    mockProfile('bob', false);
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ users: [{ name: 'alice' }, { name: 'bob' }] })), { concurrency: 1 });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.live.users.map((u) => [u.name, u.unconfirmed])).toEqual([
+      ['alice', true],
+      ['bob', false],
+    ]);
+    expect(result.live.journal).toEqual({ ungoverned: ['zed'] });
+  });
+
+  it('says when the journal cannot be read, instead of taking it as empty', async () => {
+    mockIdentity();
+    mockNoPolicy();
+    replyError(expectCall('GetGroup'), 403, 'AccessDenied', 'User is not authorized to perform: iam:GetGroup');
+    mockUsers('alice');
+    mockProfile('alice', false);
+    const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ users: [{ name: 'alice' }] })), { concurrency: 1 });
+    expect(result.ok && result.live.journal).toMatchObject({ unknown: expect.stringContaining('GetGroup iampass-unconfirmed-passwords: AccessDenied') });
+  });
+
   it('retries throttling and counts it, then succeeds', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     mockUsers('alice');
     const call = () => expectCall('GetLoginProfile', { UserName: 'alice' });
     replyError(call(), 400, 'Throttling', 'Rate exceeded');
@@ -90,6 +124,7 @@ describe('reading live IAM through the SDK', () => {
   it('fails the read naming the user and the AWS code when a 5xx never clears', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     mockUsers('alice');
     replyError(expectCall('GetLoginProfile', { UserName: 'alice' }).times(4), 500, 'ServiceFailure', 'Internal failure');
 
@@ -107,6 +142,7 @@ describe('reading live IAM through the SDK', () => {
   it('reports every listed user that does not exist, with a close match', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     mockUsers('alice', 'bob');
     const result = await readLiveState(gateway().gateway, readRequestOf(desiredState({ users: [{ name: 'alise' }, { name: 'zz-top' }, { name: 'bob' }] })), {
       concurrency: 1,
@@ -124,6 +160,7 @@ describe('reading live IAM through the SDK', () => {
   it('reads tags only for users on the scope path, and scopes by them', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     replyOk(expectCall('ListUsers'), 'ListUsers', `<Users>${user('alice', '/staff/')}${user('erin', '/staff/')}${user('ci', '/service/')}</Users><IsTruncated>false</IsTruncated>`);
     const tags = (k: string, v: string) => `<Tags><member><Key>${k}</Key><Value>${v}</Value></member></Tags><IsTruncated>false</IsTruncated>`;
     replyOk(expectCall('ListUserTags', { UserName: 'alice' }), 'ListUserTags', tags('team', 'platform'));
@@ -138,6 +175,7 @@ describe('reading live IAM through the SDK', () => {
   it('never has more per-user calls in flight than the concurrency limit', async () => {
     mockIdentity();
     mockNoPolicy();
+    mockNoJournal();
     const names = Array.from({ length: 30 }, (_, i) => `u${String(i).padStart(2, '0')}`);
     mockUsers(...names);
     let inFlight = 0;

@@ -64,3 +64,8 @@ export function mockProfile(name: string, reset: boolean | null): nock.Scope {
     ? replyError(call, 404, 'NoSuchEntity', `Login Profile for User ${name} cannot be found.`)
     : replyOk(call, 'GetLoginProfile', loginProfile(name, reset));
 }
+
+/** The journal of unconfirmed passwords (an IAM group) does not exist yet: no user's password is unconfirmed. */
+export function mockNoJournal(): nock.Scope {
+  return replyError(expectCall('GetGroup', { GroupName: 'iampass-unconfirmed-passwords' }), 404, 'NoSuchEntity', 'The group with name iampass-unconfirmed-passwords cannot be found.');
+}

@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/iampass.schema.json","title":"iampass desired state","description":"Desired state of AWS IAM console passwords: the account password policy and which IAM users have a console password (login profile). `iampass plan` shows the changes, `iampass apply` makes them.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Format version","description":"Version of this file's format. Must be 1.","type":"integer","const":1},"account":{"title":"AWS account id","description":"The 12-digit id of the only AWS account this file may be applied to (quote it). plan and apply refuse to run against any other account. Leave it out to allow any account.","type":"string","pattern":"^[0-9]{12}$","examples":["123456789012"]},"passwordPolicy":{"title":"Account password policy","description":"Leave the key out to not manage the password policy at all. `default`: the AWS default (no custom policy; an existing one is deleted). A map: the complete custom policy; settings left out are off.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"title":"Custom password policy","description":"The complete desired policy. Booleans left out are false; maxAgeDays and reusePrevention left out are off.","type":"object","additionalProperties":false,"required":["minimumLength"],"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}}}],"$comment":"Keep both branches inline (no $ref): iampass picks the branch matching the value's type by schema path to report only that branch's errors."},"scope":{"$ref":"#/$defs/scope"},"defaults":{"$ref":"#/$defs/defaults"},"users":{"title":"Users","description":"IAM users by name. Each says whether the user has a console password. Users in scope but not listed here are handled as `scope.unlisted` says.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"$ref":"#/$defs/user"},"default":{}},"advisories":{"$ref":"#/$defs/advisories"}},"$defs":{"userName":{"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"scope":{"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"additionalProperties":{"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}},"defaults":{"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}},"user":{"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}},"generatedPassword":{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},"passwordSource":{"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."},"acknowledgementReason":{"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"advisories":{"title":"Advisories","description":"How the plan's warnings (ids IP100-IP108) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/iampass.schema.json","title":"iampass desired state","description":"Desired state of AWS IAM console passwords: the account password policy and which IAM users have a console password (login profile). `iampass plan` shows the changes, `iampass apply` makes them.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Format version","description":"Version of this file's format. Must be 1.","type":"integer","const":1},"account":{"title":"AWS account id","description":"The 12-digit id of the only AWS account this file may be applied to (quote it). plan and apply refuse to run against any other account. Leave it out to allow any account.","type":"string","pattern":"^[0-9]{12}$","examples":["123456789012"]},"passwordPolicy":{"title":"Account password policy","description":"Leave the key out to not manage the password policy at all. `default`: the AWS default (no custom policy; an existing one is deleted). A map: the complete custom policy; settings left out are off.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"title":"Custom password policy","description":"The complete desired policy. Booleans left out are false; maxAgeDays and reusePrevention left out are off.","type":"object","additionalProperties":false,"required":["minimumLength"],"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}}}],"$comment":"Keep both branches inline (no $ref): iampass picks the branch matching the value's type by schema path to report only that branch's errors."},"scope":{"$ref":"#/$defs/scope"},"defaults":{"$ref":"#/$defs/defaults"},"users":{"title":"Users","description":"IAM users by name. Each says whether the user has a console password. Users in scope but not listed here are handled as `scope.unlisted` says.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"$ref":"#/$defs/user"},"default":{}},"advisories":{"$ref":"#/$defs/advisories"}},"$defs":{"userName":{"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"scope":{"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"additionalProperties":{"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}},"defaults":{"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}},"user":{"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}},"generatedPassword":{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},"passwordSource":{"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."},"acknowledgementReason":{"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"advisories":{"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}}}};
 const schema33 = {"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"};
 const pattern4 = new RegExp("^[0-9]{12}$", "u");
 const pattern8 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
@@ -506,7 +506,7 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}};
+const schema37 = {"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}};
 const schema38 = {"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."};
 const schema39 = {"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"};
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -851,9 +851,13 @@ vErrors = null;
 }
 if(data.rotation !== undefined){
 let data7 = data.rotation;
+const _errs29 = errors;
+let valid7 = false;
+let passing1 = null;
+const _errs30 = errors;
 if(typeof data7 === "string"){
 if(func2(data7) > 256){
-const err23 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema37.properties.rotation,data:data7};
+const err23 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -863,7 +867,7 @@ vErrors.push(err23);
 errors++;
 }
 if(func2(data7) < 1){
-const err24 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.rotation,data:data7};
+const err24 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -873,7 +877,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!pattern9.test(data7)){
-const err25 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema37.properties.rotation,data:data7};
+const err25 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -884,7 +888,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.rotation.type,parentSchema:schema37.properties.rotation,data:data7};
+const err26 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.rotation.oneOf[0].type,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -893,12 +897,14 @@ vErrors.push(err26);
 }
 errors++;
 }
+var _valid1 = _errs30 === errors;
+if(_valid1){
+valid7 = true;
+passing1 = 0;
 }
-if(data.pgpKey !== undefined){
-let data8 = data.pgpKey;
-if(typeof data8 === "string"){
-if(func2(data8) < 1){
-const err27 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.pgpKey,data:data8};
+const _errs32 = errors;
+if(false !== data7){
+const err27 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema37.properties.rotation.oneOf[1],data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -907,9 +913,19 @@ vErrors.push(err27);
 }
 errors++;
 }
+var _valid1 = _errs32 === errors;
+if(_valid1 && valid7){
+valid7 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err28 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.pgpKey.type,parentSchema:schema37.properties.pgpKey,data:data8};
+if(_valid1){
+valid7 = true;
+passing1 = 1;
+}
+}
+if(!valid7){
+const err28 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema37.properties.rotation.oneOf,parentSchema:schema37.properties.rotation,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -918,14 +934,23 @@ vErrors.push(err28);
 }
 errors++;
 }
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
 }
-if(data.acknowledge !== undefined){
-let data9 = data.acknowledge;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key5 in data9){
-const _errs34 = errors;
-if(typeof key5 !== "string"){
-const err29 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.acknowledge.propertyNames.type,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pgpKey !== undefined){
+let data8 = data.pgpKey;
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+const err29 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.pgpKey,data:data8};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -934,8 +959,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(!((((((key5 === "IP101") || (key5 === "IP102")) || (key5 === "IP103")) || (key5 === "IP104")) || (key5 === "IP107")) || (key5 === "IP108"))){
-const err30 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema37.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.acknowledge.propertyNames.enum,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
+}
+else {
+const err30 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.pgpKey.type,parentSchema:schema37.properties.pgpKey,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -944,9 +970,14 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid7 = _errs34 === errors;
-if(!valid7){
-const err31 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema37.properties.acknowledge.propertyNames,parentSchema:schema37.properties.acknowledge,data:data9};
+}
+if(data.acknowledge !== undefined){
+let data9 = data.acknowledge;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key5 in data9){
+const _errs37 = errors;
+if(typeof key5 !== "string"){
+const err31 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.acknowledge.propertyNames.type,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -955,12 +986,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-for(const key6 in data9){
-let data10 = data9[key6];
-if(typeof data10 === "string"){
-if(func2(data10) > 500){
-const err32 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema39,data:data10};
+if(!((((((key5 === "IP101") || (key5 === "IP102")) || (key5 === "IP103")) || (key5 === "IP104")) || (key5 === "IP107")) || (key5 === "IP108"))){
+const err32 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema37.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.acknowledge.propertyNames.enum,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -969,8 +996,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func2(data10) < 1){
-const err33 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39,data:data10};
+var valid8 = _errs37 === errors;
+if(!valid8){
+const err33 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema37.properties.acknowledge.propertyNames,parentSchema:schema37.properties.acknowledge,data:data9};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -979,8 +1007,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern13.test(data10)){
-const err34 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema39,data:data10};
+}
+for(const key6 in data9){
+let data10 = data9[key6];
+if(typeof data10 === "string"){
+if(func2(data10) > 500){
+const err34 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema39,data:data10};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -989,9 +1021,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data10};
+if(func2(data10) < 1){
+const err35 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39,data:data10};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1000,10 +1031,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.acknowledge.type,parentSchema:schema37.properties.acknowledge,data:data9};
+if(!pattern13.test(data10)){
+const err36 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema39,data:data10};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1013,9 +1042,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err37 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data10};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1024,12 +1052,36 @@ vErrors.push(err37);
 }
 errors++;
 }
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.acknowledge.type,parentSchema:schema37.properties.acknowledge,data:data9};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
 validate25.errors = vErrors;
 return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"title":"Advisories","description":"How the plan's warnings (ids IP100-IP108) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}};
+const schema40 = {"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1162,7 +1214,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(((key1 === "IP100") || (key1 === "IP105")) || (key1 === "IP106"))){
+if(!(((((key1 === "IP100") || (key1 === "IP105")) || (key1 === "IP106")) || (key1 === "IP109")) || (key1 === "IP110"))){
 const err10 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema40.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.acknowledge.propertyNames.enum,parentSchema:schema40.properties.acknowledge.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err10];

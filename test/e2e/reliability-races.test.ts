@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { BIN, ROOT, baseEnv, buildAccount, runCli, sandboxTarget, tempDir, transcript, writeConfig, type CliResult, type Target } from './harness.js';
+import { BIN, ROOT, baseEnv, buildAccount, deliveredPasswords, motoAvailable, motoTarget, runCli, sandboxTarget, tempDir, transcript, writeConfig, type CliResult, type Target } from './harness.js';
 import { account, config, expectEveryPasswordValid, names, secrets } from './reliability-fixtures.js';
 
 describe('two applies at once (built binary, sandbox)', () => {
@@ -42,6 +42,27 @@ describe('two applies at once (built binary, sandbox)', () => {
     expect(both.some((r) => r.stderr.includes('Waiting for the apply lock on account 123456789012'))).toBe(true);
     expect(both.some((r) => r.stdout.includes('No changes.'))).toBe(true);
     expect(await expectEveryPasswordValid(target, `${dir}/pw`, users)).toBe(20);
+  });
+});
+
+describe.runIf(motoAvailable())('two applies at once on moto (a second opinion)', () => {
+  it('are serialised by the lock there too: one applies, the other refuses, and the next plan is empty', async () => {
+    const users = names(10);
+    const target = await motoTarget();
+    try {
+      await buildAccount(target, account(users));
+      const dir = await tempDir();
+      await writeConfig(dir, config(users));
+      // moto answers SimulatePrincipalPolicy 500 (the plan's IP102 check): two attempts keep that short.
+      const env = { ...baseEnv(target.url), AWS_MAX_ATTEMPTS: '2' };
+      const both = await Promise.all([0, 1].map(() => runCli(['apply', '--auto-approve', '--password-dir', 'pw'], { env, cwd: dir })));
+      expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+      expect((both.find((r) => r.code === 1) as CliResult).stderr).toContain('error: another apply is running on account');
+      expect((await deliveredPasswords(`${dir}/pw`)).size).toBe(10);
+      expect((await runCli(['plan'], { env, cwd: dir })).stdout).toContain('No changes.');
+    } finally {
+      await target.close();
+    }
   });
 });
 

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   CreateLoginProfileCommand,
+  GetLoginProfileCommand,
+  NoSuchEntityException,
   CreateUserCommand,
   EntityAlreadyExistsException,
   IAMClient,
@@ -250,4 +252,14 @@ export async function sandboxAccepts(target: Target, user: string, password: str
   const [, N, r, p, salt, hash] = stored.split('$');
   const derived = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), 32, { N: Number(N), r: Number(r), p: Number(p) });
   return derived.toString('base64') === hash;
+}
+
+/** The user's login profile as the endpoint reports it now, `null` when there is none. */
+export async function loginProfileOf(target: Target, user: string) {
+  try {
+    return (await target.iam.send(new GetLoginProfileCommand({ UserName: user }))).LoginProfile ?? null;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return null;
+    throw error;
+  }
 }

@@ -6,9 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetLoginProfileCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { parsePlanDocument } from '../../src/plan/saved.js';
-import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
+import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target, loginProfileOf } from './harness.js';
 import { ACCOUNT, CONFIG, WRITE } from './fixtures.js';
 
 describe('hand-edited saved plans (built binary, sandbox)', () => {
@@ -29,14 +28,7 @@ describe('hand-edited saved plans (built binary, sandbox)', () => {
   });
   afterAll(async () => target.close());
 
-  const profileOf = async (user: string) => {
-    try {
-      return (await target.iam.send(new GetLoginProfileCommand({ UserName: user }))).LoginProfile ?? null;
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return null;
-      throw e;
-    }
-  };
+  const profileOf = (user: string) => loginProfileOf(target, user);
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into the JSON as an attacker would
   type Json = any;

@@ -5,14 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CreateLoginProfileCommand,
-  DeleteLoginProfileCommand,
-  GetAccountPasswordPolicyCommand,
-  GetLoginProfileCommand,
-  NoSuchEntityException,
-  UpdateAccountPasswordPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateLoginProfileCommand, DeleteLoginProfileCommand, GetAccountPasswordPolicyCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
 import { parsePlanDocument } from '../../src/plan/saved.js';
 import {
   baseEnv,
@@ -24,8 +17,7 @@ import {
   tempDir,
   transcript,
   writeConfig,
-  type Target,
-} from './harness.js';
+  type Target, loginProfileOf } from './harness.js';
 import { ACCOUNT, CONFIG, WRITE } from './fixtures.js';
 
 describe('saved plans (built binary, sandbox)', () => {
@@ -60,14 +52,7 @@ describe('saved plans (built binary, sandbox)', () => {
 
   const savePlan = () => runCli(['plan', '-c', config, '--out', planFile, '--detailed-exitcode'], { env });
   const applyPlan = (...extra: string[]) => runCli(['apply', planFile, '--password-dir', join(dir, 'passwords'), ...extra], { env });
-  const profileOf = async (user: string) => {
-    try {
-      return (await target.iam.send(new GetLoginProfileCommand({ UserName: user }))).LoginProfile ?? null;
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return null;
-      throw e;
-    }
-  };
+  const profileOf = (user: string) => loginProfileOf(target, user);
   const minimumLength = async () => (await target.iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy?.MinimumPasswordLength;
 
   /** Runs `fn` and returns the IAM writes the sandbox logged meanwhile, and whether its state file changed. */

@@ -4,7 +4,7 @@
  * say which deviation.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GetLoginProfileCommand, GetAccountPasswordPolicyCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import { GetAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
 import {
   baseEnv,
   buildAccount,
@@ -19,8 +19,7 @@ import {
   userChoosesOwnPassword,
   writeConfig,
   type AccountSpec,
-  type Target,
-} from './harness.js';
+  type Target, loginProfileOf } from './harness.js';
 
 const ACCOUNT: AccountSpec = {
   policy: { MinimumPasswordLength: 8, RequireNumbers: true },
@@ -108,14 +107,7 @@ describe.each(targets)('end to end against $name', ({ name, available, start }) 
 
   const plan = (file: string, ...extra: string[]) => runCli(['plan', '-c', file, '--detailed-exitcode', ...extra], { env });
   const apply = (file: string) => runCli(['apply', '-c', file, '--auto-approve', '--password-dir', `${dir}/passwords`], { env });
-  const profileOf = async (user: string) => {
-    try {
-      return (await target.iam.send(new GetLoginProfileCommand({ UserName: user }))).LoginProfile ?? null;
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return null;
-      throw e;
-    }
-  };
+  const profileOf = (user: string) => loginProfileOf(target, user);
 
   scenario('first adoption: plans the policy, grants, and removals; apply converges; the next plan is empty', async () => {
     await buildAccount(target, ACCOUNT);

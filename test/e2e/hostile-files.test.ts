@@ -4,7 +4,7 @@
  * message naming the file, never a hang, never a stack trace, never a password in plain text.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, BIN, buildAccount, ROOT, sandboxTarget, tempDir, type Target } from './harness.js';
@@ -20,7 +20,8 @@ interface Run {
 function run(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; uid?: number }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
+    const node = options.uid === undefined ? process.execPath : unprivilegedNode;
+    const child = spawn(node, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -46,6 +47,11 @@ function expectRefused(result: Run, message: string | RegExp): void {
 
 /** Root reads any file whatever its mode, so "permission denied" is tried as the unprivileged user `nobody`. */
 const asUnprivileged = process.getuid?.() === 0 ? { uid: 65534 } : {};
+/**
+ * The node that `nobody` runs. The running one may sit under a folder only its owner may enter (CI installs Node
+ * 22 and 24 into a `mktemp -d` folder, mode 0700): then `nobody` runs a copy in a folder anyone may enter.
+ */
+let unprivilegedNode = process.execPath;
 
 const env = { PATH: process.env.PATH, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 let dir: string;
@@ -53,6 +59,14 @@ let dir: string;
 beforeAll(async () => {
   dir = await tempDir();
   await chmod(dir, 0o755);
+  if ('uid' in asUnprivileged) {
+    const tried = spawnSync(process.execPath, ['--version'], { ...asUnprivileged, gid: asUnprivileged.uid });
+    if (tried.error || tried.status !== 0) {
+      unprivilegedNode = join(dir, 'node');
+      await copyFile(process.execPath, unprivilegedNode);
+      await chmod(unprivilegedNode, 0o755);
+    }
+  }
   const made = spawnSync('mkfifo', [join(dir, 'fifo.yaml')]);
   if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr.toString()}`);
 });

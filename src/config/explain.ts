@@ -638,7 +638,7 @@ function accountIdHint(s: string, where: 'account' | 'item' | 'key'): string {
     return `write the 12 digits only: \`${written}\``;
   }
   if (where === 'key' && /^[0-9]{1,11}$/.test(s)) {
-    return 'account ids are 12 digits, in quotes (`"012345678901":`): unquoted, YAML reads the digits as a number and drops leading zeros';
+    return 'account ids are 12 digits; write them in quotes (`"012345678901":`), as YAML reads unquoted digits as a number and drops leading zeros';
   }
   if (where === 'key') return 'key each section by the 12-digit id of its account, in quotes, e.g. `"123456789012":`';
   const example = where === 'account' ? '`account: "123456789012"`' : '`"123456789012"`';

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { decodeText, FILE_LIMITS, FileError, readRegularFile } from '../util/files.js';
 import { printable } from '../util/printable.js';
-import { sha256 } from '../util/sha256.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ConfigFile, Configuration } from '../model/organization.js';
 import { buildState, type RawConfig } from './build-state.js';
@@ -26,20 +25,24 @@ export type LoadResult<T = DesiredState> =
   | { ok: true; state: T; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** What `loadConfiguration` gives: a `LoadResult` of the configuration, with every file read (the main file first). */
+/**
+ * What `loadConfiguration` gives: a `LoadResult` of the configuration, with every file read and the sha256 of its
+ * bytes (the main file first), for saved plans; none for an account file read with `fingerprint: false`.
+ */
 export type ConfigurationResult =
   | { ok: true; state: Configuration; warnings: Diagnostic[]; files: ConfigFile[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * Reads and checks `path`, an account file or an organization file (one with `organization:`). A file without
- * `organization` gives exactly what `loadConfig` gives. Never throws for bad input: an unreadable file is a
+ * `organization` gives exactly what `loadConfig` gives. An organization's files are always fingerprinted. Never throws for bad input: an unreadable file is a
  * diagnostic (line 0: about the whole file).
  */
-export async function loadConfiguration(path: string): Promise<ConfigurationResult> {
+export async function loadConfiguration(path: string, options: { fingerprint?: boolean } = {}): Promise<ConfigurationResult> {
   const read = await readConfigFile(path);
   if (!read.ok) return read;
-  const files: ConfigFile[] = [{ file: path, sha256: sha256(read.bytes) }];
+  // validate and lint never save a plan: hashing would load node:crypto, a sizeable part of their start
+  const files: ConfigFile[] = options.fingerprint === false ? [] : [{ file: path, sha256: (await import('../util/sha256.js')).sha256(read.bytes) }];
   // A file that never spells the word cannot have the key: it takes the account path unchanged (and may use the
   // parse worker, whose result is an account file's).
   const account = (result: LoadResult): ConfigurationResult =>

@@ -385,3 +385,21 @@ describe('loadConfiguration: a large organization file', () => {
     expect(organization.sections.get('222222222222')?.desired.users.find((u) => u.name === 'u1')?.console).toBe(false);
   });
 });
+
+describe('the README\'s organization example', () => {
+  it('is valid, and gives account 222222222222 what its section says over the baseline', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const part = readme.slice(readme.indexOf('### Organization files'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(part)?.[1] ?? '';
+    const dir = await treeOf({ 'iampass.yaml': yaml, 'accounts/staging.yaml': 'users: { carol: { console: true } }\n' });
+    const { organization, warnings } = organizationOf(await load(dir));
+    expect(warnings).toEqual([]);
+    const section = organization.sections.get('222222222222');
+    expect(section?.desired.users.map((u) => [u.name, u.console])).toEqual([
+      ['bob', false],
+      ['breakglass', true],
+    ]);
+    expect([section?.roleName, organization.organization.externalId]).toEqual(['LegacyAdmin', 'shared-secret-id']);
+    expect(organization.sections.get('333333333333')?.desired.scope).toMatchObject({ pathPrefix: '/staff/', protected: ['breakglass'] });
+  });
+});

@@ -25,7 +25,7 @@ export interface LintFlags {
  * each headed by the account it is about; `--fail-on` and `advisories.failOn` are judged per account.
  */
 export async function lintCommand(flags: LintFlags, environment: Environment): Promise<number> {
-  const result = await loadConfiguration(flags.config);
+  const result = await loadConfiguration(flags.config, { fingerprint: false });
   if (!result.ok) throw diagnosticsError(result.diagnostics, flags.config);
   for (const w of result.warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
   const style = useColor(environment, flags.color) ? COLOR : PLAIN;

@@ -9,7 +9,7 @@ const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' :
 
 /** Offline: schema and semantic checks only, of an account file or an organization file. Never loads the AWS SDK. */
 export async function validateCommand(file: string, environment: Environment): Promise<number> {
-  const result = await loadConfiguration(file);
+  const result = await loadConfiguration(file, { fingerprint: false });
   if (!result.ok) throw diagnosticsError(result.diagnostics, file);
   for (const w of result.warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
   const several = new Set(result.warnings.map((w) => w.file)).size > 1;

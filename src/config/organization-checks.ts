@@ -97,12 +97,14 @@ function wholePolicyReason(baseline: RawSection['passwordPolicy']): string {
 /**
  * What only merging can break in one account's state: a user the section adds without saying `console`, and a
  * section policy map that must be complete (over `default` or no policy) but lacks `minimumLength`. Pointers are
- * into the merged state.
+ * into the merged state; `sectionUsers` are the names the section lists.
  */
-export function mergedChecks(merged: RawMerged, baseline: RawSection): Finding[] {
+export function mergedChecks(merged: RawMerged, baseline: RawSection, sectionUsers: readonly string[]): Finding[] {
   const out: Finding[] = [];
-  for (const [name, user] of Object.entries(merged.users ?? {})) {
-    if (typeof user.console === 'boolean') continue;
+  // only a user the section names can lack `console`: the baseline's all have it
+  for (const name of sectionUsers) {
+    const user = merged.users !== undefined && Object.prototype.hasOwnProperty.call(merged.users, name) ? merged.users[name] : undefined;
+    if (user === undefined || typeof user.console === 'boolean') continue;
     out.push({
       severity: 'error',
       pointer: userPointer(name),

@@ -403,3 +403,38 @@ describe('the README\'s organization example', () => {
     expect(organization.sections.get('333333333333')?.desired.scope).toMatchObject({ pathPrefix: '/staff/', protected: ['breakglass'] });
   });
 });
+
+describe('loadConfiguration: a section that changes only users costs what it holds', () => {
+  const baseline = `${ORG}passwordPolicy: { minimumLength: 14 }\nusers:\n  Alice: { console: true, passwordResetRequired: false }\n  bob: { console: true, passwordResetRequired: false }\n  Zed: { console: false }\n`;
+
+  it('still finds what the baseline users it does not name make of it: a name under another case, the policy a new user needs', async () => {
+    const dir = await treeOf({ 'iampass.yaml': `${baseline}accounts:\n  "222222222222": { users: { alice: { console: true } } }\n  "333333333333": { users: { carol: { console: true } } }\n` });
+    const ds = failed(await load(dir));
+    expect(heads(ds, dir)).toEqual([
+      'iampass.yaml:4:1: warning: accounts 222222222222 and 333333333333: users must choose a new password at first sign-in (passwordResetRequired), but the policy does not allow users to change their password',
+      'iampass.yaml:10:30: error: account 222222222222: `alice` and `Alice` are the same IAM user',
+    ]);
+  });
+
+  it('shares the baseline\'s user objects, in name order, unless the section sets defaults', async () => {
+    const dir = await treeOf({
+      'iampass.yaml': `${baseline}accounts:\n  "222222222222": { users: { bob: { console: false }, Carol: { console: true, passwordResetRequired: false } } }\n  "333333333333": { defaults: { rotation: r1 } }\n`,
+    });
+    const { organization } = organizationOf(await load(dir));
+    const base = organization.baseline.users;
+    const narrow = organization.sections.get('222222222222')?.desired.users ?? [];
+    expect(narrow.map((u) => [u.name, u.console])).toEqual([
+      ['Alice', true],
+      ['Carol', true],
+      ['Zed', false],
+      ['bob', false],
+    ]);
+    expect(narrow.find((u) => u.name === 'Alice')).toBe(base.find((u) => u.name === 'Alice'));
+    const withDefaults = organization.sections.get('333333333333')?.desired.users ?? [];
+    expect(withDefaults.map((u) => [u.name, u.rotation])).toEqual([
+      ['Alice', 'r1'],
+      ['Zed', 'r1'],
+      ['bob', 'r1'],
+    ]);
+  });
+});

@@ -79,6 +79,7 @@ const USER_NAME_CHARS = /[\w+=,.@-]/;
 const TAG_CHARS = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
 
 const TARGET_LISTS = new Set(['ous', 'accounts', 'exclude']);
+const TARGET_KEYS = new Set([...TARGET_LISTS, 'all', 'tags', 'includeManagement']);
 
 /** The pointer with user names, tag keys, account ids and list indices replaced by `*`, to look up per-field wording. */
 function patternOf(segs: readonly string[]): string {
@@ -468,6 +469,8 @@ class Explainer {
     let hint: string;
     if (misplaced !== undefined) {
       hint = misplaced;
+    } else if (pattern === '/organization' && TARGET_KEYS.has(key)) {
+      hint = `\`${key}\` belongs in organization.targets, e.g. \`targets: { ${key}: ... }\``;
     } else if (pattern === '/users/*' && /pass(word)?$/i.test(key)) {
       hint = 'passwords never go in this file: reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave it out to have iampass generate it';
     } else if (home !== undefined) {

@@ -172,7 +172,7 @@ function accountFileChecks(data: unknown): Finding[] {
         pointer: '/organization',
         anchor: 'key',
         message: 'this is an organization file (it has `organization:`), and this reads one account\'s file',
-        hint: 'use a command that reads organization files (validate, lint, plan), or give the file of one account',
+        hint: 'give this command the file of one account (`iampass validate` and `iampass lint` read organization files too)',
       },
     ];
   }

@@ -69,6 +69,9 @@ describe('loadConfiguration: an organization file', () => {
     expect(r.ok ? [] : r.diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`)).toEqual([
       "2:1: this is an organization file (it has `organization:`), and this reads one account's file",
     ]);
+    expect(r.ok ? [] : r.diagnostics.map((d) => d.hint)).toEqual([
+      'give this command the file of one account (`iampass validate` and `iampass lint` read organization files too)',
+    ]);
   });
 });
 
@@ -154,6 +157,15 @@ const broken: Broken[] = [
       'key each section by the 12-digit id of its account, in quotes, e.g. `"123456789012":`',
       'write the settings under `"444444444444":` (e.g. `users: { alice: { console: true } }`), or a path relative to this file such as `accounts/444444444444.yaml`',
       "give the path of the section's file, relative to this file, e.g. `accounts/555555555555.yaml`",
+    ],
+  },
+  {
+    name: 'settings written one level off',
+    files: { 'iampass.yaml': 'version: 1\norganization:\n  targets: { all: true }\n  tags: { env: prod }\nroleName: Admin\n' },
+    expected: ['iampass.yaml:4:3: error: unknown key `tags` in organization', 'iampass.yaml:5:1: error: unknown key `roleName` at the top level'],
+    fixes: [
+      '`tags` belongs in organization.targets, e.g. `targets: { tags: ... }`',
+      '`roleName` belongs in organization, or an account section under `accounts:` to override it there',
     ],
   },
   {

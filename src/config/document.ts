@@ -159,7 +159,8 @@ export function textOf(doc: SourceDoc, pointer: string): string | undefined {
 export function positionOf(doc: SourceDoc, pointer: string, anchor: 'key' | 'value'): SourcePosition | undefined {
   const l = doc.index.get(pointer);
   if (l === undefined) return undefined;
-  return { file: doc.file, ...doc.positions.at(offsetOf(l, anchor)) };
+  const { line, col } = doc.positions.at(anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset);
+  return { file: doc.file, line, col };
 }
 
 export function pathOrUndefined(pointer: string): string | undefined {

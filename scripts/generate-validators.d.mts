@@ -17,3 +17,5 @@ export interface DerivedSchema {
 }
 export const DERIVED: readonly DerivedSchema[];
 export function accountSectionSchema(main: object): object;
+/** `schema` with each `$ref` to a definition compiled in place replaced by that definition, merged with its siblings. */
+export function inlineDefinitions(schema: object): object;

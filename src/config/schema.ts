@@ -31,3 +31,12 @@ export function validateStructure(data: unknown): ErrorObject[] {
   const validate = schemaValidator();
   return validate(data) ? [] : [...(validate.errors ?? [])];
 }
+
+/**
+ * Structural errors of one account's section in a file of its own (schema/iampass-account.schema.json, written from
+ * `$defs.accountSection` of the desired-state schema). Loaded only when an organization file names section files.
+ */
+export async function validateSectionStructure(data: unknown): Promise<ErrorObject[]> {
+  const validate = (await import('./generated/account-section-validator.js')).validate as unknown as ValidateFunction;
+  return validate(data) ? [] : [...(validate.errors ?? [])];
+}

@@ -2,7 +2,7 @@
  * The failures an operation reports to a person, worded once: configuration problems found against live IAM (a
  * listed user that does not exist), the wrong account, a read that failed at IAM.
  */
-import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
+import { formatDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import type { DesiredState } from '../model/desired.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import { UserError } from '../util/user-error.js';
@@ -12,9 +12,11 @@ import { UserError } from '../util/user-error.js';
  * that nothing was changed: after `validate` or `plan` the words would suggest something could have been.
  */
 export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string, options: { beforeWrites?: boolean } = {}): UserError {
-  const sorted = [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+  const sorted = sortDiagnostics(diagnostics);
   const outcome = options.beforeWrites ? '; nothing was changed.' : '.';
-  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}${outcome}`);
+  // an organization's problems may be in its section files too: then the summary names every file concerned
+  const several = new Set(sorted.map((d) => d.file)).size > 1;
+  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, several ? undefined : file)}${outcome}`);
 }
 
 /** Names in the file that match no user it can govern, at their positions, with the closest existing name. */

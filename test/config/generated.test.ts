@@ -26,3 +26,17 @@ describe('the generated desired-state validator', () => {
     }
   });
 });
+
+describe('definitions compiled in place', () => {
+  it('merges a shared definition into each $ref to it, with the keywords beside the $ref, and leaves other $refs alone', async () => {
+    const { inlineDefinitions } = await import('../../scripts/generate-validators.mjs');
+    const schema = {
+      properties: { a: { type: 'object', $ref: '#/$defs/userSettings', required: ['console'] }, b: { $ref: '#/$defs/other' } },
+      $defs: { userSettings: { title: 'T', description: 'D', type: 'object', properties: { console: { type: 'boolean' } } }, other: { type: 'string' } },
+    };
+    expect(inlineDefinitions(schema)).toEqual({
+      properties: { a: { type: 'object', properties: { console: { type: 'boolean' } }, required: ['console'] }, b: { $ref: '#/$defs/other' } },
+      $defs: schema.$defs,
+    });
+  });
+});

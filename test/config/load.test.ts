@@ -274,7 +274,7 @@ const broken: BrokenCase[] = [
     name: 'unknown top-level key',
     source: 'version: 1\ncolour: blue\n',
     expected: ['f.yaml:2:1: error: unknown key `colour` at the top level'],
-    fixes: ['valid keys at the top level: `version`, `account`, `passwordPolicy`, `scope`, `defaults`, `users`, `advisories`'],
+    fixes: ['valid keys at the top level: `version`, `account`, `organization`, `passwordPolicy`, `scope`, `defaults`, `users`, `advisories`, `accounts`'],
   },
   {
     name: 'top-level key that belongs in a section',

@@ -6,16 +6,389 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/iampass.schema.json","title":"iampass desired state","description":"Desired state of AWS IAM console passwords: the account password policy and which IAM users have a console password (login profile). `iampass plan` shows the changes, `iampass apply` makes them.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Format version","description":"Version of this file's format. Must be 1.","type":"integer","const":1},"account":{"title":"AWS account id","description":"The 12-digit id of the only AWS account this file may be applied to (quote it). plan and apply refuse to run against any other account. Leave it out to allow any account.","type":"string","pattern":"^[0-9]{12}$","examples":["123456789012"]},"passwordPolicy":{"title":"Account password policy","description":"Leave the key out to not manage the password policy at all. `default`: the AWS default (no custom policy; an existing one is deleted). A map: the complete custom policy; settings left out are off.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"title":"Custom password policy","description":"The complete desired policy. Booleans left out are false; maxAgeDays and reusePrevention left out are off.","type":"object","additionalProperties":false,"required":["minimumLength"],"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}}}],"$comment":"Keep both branches inline (no $ref): iampass picks the branch matching the value's type by schema path to report only that branch's errors."},"scope":{"$ref":"#/$defs/scope"},"defaults":{"$ref":"#/$defs/defaults"},"users":{"title":"Users","description":"IAM users by name. Each says whether the user has a console password. Users in scope but not listed here are handled as `scope.unlisted` says.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"$ref":"#/$defs/user"},"default":{}},"advisories":{"$ref":"#/$defs/advisories"}},"$defs":{"userName":{"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"scope":{"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"additionalProperties":{"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}},"defaults":{"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}},"user":{"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}},"generatedPassword":{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},"passwordSource":{"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."},"acknowledgementReason":{"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"advisories":{"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}}}};
-const schema33 = {"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"};
-const pattern4 = new RegExp("^[0-9]{12}$", "u");
-const pattern8 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/iampass.schema.json","title":"iampass desired state","description":"Desired state of AWS IAM console passwords: the account password policy and which IAM users have a console password (login profile). `iampass plan` shows the changes, `iampass apply` makes them. With `organization`, the same for many accounts of an AWS Organization: the file is the baseline, and `accounts` holds per-account sections merged over it.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Format version","description":"Version of this file's format. Must be 1.","type":"integer","const":1},"account":{"title":"AWS account id","description":"The 12-digit id of the only AWS account this file may be applied to (quote it). plan and apply refuse to run against any other account. Leave it out to allow any account. Not allowed in an organization file, where each account is the key of its section.","type":"string","pattern":"^[0-9]{12}$","examples":["123456789012"]},"organization":{"$ref":"#/$defs/organization"},"passwordPolicy":{"title":"Account password policy","description":"Leave the key out to not manage the password policy at all. `default`: the AWS default (no custom policy; an existing one is deleted). A map: the complete custom policy; settings left out are off.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"type":"object","additionalProperties":false,"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}},"title":"Custom password policy","description":"The complete desired policy. Booleans left out are false; maxAgeDays and reusePrevention left out are off.","required":["minimumLength"]}],"$comment":"Two branches told apart by type (string or map): iampass reports only the errors of the branch whose type the value has."},"scope":{"$ref":"#/$defs/scope"},"defaults":{"$ref":"#/$defs/defaults"},"users":{"type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}},"required":["console"]},"default":{}},"advisories":{"$ref":"#/$defs/advisories"},"accounts":{"title":"Account sections","description":"Only in an organization file. Per-account sections keyed by 12-digit account id (in quotes), each merged over the baseline (the rest of this file) by the merge rules in the README: a map of settings, or the path (relative to this file, inside its directory) of a file that holds one (schema: iampass-account.schema.json).","type":"object","propertyNames":{"$ref":"#/$defs/accountId"},"additionalProperties":{"oneOf":[{"$ref":"#/$defs/accountSection","title":"Section","description":"The section itself.","type":"object"},{"title":"Section file","description":"Path of a YAML file holding the section, relative to this file and inside its directory (so the file can have its own CODEOWNERS).","type":"string","minLength":1}]}}},"$defs":{"userName":{"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"scope":{"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}},"defaults":{"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}},"user":{"type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}},"title":"User","description":"One IAM user's console access.","required":["console"]},"generatedPassword":{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},"passwordSource":{"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."},"acknowledgementReason":{"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"},"advisories":{"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}},"passwordPolicySettings":{"title":"Password policy settings","description":"The settings of a custom password policy. Booleans left out are false; maxAgeDays and reusePrevention left out are off.","type":"object","additionalProperties":false,"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}}},"userSettings":{"title":"User settings","description":"One IAM user's console access: its fields, without requiring any (an account section may change one field of a baseline user).","type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}},"tagKey":{"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"tagValue":{"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"accountId":{"title":"AWS account id","description":"A 12-digit AWS account id, in quotes.","type":"string","pattern":"^[0-9]{12}$"},"ouId":{"title":"Organizational unit id","description":"The id of an organizational unit, e.g. ou-ab12-cd34ef56.","type":"string","pattern":"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$"},"roleName":{"title":"Role name","description":"The IAM role iampass assumes in each target account (STS AssumeRole from the caller, session name iampass). Default OrganizationAccountAccessRole.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$","default":"OrganizationAccountAccessRole"},"externalId":{"title":"External id","description":"The sts:ExternalId the role's trust policy requires, if any: 2 to 1224 characters, letters, digits and + = , . @ : / _ -.","type":"string","pattern":"^[\\w+=,.@:/-]{2,1224}$"},"organization":{"title":"Organization","description":"Makes this an organization file: the rest of the file is the baseline every target account is held to, and `accounts` holds per-account sections merged over it. Targets are resolved through AWS Organizations at plan time.","type":"object","additionalProperties":false,"required":["targets"],"properties":{"targets":{"$ref":"#/$defs/targets"},"roleName":{"$ref":"#/$defs/roleName"},"externalId":{"$ref":"#/$defs/externalId"}}},"targets":{"title":"Target accounts","description":"Which accounts of the organization the file governs: every account `all`, `ous`, `accounts` or `tags` selects (a union; tags must all match), less `exclude`. The management account is left out unless includeManagement; SUSPENDED accounts are skipped. Must select something.","type":"object","additionalProperties":false,"properties":{"all":{"title":"All accounts","description":"Every account of the organization.","type":"boolean"},"ous":{"title":"Organizational units","description":"Every account in these organizational units, and in the units within them.","type":"array","items":{"$ref":"#/$defs/ouId"},"uniqueItems":true},"accounts":{"title":"Accounts","description":"These accounts, by 12-digit id (in quotes). An id outside the organization is an error at plan time.","type":"array","items":{"$ref":"#/$defs/accountId"},"uniqueItems":true},"tags":{"title":"Account tags","description":"Every account that carries all of these tags (Organizations account tags), with these exact values.","type":"object","propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},"exclude":{"title":"Excluded","description":"Accounts (12-digit ids) or organizational units (ou-... ids, with the units within them) left out of what the rest selects.","type":"array","items":{"title":"Account or organizational unit id","description":"A 12-digit account id, or an ou-... id.","type":"string","pattern":"^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$"},"uniqueItems":true},"includeManagement":{"title":"Include the management account","description":"Also govern the management account when the rest selects it. Default false.","type":"boolean","default":false}}},"accountSection":{"title":"Account section","description":"One account's settings, merged over the baseline: users by name (field by field for a baseline user), passwordPolicy field by field over a baseline map (`default` or a map replaces the other kind), scope field by field (tags replaced whole, protected added to), defaults and advisories field by field (acknowledge by id). Relative paths are relative to the file that writes them.","type":"object","additionalProperties":false,"properties":{"roleName":{"$ref":"#/$defs/roleName","description":"The role to assume in this account, instead of organization.roleName."},"externalId":{"$ref":"#/$defs/externalId","description":"The sts:ExternalId this account's role requires, instead of organization.externalId."},"passwordPolicy":{"title":"Account password policy","description":"Left out: the baseline's. `default`: the AWS default. A map: merged field by field over the baseline's map; over `default` or no baseline policy it is the whole policy, and needs minimumLength.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"type":"object","additionalProperties":false,"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}},"title":"Custom password policy","description":"Settings merged over the baseline's custom policy, or the whole policy when the baseline has none."}],"$comment":"Two branches told apart by type (string or map): iampass reports only the errors of the branch whose type the value has."},"scope":{"$ref":"#/$defs/scope","description":"Merged field by field over the baseline's scope: tags replace the baseline's tags whole; protected users are added to the baseline's."},"defaults":{"$ref":"#/$defs/defaults","description":"Merged field by field over the baseline's defaults; they apply to the baseline's users in this account too."},"users":{"title":"Users","description":"Users by name. A user the baseline lists is merged field by field (password and acknowledge: see the README); a new name adds a user, which needs console.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}}},"advisories":{"$ref":"#/$defs/advisories","description":"Merged field by field over the baseline's advisories; acknowledge by warning id."}}},"users":{"title":"Users","description":"IAM users by name. Each says whether the user has a console password. Users in scope but not listed here are handled as `scope.unlisted` says.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}},"required":["console"]},"default":{}}}};
+const schema43 = {"title":"IAM user name","description":"1 to 64 characters: letters, digits and + = , . @ _ -. IAM user names are case-insensitive.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$"};
+const schema47 = {"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."};
+const schema48 = {"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"};
+const schema35 = {"title":"AWS account id","description":"A 12-digit AWS account id, in quotes.","type":"string","pattern":"^[0-9]{12}$"};
 const func1 = Object.prototype.hasOwnProperty;
-const schema32 = {"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"additionalProperties":{"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}};
-const func2 = require("ajv/dist/runtime/ucs2length").default;
+const func4 = require("ajv/dist/runtime/ucs2length").default;
+const pattern4 = new RegExp("^[0-9]{12}$", "u");
+const pattern10 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
+const pattern18 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern16 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", "u");
+const pattern20 = new RegExp("\\S", "u");
+const schema32 = {"title":"Organization","description":"Makes this an organization file: the rest of the file is the baseline every target account is held to, and `accounts` holds per-account sections merged over it. Targets are resolved through AWS Organizations at plan time.","type":"object","additionalProperties":false,"required":["targets"],"properties":{"targets":{"$ref":"#/$defs/targets"},"roleName":{"$ref":"#/$defs/roleName"},"externalId":{"$ref":"#/$defs/externalId"}}};
+const schema38 = {"title":"Role name","description":"The IAM role iampass assumes in each target account (STS AssumeRole from the caller, session name iampass). Default OrganizationAccountAccessRole.","type":"string","pattern":"^[\\w+=,.@-]{1,64}$","default":"OrganizationAccountAccessRole"};
+const schema39 = {"title":"External id","description":"The sts:ExternalId the role's trust policy requires, if any: 2 to 1224 characters, letters, digits and + = , . @ : / _ -.","type":"string","pattern":"^[\\w+=,.@:/-]{2,1224}$"};
+const schema33 = {"title":"Target accounts","description":"Which accounts of the organization the file governs: every account `all`, `ous`, `accounts` or `tags` selects (a union; tags must all match), less `exclude`. The management account is left out unless includeManagement; SUSPENDED accounts are skipped. Must select something.","type":"object","additionalProperties":false,"properties":{"all":{"title":"All accounts","description":"Every account of the organization.","type":"boolean"},"ous":{"title":"Organizational units","description":"Every account in these organizational units, and in the units within them.","type":"array","items":{"$ref":"#/$defs/ouId"},"uniqueItems":true},"accounts":{"title":"Accounts","description":"These accounts, by 12-digit id (in quotes). An id outside the organization is an error at plan time.","type":"array","items":{"$ref":"#/$defs/accountId"},"uniqueItems":true},"tags":{"title":"Account tags","description":"Every account that carries all of these tags (Organizations account tags), with these exact values.","type":"object","propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},"exclude":{"title":"Excluded","description":"Accounts (12-digit ids) or organizational units (ou-... ids, with the units within them) left out of what the rest selects.","type":"array","items":{"title":"Account or organizational unit id","description":"A 12-digit account id, or an ou-... id.","type":"string","pattern":"^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$"},"uniqueItems":true},"includeManagement":{"title":"Include the management account","description":"Also govern the management account when the rest selects it. Default false.","type":"boolean","default":false}}};
+const schema34 = {"title":"Organizational unit id","description":"The id of an organizational unit, e.g. ou-ab12-cd34ef56.","type":"string","pattern":"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$"};
+const schema36 = {"title":"Tag key","description":"1 to 128 characters: letters, digits, spaces and _ . : / = + - @","type":"string","minLength":1,"maxLength":128,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"};
+const schema37 = {"title":"Tag value","description":"0 to 256 characters: letters, digits, spaces and _ . : / = + - @","type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"};
+const pattern5 = new RegExp("^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$", "u");
+const pattern7 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "u");
+const pattern9 = new RegExp("^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$", "u");
 const func0 = require("ajv/dist/runtime/equal").default;
-const pattern5 = new RegExp("^/([\\x21-\\x7E]*/)?$", "u");
-const pattern6 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "u");
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "all") || (key0 === "ous")) || (key0 === "accounts")) || (key0 === "tags")) || (key0 === "exclude")) || (key0 === "includeManagement"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.all !== undefined){
+let data0 = data.all;
+if(typeof data0 !== "boolean"){
+const err1 = {instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.properties.all.type,parentSchema:schema33.properties.all,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.ous !== undefined){
+let data1 = data.ous;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err2 = {instancePath:instancePath+"/ous/" + i0,schemaPath:"#/$defs/ouId/pattern",keyword:"pattern",params:{pattern: "^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$"},message:"must match pattern \""+"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$"+"\"",schema:"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$",parentSchema:schema34,data:data2};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/ous/" + i0,schemaPath:"#/$defs/ouId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.type,parentSchema:schema34,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+let i1 = data1.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data1[i1], data1[j0])){
+const err4 = {instancePath:instancePath+"/ous",schemaPath:"#/properties/ous/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema33.properties.ous,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/ous",schemaPath:"#/properties/ous/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.ous.type,parentSchema:schema33.properties.ous,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.accounts !== undefined){
+let data3 = data.accounts;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i2=0; i2<len1; i2++){
+let data4 = data3[i2];
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err6 = {instancePath:instancePath+"/accounts/" + i2,schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/accounts/" + i2,schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+let i3 = data3.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data3[i3], data3[j1])){
+const err8 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema33.properties.accounts,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.accounts.type,parentSchema:schema33.properties.accounts,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.tags !== undefined){
+let data5 = data.tags;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+const _errs16 = errors;
+if(typeof key1 === "string"){
+if(func4(key1) > 128){
+const err10 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema36,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func4(key1) < 1){
+const err11 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!pattern7.test(key1)){
+const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema36,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid9 = _errs16 === errors;
+if(!valid9){
+const err14 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema33.properties.tags.propertyNames,parentSchema:schema33.properties.tags,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+for(const key2 in data5){
+let data6 = data5[key2];
+if(typeof data6 === "string"){
+if(func4(data6) > 256){
+const err15 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema37,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!pattern7.test(data6)){
+const err16 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema37,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.tags.type,parentSchema:schema33.properties.tags,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.exclude !== undefined){
+let data7 = data.exclude;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i4=0; i4<len2; i4++){
+let data8 = data7[i4];
+if(typeof data8 === "string"){
+if(!pattern9.test(data8)){
+const err19 = {instancePath:instancePath+"/exclude/" + i4,schemaPath:"#/properties/exclude/items/pattern",keyword:"pattern",params:{pattern: "^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$"},message:"must match pattern \""+"^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$"+"\"",schema:"^([0-9]{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$",parentSchema:schema33.properties.exclude.items,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/exclude/" + i4,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.exclude.items.type,parentSchema:schema33.properties.exclude.items,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+let i5 = data7.length;
+let j2;
+if(i5 > 1){
+const indices0 = {};
+for(;i5--;){
+let item0 = data7[i5];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j2 = indices0[item0];
+const err21 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema33.properties.exclude,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+indices0[item0] = i5;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.exclude.type,parentSchema:schema33.properties.exclude,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.includeManagement !== undefined){
+let data9 = data.includeManagement;
+if(typeof data9 !== "boolean"){
+const err23 = {instancePath:instancePath+"/includeManagement",schemaPath:"#/properties/includeManagement/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.properties.includeManagement.type,parentSchema:schema33.properties.includeManagement,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern11 = new RegExp("^[\\w+=,.@:/-]{2,1224}$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -28,9 +401,117 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.targets === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targets"},message:"must have required property '"+"targets"+"'",schema:schema32.required,parentSchema:schema32,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "targets") || (key0 === "roleName")) || (key0 === "externalId"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.targets !== undefined){
+if(!(validate22(data.targets, {instancePath:instancePath+"/targets",parentData:data,parentDataProperty:"targets",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate22.errors.slice(); else for (const e of validate22.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+if(data.roleName !== undefined){
+let data1 = data.roleName;
+if(typeof data1 === "string"){
+if(!pattern10.test(data1)){
+const err2 = {instancePath:instancePath+"/roleName",schemaPath:"#/$defs/roleName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema38,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/roleName",schemaPath:"#/$defs/roleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.externalId !== undefined){
+let data2 = data.externalId;
+if(typeof data2 === "string"){
+if(!pattern11.test(data2)){
+const err4 = {instancePath:instancePath+"/externalId",schemaPath:"#/$defs/externalId/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@:/-]{2,1224}$"},message:"must match pattern \""+"^[\\w+=,.@:/-]{2,1224}$"+"\"",schema:"^[\\w+=,.@:/-]{2,1224}$",parentSchema:schema39,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/externalId",schemaPath:"#/$defs/externalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema40 = {"title":"Scope","description":"Which live IAM users this file governs. Users outside the scope are never touched.","type":"object","additionalProperties":false,"properties":{"pathPrefix":{"title":"IAM path prefix","description":"Only users whose IAM path starts with this prefix are in scope. Must start and end with '/', e.g. /staff/.","type":"string","maxLength":512,"pattern":"^/([\\x21-\\x7E]*/)?$","examples":["/staff/"]},"tags":{"title":"Required tags","description":"Only users that carry all of these tags, with these exact values, are in scope.","type":"object","propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"},"examples":[{"team":"platform"}]},"unlisted":{"title":"Unlisted users","description":"What to do with users in scope that are not listed under `users`: `ignore` leaves them alone, `disable` deletes their console password. Default ignore.","type":"string","enum":["ignore","disable"],"default":"ignore"},"protected":{"title":"Protected users","description":"Users that never lose console access through this file (e.g. break-glass users), whatever `unlisted` says. Listing one of them with `console: false` is an error.","type":"array","items":{"$ref":"#/$defs/userName"},"uniqueItems":true,"default":[]}}};
+const pattern12 = new RegExp("^/([\\x21-\\x7E]*/)?$", "u");
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "pathPrefix") || (key0 === "tags")) || (key0 === "unlisted")) || (key0 === "protected"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -43,8 +524,8 @@ errors++;
 if(data.pathPrefix !== undefined){
 let data0 = data.pathPrefix;
 if(typeof data0 === "string"){
-if(func2(data0) > 512){
-const err1 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema32.properties.pathPrefix,data:data0};
+if(func4(data0) > 512){
+const err1 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema40.properties.pathPrefix,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -53,8 +534,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern5.test(data0)){
-const err2 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\"",schema:"^/([\\x21-\\x7E]*/)?$",parentSchema:schema32.properties.pathPrefix,data:data0};
+if(!pattern12.test(data0)){
+const err2 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\"",schema:"^/([\\x21-\\x7E]*/)?$",parentSchema:schema40.properties.pathPrefix,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -65,7 +546,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.pathPrefix.type,parentSchema:schema32.properties.pathPrefix,data:data0};
+const err3 = {instancePath:instancePath+"/pathPrefix",schemaPath:"#/properties/pathPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.pathPrefix.type,parentSchema:schema40.properties.pathPrefix,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -81,8 +562,8 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 const _errs6 = errors;
 if(typeof key1 === "string"){
-if(func2(key1) > 128){
-const err4 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema32.properties.tags.propertyNames,data:key1,propertyName:key1};
+if(func4(key1) > 128){
+const err4 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema36,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -91,8 +572,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func2(key1) < 1){
-const err5 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32.properties.tags.propertyNames,data:key1,propertyName:key1};
+if(func4(key1) < 1){
+const err5 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -101,8 +582,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern6.test(key1)){
-const err6 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema32.properties.tags.propertyNames,data:key1,propertyName:key1};
+if(!pattern7.test(key1)){
+const err6 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema36,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -113,7 +594,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.tags.propertyNames.type,parentSchema:schema32.properties.tags.propertyNames,data:key1,propertyName:key1};
+const err7 = {instancePath:instancePath+"/tags",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -124,7 +605,7 @@ errors++;
 }
 var valid1 = _errs6 === errors;
 if(!valid1){
-const err8 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema32.properties.tags.propertyNames,parentSchema:schema32.properties.tags,data:data1};
+const err8 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema40.properties.tags.propertyNames,parentSchema:schema40.properties.tags,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -137,8 +618,8 @@ errors++;
 for(const key2 in data1){
 let data2 = data1[key2];
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
-const err9 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema32.properties.tags.additionalProperties,data:data2};
+if(func4(data2) > 256){
+const err9 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema37,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -147,8 +628,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern6.test(data2)){
-const err10 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema32.properties.tags.additionalProperties,data:data2};
+if(!pattern7.test(data2)){
+const err10 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema37,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -159,7 +640,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.tags.additionalProperties.type,parentSchema:schema32.properties.tags.additionalProperties,data:data2};
+const err11 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -171,7 +652,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.tags.type,parentSchema:schema32.properties.tags,data:data1};
+const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.tags.type,parentSchema:schema40.properties.tags,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -184,7 +665,7 @@ errors++;
 if(data.unlisted !== undefined){
 let data3 = data.unlisted;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/unlisted",schemaPath:"#/properties/unlisted/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.unlisted.type,parentSchema:schema32.properties.unlisted,data:data3};
+const err13 = {instancePath:instancePath+"/unlisted",schemaPath:"#/properties/unlisted/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.unlisted.type,parentSchema:schema40.properties.unlisted,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -194,7 +675,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((data3 === "ignore") || (data3 === "disable"))){
-const err14 = {instancePath:instancePath+"/unlisted",schemaPath:"#/properties/unlisted/enum",keyword:"enum",params:{allowedValues: schema32.properties.unlisted.enum},message:"must be equal to one of the allowed values",schema:schema32.properties.unlisted.enum,parentSchema:schema32.properties.unlisted,data:data3};
+const err14 = {instancePath:instancePath+"/unlisted",schemaPath:"#/properties/unlisted/enum",keyword:"enum",params:{allowedValues: schema40.properties.unlisted.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.unlisted.enum,parentSchema:schema40.properties.unlisted,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -211,8 +692,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 === "string"){
-if(!pattern8.test(data5)){
-const err15 = {instancePath:instancePath+"/protected/" + i0,schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema33,data:data5};
+if(!pattern10.test(data5)){
+const err15 = {instancePath:instancePath+"/protected/" + i0,schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema43,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -223,7 +704,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/protected/" + i0,schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data5};
+const err16 = {instancePath:instancePath+"/protected/" + i0,schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -240,7 +721,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data4[i1], data4[j0])){
-const err17 = {instancePath:instancePath+"/protected",schemaPath:"#/properties/protected/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema32.properties.protected,data:data4};
+const err17 = {instancePath:instancePath+"/protected",schemaPath:"#/properties/protected/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema40.properties.protected,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -255,7 +736,7 @@ break outer0;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/protected",schemaPath:"#/properties/protected/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.protected.type,parentSchema:schema32.properties.protected,data:data4};
+const err18 = {instancePath:instancePath+"/protected",schemaPath:"#/properties/protected/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.protected.type,parentSchema:schema40.properties.protected,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -267,7 +748,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -276,19 +757,18 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate21.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}};
-const schema35 = {"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}};
-const pattern9 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", "u");
+const schema44 = {"title":"Defaults","description":"Values for settings a user entry leaves out.","type":"object","additionalProperties":false,"properties":{"passwordResetRequired":{"title":"Require a password reset by default","description":"Users must choose a new password at their first sign-in after iampass sets one. Default true.","type":"boolean","default":true},"password":{"$ref":"#/$defs/generatedPassword","description":"How passwords are generated for users that do not say otherwise."},"rotation":{"title":"Rotation token","description":"The rotation token of every user that does not set its own. Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes.","type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},"pgpKeyDir":{"title":"OpenPGP key directory","description":"Directory (relative to the configuration file) holding <user>.asc public keys: a user without pgpKey whose key is there gets their password encrypted to it.","type":"string","minLength":1}}};
+const schema45 = {"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -298,7 +778,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "passwordResetRequired") || (key0 === "password")) || (key0 === "rotation")) || (key0 === "pgpKeyDir"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -311,7 +791,7 @@ errors++;
 if(data.passwordResetRequired !== undefined){
 let data0 = data.passwordResetRequired;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/passwordResetRequired",schemaPath:"#/properties/passwordResetRequired/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.properties.passwordResetRequired.type,parentSchema:schema34.properties.passwordResetRequired,data:data0};
+const err1 = {instancePath:instancePath+"/passwordResetRequired",schemaPath:"#/properties/passwordResetRequired/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.passwordResetRequired.type,parentSchema:schema44.properties.passwordResetRequired,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -325,7 +805,7 @@ if(data.password !== undefined){
 let data1 = data.password;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.generate === undefined){
-const err2 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/required",keyword:"required",params:{missingProperty: "generate"},message:"must have required property '"+"generate"+"'",schema:schema35.required,parentSchema:schema35,data:data1};
+const err2 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/required",keyword:"required",params:{missingProperty: "generate"},message:"must have required property '"+"generate"+"'",schema:schema45.required,parentSchema:schema45,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -336,7 +816,7 @@ errors++;
 }
 for(const key1 in data1){
 if(!(key1 === "generate")){
-const err3 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data1};
+const err3 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -351,7 +831,7 @@ let data2 = data1.generate;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key2 in data2){
 if(!(key2 === "length")){
-const err4 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/generatedPassword/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.generate,data:data2};
+const err4 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/generatedPassword/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema45.properties.generate,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -364,7 +844,7 @@ errors++;
 if(data2.length !== undefined){
 let data3 = data2.length;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err5 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.generate.properties.length.type,parentSchema:schema35.properties.generate.properties.length,data:data3};
+const err5 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema45.properties.generate.properties.length.type,parentSchema:schema45.properties.generate.properties.length,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -375,7 +855,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 128 || isNaN(data3)){
-const err6 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema35.properties.generate.properties.length,data:data3};
+const err6 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema45.properties.generate.properties.length,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -385,7 +865,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data3 < 8 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema35.properties.generate.properties.length,data:data3};
+const err7 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/generatedPassword/properties/generate/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema45.properties.generate.properties.length,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -398,7 +878,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/generatedPassword/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.generate.type,parentSchema:schema35.properties.generate,data:data2};
+const err8 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/generatedPassword/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.generate.type,parentSchema:schema45.properties.generate,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -410,7 +890,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data1};
+const err9 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/generatedPassword/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -423,8 +903,8 @@ errors++;
 if(data.rotation !== undefined){
 let data4 = data.rotation;
 if(typeof data4 === "string"){
-if(func2(data4) > 256){
-const err10 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema34.properties.rotation,data:data4};
+if(func4(data4) > 256){
+const err10 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema44.properties.rotation,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -433,8 +913,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.rotation,data:data4};
+if(func4(data4) < 1){
+const err11 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.rotation,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -443,8 +923,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern9.test(data4)){
-const err12 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema34.properties.rotation,data:data4};
+if(!pattern16.test(data4)){
+const err12 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema44.properties.rotation,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -455,7 +935,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.rotation.type,parentSchema:schema34.properties.rotation,data:data4};
+const err13 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.rotation.type,parentSchema:schema44.properties.rotation,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -468,8 +948,8 @@ errors++;
 if(data.pgpKeyDir !== undefined){
 let data5 = data.pgpKeyDir;
 if(typeof data5 === "string"){
-if(func2(data5) < 1){
-const err14 = {instancePath:instancePath+"/pgpKeyDir",schemaPath:"#/properties/pgpKeyDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.pgpKeyDir,data:data5};
+if(func4(data5) < 1){
+const err14 = {instancePath:instancePath+"/pgpKeyDir",schemaPath:"#/properties/pgpKeyDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.pgpKeyDir,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -480,7 +960,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/pgpKeyDir",schemaPath:"#/properties/pgpKeyDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.pgpKeyDir.type,parentSchema:schema34.properties.pgpKeyDir,data:data5};
+const err15 = {instancePath:instancePath+"/pgpKeyDir",schemaPath:"#/properties/pgpKeyDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.pgpKeyDir.type,parentSchema:schema44.properties.pgpKeyDir,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -492,7 +972,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -501,592 +981,17 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"title":"User","description":"One IAM user's console access.","type":"object","additionalProperties":false,"required":["console"],"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}};
-const schema38 = {"title":"Password","description":"Where the password comes from when iampass sets one. Left out: generated. Never a literal password: reference one with { env: NAME } or { file: PATH }.","oneOf":[{"title":"Generated password","description":"iampass generates a cryptographically random password at apply time with every character class, never shorter than the password policy's minimum.","type":"object","additionalProperties":false,"required":["generate"],"properties":{"generate":{"title":"Generate","description":"Settings of the generated password.","type":"object","additionalProperties":false,"properties":{"length":{"title":"Length","description":"Characters in the generated password (default 20; raised to the policy's minimum when that is higher).","type":"integer","minimum":8,"maximum":128,"default":20}}}}},{"title":"From an environment variable","description":"The password is read from this environment variable at plan and apply time.","type":"object","additionalProperties":false,"required":["env"],"properties":{"env":{"title":"Environment variable","description":"Name of the variable that holds the password.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"title":"From a file","description":"The password is read from this file (relative to the configuration file) at plan and apply time; one trailing newline is ignored.","type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"title":"File","description":"Path of the file that holds the password.","type":"string","minLength":1}}}],"$comment":"Branches stay inline (no $ref): the error explainer picks the branch whose required key the value has."};
-const schema39 = {"title":"Reason","description":"Why the warning is accepted, for the next reviewer. Shown with the warning.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"};
-const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern13 = new RegExp("\\S", "u");
+const schema49 = {"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.console === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "console"},message:"must have required property '"+"console"+"'",schema:schema37.required,parentSchema:schema37,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((((key0 === "console") || (key0 === "passwordResetRequired")) || (key0 === "password")) || (key0 === "rotation")) || (key0 === "pgpKey")) || (key0 === "acknowledge"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.console !== undefined){
-let data0 = data.console;
-if(typeof data0 !== "boolean"){
-const err2 = {instancePath:instancePath+"/console",schemaPath:"#/properties/console/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.console.type,parentSchema:schema37.properties.console,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.passwordResetRequired !== undefined){
-let data1 = data.passwordResetRequired;
-if(typeof data1 !== "boolean"){
-const err3 = {instancePath:instancePath+"/passwordResetRequired",schemaPath:"#/properties/passwordResetRequired/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.passwordResetRequired.type,parentSchema:schema37.properties.passwordResetRequired,data:data1};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.password !== undefined){
-let data2 = data.password;
-const _errs9 = errors;
-let valid2 = false;
-let passing0 = null;
-const _errs10 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.generate === undefined){
-const err4 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/required",keyword:"required",params:{missingProperty: "generate"},message:"must have required property '"+"generate"+"'",schema:schema38.oneOf[0].required,parentSchema:schema38.oneOf[0],data:data2};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-for(const key1 in data2){
-if(!(key1 === "generate")){
-const err5 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema38.oneOf[0],data:data2};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data2.generate !== undefined){
-let data3 = data2.generate;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key2 in data3){
-if(!(key2 === "length")){
-const err6 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema38.oneOf[0].properties.generate,data:data3};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data3.length !== undefined){
-let data4 = data3.length;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.oneOf[0].properties.generate.properties.length.type,parentSchema:schema38.oneOf[0].properties.generate.properties.length,data:data4};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 128 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema38.oneOf[0].properties.generate.properties.length,data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data4 < 8 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema38.oneOf[0].properties.generate.properties.length,data:data4};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.oneOf[0].properties.generate.type,parentSchema:schema38.oneOf[0].properties.generate,data:data3};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.oneOf[0].type,parentSchema:schema38.oneOf[0],data:data2};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs10 === errors;
-if(_valid0){
-valid2 = true;
-passing0 = 0;
-var props0 = true;
-}
-const _errs18 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.env === undefined){
-const err12 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema38.oneOf[1].required,parentSchema:schema38.oneOf[1],data:data2};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-for(const key3 in data2){
-if(!(key3 === "env")){
-const err13 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema38.oneOf[1],data:data2};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data2.env !== undefined){
-let data5 = data2.env;
-if(typeof data5 === "string"){
-if(!pattern11.test(data5)){
-const err14 = {instancePath:instancePath+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema38.oneOf[1].properties.env,data:data5};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.oneOf[1].properties.env.type,parentSchema:schema38.oneOf[1].properties.env,data:data5};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.oneOf[1].type,parentSchema:schema38.oneOf[1],data:data2};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-var _valid0 = _errs18 === errors;
-if(_valid0 && valid2){
-valid2 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid2 = true;
-passing0 = 1;
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs23 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.file === undefined){
-const err17 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema38.oneOf[2].required,parentSchema:schema38.oneOf[2],data:data2};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-for(const key4 in data2){
-if(!(key4 === "file")){
-const err18 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema38.oneOf[2],data:data2};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data2.file !== undefined){
-let data6 = data2.file;
-if(typeof data6 === "string"){
-if(func2(data6) < 1){
-const err19 = {instancePath:instancePath+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.oneOf[2].properties.file,data:data6};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.oneOf[2].properties.file.type,parentSchema:schema38.oneOf[2].properties.file,data:data6};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.oneOf[2].type,parentSchema:schema38.oneOf[2],data:data2};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var _valid0 = _errs23 === errors;
-if(_valid0 && valid2){
-valid2 = false;
-passing0 = [passing0, 2];
-}
-else {
-if(_valid0){
-valid2 = true;
-passing0 = 2;
-if(props0 !== true){
-props0 = true;
-}
-}
-}
-}
-if(!valid2){
-const err22 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/passwordSource/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema38.oneOf,parentSchema:schema38,data:data2};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.rotation !== undefined){
-let data7 = data.rotation;
-const _errs29 = errors;
-let valid7 = false;
-let passing1 = null;
-const _errs30 = errors;
-if(typeof data7 === "string"){
-if(func2(data7) > 256){
-const err23 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(func2(data7) < 1){
-const err24 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-if(!pattern9.test(data7)){
-const err25 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.rotation.oneOf[0].type,parentSchema:schema37.properties.rotation.oneOf[0],data:data7};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-var _valid1 = _errs30 === errors;
-if(_valid1){
-valid7 = true;
-passing1 = 0;
-}
-const _errs32 = errors;
-if(false !== data7){
-const err27 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema37.properties.rotation.oneOf[1],data:data7};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-var _valid1 = _errs32 === errors;
-if(_valid1 && valid7){
-valid7 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid7 = true;
-passing1 = 1;
-}
-}
-if(!valid7){
-const err28 = {instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema37.properties.rotation.oneOf,parentSchema:schema37.properties.rotation,data:data7};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-errors = _errs29;
-if(vErrors !== null){
-if(_errs29){
-vErrors.length = _errs29;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.pgpKey !== undefined){
-let data8 = data.pgpKey;
-if(typeof data8 === "string"){
-if(func2(data8) < 1){
-const err29 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.pgpKey,data:data8};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/pgpKey",schemaPath:"#/properties/pgpKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.pgpKey.type,parentSchema:schema37.properties.pgpKey,data:data8};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.acknowledge !== undefined){
-let data9 = data.acknowledge;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key5 in data9){
-const _errs37 = errors;
-if(typeof key5 !== "string"){
-const err31 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.acknowledge.propertyNames.type,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((((((key5 === "IP101") || (key5 === "IP102")) || (key5 === "IP103")) || (key5 === "IP104")) || (key5 === "IP107")) || (key5 === "IP108"))){
-const err32 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema37.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.acknowledge.propertyNames.enum,parentSchema:schema37.properties.acknowledge.propertyNames,data:key5,propertyName:key5};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-var valid8 = _errs37 === errors;
-if(!valid8){
-const err33 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema37.properties.acknowledge.propertyNames,parentSchema:schema37.properties.acknowledge,data:data9};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-for(const key6 in data9){
-let data10 = data9[key6];
-if(typeof data10 === "string"){
-if(func2(data10) > 500){
-const err34 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema39,data:data10};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(func2(data10) < 1){
-const err35 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39,data:data10};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-if(!pattern13.test(data10)){
-const err36 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema39,data:data10};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/acknowledge/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data10};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.acknowledge.type,parentSchema:schema37.properties.acknowledge,data:data9};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema40 = {"title":"Advisories","description":"How the plan's warnings (ids IP100-IP110) judge the account, when they fail a command, and which account-wide warnings are accepted. See the README's warning table.","type":"object","additionalProperties":false,"properties":{"unusedDays":{"title":"Unused console access (days)","description":"IP104 warns about console access unused for this many days or more, or never used since the password was set that long ago. CIS 1.12 uses 45. Default 45.","type":"integer","minimum":1,"maximum":1095,"default":45},"expiringWithinDays":{"title":"Expiring passwords window (days)","description":"With hardExpiry, IP106 counts the users whose password expires within this many days. Default 15.","type":"integer","minimum":1,"maximum":365,"default":15},"failOn":{"title":"Fail on warnings","description":"`warning`: plan, apply and lint exit 1 while any warning is not acknowledged (for pull-request gates). `none`: warnings never fail a command. `--fail-on` overrides it. Default none.","type":"string","enum":["none","warning"],"default":"none"},"acknowledge":{"title":"Acknowledged account warnings","description":"Warnings about the account rather than one user, known and accepted, by id, each with the reason. Ids: IP100 credential report unavailable, IP105 policy weaker than CIS, IP106 hardExpiry lockouts, IP109 the record of unconfirmed passwords unreadable, IP110 unconfirmed passwords of users this file does not govern. Warnings about a user are acknowledged under that user.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about the account.","type":"string","enum":["IP100","IP105","IP106","IP109","IP110"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP105":"minimumLength 12 agreed with security until the SSO move"}]}}};
-
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1096,7 +1001,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "unusedDays") || (key0 === "expiringWithinDays")) || (key0 === "failOn")) || (key0 === "acknowledge"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1109,7 +1014,7 @@ errors++;
 if(data.unusedDays !== undefined){
 let data0 = data.unusedDays;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err1 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.unusedDays.type,parentSchema:schema40.properties.unusedDays,data:data0};
+const err1 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.properties.unusedDays.type,parentSchema:schema49.properties.unusedDays,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1120,7 +1025,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 1095 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095",schema:1095,parentSchema:schema40.properties.unusedDays,data:data0};
+const err2 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095",schema:1095,parentSchema:schema49.properties.unusedDays,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1130,7 +1035,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.unusedDays,data:data0};
+const err3 = {instancePath:instancePath+"/unusedDays",schemaPath:"#/properties/unusedDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49.properties.unusedDays,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1144,7 +1049,7 @@ errors++;
 if(data.expiringWithinDays !== undefined){
 let data1 = data.expiringWithinDays;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.expiringWithinDays.type,parentSchema:schema40.properties.expiringWithinDays,data:data1};
+const err4 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.properties.expiringWithinDays.type,parentSchema:schema49.properties.expiringWithinDays,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1155,7 +1060,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 365 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema40.properties.expiringWithinDays,data:data1};
+const err5 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365",schema:365,parentSchema:schema49.properties.expiringWithinDays,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1165,7 +1070,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.expiringWithinDays,data:data1};
+const err6 = {instancePath:instancePath+"/expiringWithinDays",schemaPath:"#/properties/expiringWithinDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49.properties.expiringWithinDays,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1179,7 +1084,7 @@ errors++;
 if(data.failOn !== undefined){
 let data2 = data.failOn;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.failOn.type,parentSchema:schema40.properties.failOn,data:data2};
+const err7 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.failOn.type,parentSchema:schema49.properties.failOn,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1189,7 +1094,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data2 === "none") || (data2 === "warning"))){
-const err8 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema40.properties.failOn.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.failOn.enum,parentSchema:schema40.properties.failOn,data:data2};
+const err8 = {instancePath:instancePath+"/failOn",schemaPath:"#/properties/failOn/enum",keyword:"enum",params:{allowedValues: schema49.properties.failOn.enum},message:"must be equal to one of the allowed values",schema:schema49.properties.failOn.enum,parentSchema:schema49.properties.failOn,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1205,7 +1110,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 const _errs10 = errors;
 if(typeof key1 !== "string"){
-const err9 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.acknowledge.propertyNames.type,parentSchema:schema40.properties.acknowledge.propertyNames,data:key1,propertyName:key1};
+const err9 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.acknowledge.propertyNames.type,parentSchema:schema49.properties.acknowledge.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1215,7 +1120,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((((key1 === "IP100") || (key1 === "IP105")) || (key1 === "IP106")) || (key1 === "IP109")) || (key1 === "IP110"))){
-const err10 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema40.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.acknowledge.propertyNames.enum,parentSchema:schema40.properties.acknowledge.propertyNames,data:key1,propertyName:key1};
+const err10 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema49.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema49.properties.acknowledge.propertyNames.enum,parentSchema:schema49.properties.acknowledge.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1226,7 +1131,7 @@ errors++;
 }
 var valid1 = _errs10 === errors;
 if(!valid1){
-const err11 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema40.properties.acknowledge.propertyNames,parentSchema:schema40.properties.acknowledge,data:data3};
+const err11 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema49.properties.acknowledge.propertyNames,parentSchema:schema49.properties.acknowledge,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1239,8 +1144,8 @@ errors++;
 for(const key2 in data3){
 let data4 = data3[key2];
 if(typeof data4 === "string"){
-if(func2(data4) > 500){
-const err12 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema39,data:data4};
+if(func4(data4) > 500){
+const err12 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema48,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1249,8 +1154,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err13 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39,data:data4};
+if(func4(data4) < 1){
+const err13 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1259,8 +1164,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern13.test(data4)){
-const err14 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema39,data:data4};
+if(!pattern20.test(data4)){
+const err14 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema48,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1271,7 +1176,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data4};
+const err15 = {instancePath:instancePath+"/acknowledge/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1283,7 +1188,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.acknowledge.type,parentSchema:schema40.properties.acknowledge,data:data3};
+const err16 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.properties.acknowledge.type,parentSchema:schema49.properties.acknowledge,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1295,7 +1200,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1304,10 +1209,989 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema52 = {"title":"Account section","description":"One account's settings, merged over the baseline: users by name (field by field for a baseline user), passwordPolicy field by field over a baseline map (`default` or a map replaces the other kind), scope field by field (tags replaced whole, protected added to), defaults and advisories field by field (acknowledge by id). Relative paths are relative to the file that writes them.","type":"object","additionalProperties":false,"properties":{"roleName":{"$ref":"#/$defs/roleName","description":"The role to assume in this account, instead of organization.roleName."},"externalId":{"$ref":"#/$defs/externalId","description":"The sts:ExternalId this account's role requires, instead of organization.externalId."},"passwordPolicy":{"title":"Account password policy","description":"Left out: the baseline's. `default`: the AWS default. A map: merged field by field over the baseline's map; over `default` or no baseline policy it is the whole policy, and needs minimumLength.","oneOf":[{"title":"AWS default policy","description":"No custom password policy: IAM's default rules apply (8 characters, 3 of 4 character classes). An existing custom policy is deleted.","type":"string","const":"default"},{"type":"object","additionalProperties":false,"properties":{"minimumLength":{"title":"Minimum password length","description":"Minimum number of characters in a password, 6 to 128.","type":"integer","minimum":6,"maximum":128,"examples":[14]},"requireUppercase":{"title":"Require an uppercase letter","description":"Passwords must contain at least one uppercase letter (A-Z). Default false.","type":"boolean","default":false},"requireLowercase":{"title":"Require a lowercase letter","description":"Passwords must contain at least one lowercase letter (a-z). Default false.","type":"boolean","default":false},"requireNumbers":{"title":"Require a number","description":"Passwords must contain at least one digit (0-9). Default false.","type":"boolean","default":false},"requireSymbols":{"title":"Require a symbol","description":"Passwords must contain at least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '. Default false.","type":"boolean","default":false},"allowUsersToChangePassword":{"title":"Allow users to change their own password","description":"Lets every IAM user change their own password in the console. Default false.","type":"boolean","default":false},"maxAgeDays":{"title":"Password expiry (days)","description":"Passwords expire after this many days, 1 to 1095. Leave it out so passwords never expire.","type":"integer","minimum":1,"maximum":1095,"examples":[90]},"reusePrevention":{"title":"Password reuse prevention","description":"Number of previous passwords a user may not reuse, 1 to 24. Leave it out to allow reuse.","type":"integer","minimum":1,"maximum":24,"examples":[24]},"hardExpiry":{"title":"Hard expiry","description":"When a password expires, only an administrator can reset it; the user cannot set a new one at sign-in. Needs maxAgeDays. Default false.","type":"boolean","default":false}},"title":"Custom password policy","description":"Settings merged over the baseline's custom policy, or the whole policy when the baseline has none."}],"$comment":"Two branches told apart by type (string or map): iampass reports only the errors of the branch whose type the value has."},"scope":{"$ref":"#/$defs/scope","description":"Merged field by field over the baseline's scope: tags replace the baseline's tags whole; protected users are added to the baseline's."},"defaults":{"$ref":"#/$defs/defaults","description":"Merged field by field over the baseline's defaults; they apply to the baseline's users in this account too."},"users":{"title":"Users","description":"Users by name. A user the baseline lists is merged field by field (password and acknowledge: see the README); a new name adds a user, which needs console.","type":"object","propertyNames":{"$ref":"#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"console":{"title":"Console access","description":"true: the user has a console password (iampass creates one if missing). false: the user has none (iampass deletes it).","type":"boolean"},"passwordResetRequired":{"title":"Require a password reset","description":"The user must choose a new password at the first sign-in after iampass sets one. Overrides defaults.passwordResetRequired.","type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"title":"Rotation token","description":"Any text. When it differs from the token iampass recorded on the IAM user (tag iampass:rotation), the next apply sets a new password and records the token. Changing only the referenced secret does nothing until the token changes. `false`: this user is not rotated, whatever defaults.rotation says (import --merge writes it for a user it adopts with no token recorded).","oneOf":[{"type":"string","minLength":1,"maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},{"const":false}]},"pgpKey":{"title":"OpenPGP public key","description":"Path (relative to the configuration file) of an ASCII-armored OpenPGP public key: apply writes this user's new password encrypted to it.","type":"string","minLength":1},"acknowledge":{"title":"Acknowledged warnings","description":"Warnings about this user that are known and accepted, by id, each with the reason (e.g. `IP103: hardware key on order`). They are still shown, marked as acknowledged, but do not fail `--fail-on warning`. Ids: IP101 active access keys after console access is removed, IP102 forced reset the user cannot perform, IP103 no MFA, IP104 unused console access, IP107 the identity running iampass loses console access, IP108 a generated password with no OpenPGP key to encrypt it to.","type":"object","propertyNames":{"title":"Warning id","description":"An id of a warning about one user.","type":"string","enum":["IP101","IP102","IP103","IP104","IP107","IP108"]},"additionalProperties":{"$ref":"#/$defs/acknowledgementReason"},"examples":[{"IP103":"hardware key on order"}]}}}},"advisories":{"$ref":"#/$defs/advisories","description":"Merged field by field over the baseline's advisories; acknowledge by warning id."}}};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((((key0 === "roleName") || (key0 === "externalId")) || (key0 === "passwordPolicy")) || (key0 === "scope")) || (key0 === "defaults")) || (key0 === "users")) || (key0 === "advisories"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.roleName !== undefined){
+let data0 = data.roleName;
+if(typeof data0 === "string"){
+if(!pattern10.test(data0)){
+const err1 = {instancePath:instancePath+"/roleName",schemaPath:"#/$defs/roleName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema38,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/roleName",schemaPath:"#/$defs/roleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.externalId !== undefined){
+let data1 = data.externalId;
+if(typeof data1 === "string"){
+if(!pattern11.test(data1)){
+const err3 = {instancePath:instancePath+"/externalId",schemaPath:"#/$defs/externalId/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@:/-]{2,1224}$"},message:"must match pattern \""+"^[\\w+=,.@:/-]{2,1224}$"+"\"",schema:"^[\\w+=,.@:/-]{2,1224}$",parentSchema:schema39,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/externalId",schemaPath:"#/$defs/externalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.passwordPolicy !== undefined){
+let data2 = data.passwordPolicy;
+const _errs10 = errors;
+let valid3 = false;
+let passing0 = null;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.passwordPolicy.oneOf[0].type,parentSchema:schema52.properties.passwordPolicy.oneOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if("default" !== data2){
+const err6 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/const",keyword:"const",params:{allowedValue: "default"},message:"must be equal to constant",schema:"default",parentSchema:schema52.properties.passwordPolicy.oneOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+if(_valid0){
+valid3 = true;
+passing0 = 0;
+}
+const _errs13 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+if(!(func1.call(schema52.properties.passwordPolicy.oneOf[1].properties, key1))){
+const err7 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema52.properties.passwordPolicy.oneOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.minimumLength !== undefined){
+let data3 = data2.minimumLength;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err8 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.passwordPolicy.oneOf[1].properties.minimumLength.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 128 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data3 < 6 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6",schema:6,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data2.requireUppercase !== undefined){
+let data4 = data2.requireUppercase;
+if(typeof data4 !== "boolean"){
+const err11 = {instancePath:instancePath+"/passwordPolicy/requireUppercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.requireUppercase.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.requireUppercase,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data2.requireLowercase !== undefined){
+let data5 = data2.requireLowercase;
+if(typeof data5 !== "boolean"){
+const err12 = {instancePath:instancePath+"/passwordPolicy/requireLowercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.requireLowercase.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.requireLowercase,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.requireNumbers !== undefined){
+let data6 = data2.requireNumbers;
+if(typeof data6 !== "boolean"){
+const err13 = {instancePath:instancePath+"/passwordPolicy/requireNumbers",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.requireNumbers.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.requireNumbers,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data2.requireSymbols !== undefined){
+let data7 = data2.requireSymbols;
+if(typeof data7 !== "boolean"){
+const err14 = {instancePath:instancePath+"/passwordPolicy/requireSymbols",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.requireSymbols.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.requireSymbols,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.allowUsersToChangePassword !== undefined){
+let data8 = data2.allowUsersToChangePassword;
+if(typeof data8 !== "boolean"){
+const err15 = {instancePath:instancePath+"/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword,data:data8};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data2.maxAgeDays !== undefined){
+let data9 = data2.maxAgeDays;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err16 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.passwordPolicy.oneOf[1].properties.maxAgeDays.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1095 || isNaN(data9)){
+const err17 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095",schema:1095,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data9 < 1 || isNaN(data9)){
+const err18 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+if(data2.reusePrevention !== undefined){
+let data10 = data2.reusePrevention;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err19 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.passwordPolicy.oneOf[1].properties.reusePrevention.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 24 || isNaN(data10)){
+const err20 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24",schema:24,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data10 < 1 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data2.hardExpiry !== undefined){
+let data11 = data2.hardExpiry;
+if(typeof data11 !== "boolean"){
+const err22 = {instancePath:instancePath+"/passwordPolicy/hardExpiry",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.passwordPolicy.oneOf[1].properties.hardExpiry.type,parentSchema:schema52.properties.passwordPolicy.oneOf[1].properties.hardExpiry,data:data11};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.passwordPolicy.oneOf[1].type,parentSchema:schema52.properties.passwordPolicy.oneOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+if(_valid0 && valid3){
+valid3 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid3 = true;
+passing0 = 1;
+}
+}
+if(!valid3){
+const err24 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema52.properties.passwordPolicy.oneOf,parentSchema:schema52.properties.passwordPolicy,data:data2};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.scope !== undefined){
+if(!(validate25(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate25.errors.slice(); else for (const e of validate25.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+if(data.defaults !== undefined){
+if(!(validate27(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate27.errors.slice(); else for (const e of validate27.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+if(data.users !== undefined){
+let data14 = data.users;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key2 in data14){
+const _errs38 = errors;
+if(typeof key2 === "string"){
+if(!pattern10.test(key2)){
+const err25 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema43,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var valid5 = _errs38 === errors;
+if(!valid5){
+const err27 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema52.properties.users.propertyNames,parentSchema:schema52.properties.users,data:data14};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+for(const key3 in data14){
+let data15 = data14[key3];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key4 in data15){
+if(!((((((key4 === "console") || (key4 === "passwordResetRequired")) || (key4 === "password")) || (key4 === "rotation")) || (key4 === "pgpKey")) || (key4 === "acknowledge"))){
+const err28 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema52.properties.users.additionalProperties,data:data15};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data15.console !== undefined){
+let data16 = data15.console;
+if(typeof data16 !== "boolean"){
+const err29 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/console",schemaPath:"#/properties/users/additionalProperties/properties/console/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.users.additionalProperties.properties.console.type,parentSchema:schema52.properties.users.additionalProperties.properties.console,data:data16};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data15.passwordResetRequired !== undefined){
+let data17 = data15.passwordResetRequired;
+if(typeof data17 !== "boolean"){
+const err30 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordResetRequired",schemaPath:"#/properties/users/additionalProperties/properties/passwordResetRequired/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.users.additionalProperties.properties.passwordResetRequired.type,parentSchema:schema52.properties.users.additionalProperties.properties.passwordResetRequired,data:data17};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data15.password !== undefined){
+let data18 = data15.password;
+const _errs52 = errors;
+let valid10 = false;
+let passing1 = null;
+const _errs53 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.generate === undefined){
+const err31 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/required",keyword:"required",params:{missingProperty: "generate"},message:"must have required property '"+"generate"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data18};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+for(const key5 in data18){
+if(!(key5 === "generate")){
+const err32 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[0],data:data18};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data18.generate !== undefined){
+let data19 = data18.generate;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key6 in data19){
+if(!(key6 === "length")){
+const err33 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[0].properties.generate,data:data19};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data19.length !== undefined){
+let data20 = data19.length;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err34 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.oneOf[0].properties.generate.properties.length.type,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data20};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 128 || isNaN(data20)){
+const err35 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data20};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data20 < 8 || isNaN(data20)){
+const err36 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data20};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[0].properties.generate.type,parentSchema:schema47.oneOf[0].properties.generate,data:data19};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[0].type,parentSchema:schema47.oneOf[0],data:data18};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+var _valid1 = _errs53 === errors;
+if(_valid1){
+valid10 = true;
+passing1 = 0;
+var props1 = true;
+}
+const _errs61 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.env === undefined){
+const err39 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data18};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+for(const key7 in data18){
+if(!(key7 === "env")){
+const err40 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[1],data:data18};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data18.env !== undefined){
+let data21 = data18.env;
+if(typeof data21 === "string"){
+if(!pattern18.test(data21)){
+const err41 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.oneOf[1].properties.env,data:data21};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.oneOf[1].properties.env.type,parentSchema:schema47.oneOf[1].properties.env,data:data21};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[1].type,parentSchema:schema47.oneOf[1],data:data18};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid1 = _errs61 === errors;
+if(_valid1 && valid10){
+valid10 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid10 = true;
+passing1 = 1;
+if(props1 !== true){
+props1 = true;
+}
+}
+const _errs66 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.file === undefined){
+const err44 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema47.oneOf[2].required,parentSchema:schema47.oneOf[2],data:data18};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+for(const key8 in data18){
+if(!(key8 === "file")){
+const err45 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[2],data:data18};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data18.file !== undefined){
+let data22 = data18.file;
+if(typeof data22 === "string"){
+if(func4(data22) < 1){
+const err46 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.oneOf[2].properties.file,data:data22};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.oneOf[2].properties.file.type,parentSchema:schema47.oneOf[2].properties.file,data:data22};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[2].type,parentSchema:schema47.oneOf[2],data:data18};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var _valid1 = _errs66 === errors;
+if(_valid1 && valid10){
+valid10 = false;
+passing1 = [passing1, 2];
+}
+else {
+if(_valid1){
+valid10 = true;
+passing1 = 2;
+if(props1 !== true){
+props1 = true;
+}
+}
+}
+}
+if(!valid10){
+const err49 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data18};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+else {
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data15.rotation !== undefined){
+let data23 = data15.rotation;
+const _errs72 = errors;
+let valid15 = false;
+let passing2 = null;
+const _errs73 = errors;
+if(typeof data23 === "string"){
+if(func4(data23) > 256){
+const err50 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data23};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(func4(data23) < 1){
+const err51 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data23};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(!pattern16.test(data23)){
+const err52 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data23};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[0].type,parentSchema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data23};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+var _valid2 = _errs73 === errors;
+if(_valid2){
+valid15 = true;
+passing2 = 0;
+}
+const _errs75 = errors;
+if(false !== data23){
+const err54 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema52.properties.users.additionalProperties.properties.rotation.oneOf[1],data:data23};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+var _valid2 = _errs75 === errors;
+if(_valid2 && valid15){
+valid15 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid15 = true;
+passing2 = 1;
+}
+}
+if(!valid15){
+const err55 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema52.properties.users.additionalProperties.properties.rotation.oneOf,parentSchema:schema52.properties.users.additionalProperties.properties.rotation,data:data23};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+else {
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data15.pgpKey !== undefined){
+let data24 = data15.pgpKey;
+if(typeof data24 === "string"){
+if(func4(data24) < 1){
+const err56 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/pgpKey",schemaPath:"#/properties/users/additionalProperties/properties/pgpKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.users.additionalProperties.properties.pgpKey,data:data24};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/pgpKey",schemaPath:"#/properties/users/additionalProperties/properties/pgpKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.users.additionalProperties.properties.pgpKey.type,parentSchema:schema52.properties.users.additionalProperties.properties.pgpKey,data:data24};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data15.acknowledge !== undefined){
+let data25 = data15.acknowledge;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key9 in data25){
+const _errs80 = errors;
+if(typeof key9 !== "string"){
+const err58 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames.type,parentSchema:schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames,data:key9,propertyName:key9};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(!((((((key9 === "IP101") || (key9 === "IP102")) || (key9 === "IP103")) || (key9 === "IP104")) || (key9 === "IP107")) || (key9 === "IP108"))){
+const err59 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames.enum,parentSchema:schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames,data:key9,propertyName:key9};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+var valid16 = _errs80 === errors;
+if(!valid16){
+const err60 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema52.properties.users.additionalProperties.properties.acknowledge.propertyNames,parentSchema:schema52.properties.users.additionalProperties.properties.acknowledge,data:data25};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+for(const key10 in data25){
+let data26 = data25[key10];
+if(typeof data26 === "string"){
+if(func4(data26) > 500){
+const err61 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema48,data:data26};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(func4(data26) < 1){
+const err62 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48,data:data26};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(!pattern20.test(data26)){
+const err63 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema48,data:data26};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data26};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.users.additionalProperties.properties.acknowledge.type,parentSchema:schema52.properties.users.additionalProperties.properties.acknowledge,data:data25};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.users.additionalProperties.type,parentSchema:schema52.properties.users.additionalProperties,data:data15};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.properties.users.type,parentSchema:schema52.properties.users,data:data14};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.advisories !== undefined){
+if(!(validate29(data.advisories, {instancePath:instancePath+"/advisories",parentData:data,parentDataProperty:"advisories",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate29.errors.slice(); else for (const e of validate29.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err68 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1333,7 +2217,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "version") || (key0 === "account")) || (key0 === "passwordPolicy")) || (key0 === "scope")) || (key0 === "defaults")) || (key0 === "users")) || (key0 === "advisories"))){
+if(!(func1.call(schema31.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -1392,14 +2276,20 @@ vErrors.push(err5);
 errors++;
 }
 }
+if(data.organization !== undefined){
+if(!(validate21(data.organization, {instancePath:instancePath+"/organization",parentData:data,parentDataProperty:"organization",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate21.errors.slice(); else for (const e of validate21.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
 if(data.passwordPolicy !== undefined){
-let data2 = data.passwordPolicy;
-const _errs8 = errors;
+let data3 = data.passwordPolicy;
+const _errs9 = errors;
 let valid1 = false;
 let passing0 = null;
-const _errs9 = errors;
-if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.passwordPolicy.oneOf[0].type,parentSchema:schema31.properties.passwordPolicy.oneOf[0],data:data2};
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.passwordPolicy.oneOf[0].type,parentSchema:schema31.properties.passwordPolicy.oneOf[0],data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1408,8 +2298,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if("default" !== data2){
-const err7 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/const",keyword:"const",params:{allowedValue: "default"},message:"must be equal to constant",schema:"default",parentSchema:schema31.properties.passwordPolicy.oneOf[0],data:data2};
+if("default" !== data3){
+const err7 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/0/const",keyword:"const",params:{allowedValue: "default"},message:"must be equal to constant",schema:"default",parentSchema:schema31.properties.passwordPolicy.oneOf[0],data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1418,15 +2308,15 @@ vErrors.push(err7);
 }
 errors++;
 }
-var _valid0 = _errs9 === errors;
+var _valid0 = _errs10 === errors;
 if(_valid0){
 valid1 = true;
 passing0 = 0;
 }
-const _errs11 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.minimumLength === undefined){
-const err8 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'",schema:schema31.properties.passwordPolicy.oneOf[1].required,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data2};
+const _errs12 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.minimumLength === undefined){
+const err8 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'",schema:schema31.properties.passwordPolicy.oneOf[1].required,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1435,9 +2325,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 in data3){
 if(!(func1.call(schema31.properties.passwordPolicy.oneOf[1].properties, key1))){
-const err9 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data2};
+const err9 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1447,10 +2337,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data2.minimumLength !== undefined){
-let data3 = data2.minimumLength;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err10 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if(data3.minimumLength !== undefined){
+let data4 = data3.minimumLength;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err10 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1459,9 +2349,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 128 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 128 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1470,8 +2360,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3 < 6 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6",schema:6,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data3};
+if(data4 < 6 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/passwordPolicy/minimumLength",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6",schema:6,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.minimumLength,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1482,10 +2372,10 @@ errors++;
 }
 }
 }
-if(data2.requireUppercase !== undefined){
-let data4 = data2.requireUppercase;
-if(typeof data4 !== "boolean"){
-const err13 = {instancePath:instancePath+"/passwordPolicy/requireUppercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireUppercase.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireUppercase,data:data4};
+if(data3.requireUppercase !== undefined){
+let data5 = data3.requireUppercase;
+if(typeof data5 !== "boolean"){
+const err13 = {instancePath:instancePath+"/passwordPolicy/requireUppercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireUppercase.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireUppercase,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1495,10 +2385,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data2.requireLowercase !== undefined){
-let data5 = data2.requireLowercase;
-if(typeof data5 !== "boolean"){
-const err14 = {instancePath:instancePath+"/passwordPolicy/requireLowercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireLowercase.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireLowercase,data:data5};
+if(data3.requireLowercase !== undefined){
+let data6 = data3.requireLowercase;
+if(typeof data6 !== "boolean"){
+const err14 = {instancePath:instancePath+"/passwordPolicy/requireLowercase",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireLowercase.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireLowercase,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1508,10 +2398,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data2.requireNumbers !== undefined){
-let data6 = data2.requireNumbers;
-if(typeof data6 !== "boolean"){
-const err15 = {instancePath:instancePath+"/passwordPolicy/requireNumbers",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireNumbers.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireNumbers,data:data6};
+if(data3.requireNumbers !== undefined){
+let data7 = data3.requireNumbers;
+if(typeof data7 !== "boolean"){
+const err15 = {instancePath:instancePath+"/passwordPolicy/requireNumbers",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireNumbers.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireNumbers,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1521,10 +2411,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data2.requireSymbols !== undefined){
-let data7 = data2.requireSymbols;
-if(typeof data7 !== "boolean"){
-const err16 = {instancePath:instancePath+"/passwordPolicy/requireSymbols",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireSymbols.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireSymbols,data:data7};
+if(data3.requireSymbols !== undefined){
+let data8 = data3.requireSymbols;
+if(typeof data8 !== "boolean"){
+const err16 = {instancePath:instancePath+"/passwordPolicy/requireSymbols",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.requireSymbols.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.requireSymbols,data:data8};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1534,10 +2424,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data2.allowUsersToChangePassword !== undefined){
-let data8 = data2.allowUsersToChangePassword;
-if(typeof data8 !== "boolean"){
-const err17 = {instancePath:instancePath+"/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword,data:data8};
+if(data3.allowUsersToChangePassword !== undefined){
+let data9 = data3.allowUsersToChangePassword;
+if(typeof data9 !== "boolean"){
+const err17 = {instancePath:instancePath+"/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.allowUsersToChangePassword,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1547,10 +2437,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data2.maxAgeDays !== undefined){
-let data9 = data2.maxAgeDays;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err18 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if(data3.maxAgeDays !== undefined){
+let data10 = data3.maxAgeDays;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err18 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1559,9 +2449,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 1095 || isNaN(data9)){
-const err19 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095",schema:1095,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 1095 || isNaN(data10)){
+const err19 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095",schema:1095,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1570,8 +2460,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data9 < 1 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data9};
+if(data10 < 1 || isNaN(data10)){
+const err20 = {instancePath:instancePath+"/passwordPolicy/maxAgeDays",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/maxAgeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.maxAgeDays,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1582,10 +2472,10 @@ errors++;
 }
 }
 }
-if(data2.reusePrevention !== undefined){
-let data10 = data2.reusePrevention;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err21 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if(data3.reusePrevention !== undefined){
+let data11 = data3.reusePrevention;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err21 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1594,9 +2484,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 24 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24",schema:24,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 24 || isNaN(data11)){
+const err22 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24",schema:24,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1605,8 +2495,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data10 < 1 || isNaN(data10)){
-const err23 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data10};
+if(data11 < 1 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/passwordPolicy/reusePrevention",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/reusePrevention/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.reusePrevention,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1617,10 +2507,10 @@ errors++;
 }
 }
 }
-if(data2.hardExpiry !== undefined){
-let data11 = data2.hardExpiry;
-if(typeof data11 !== "boolean"){
-const err24 = {instancePath:instancePath+"/passwordPolicy/hardExpiry",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.hardExpiry.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.hardExpiry,data:data11};
+if(data3.hardExpiry !== undefined){
+let data12 = data3.hardExpiry;
+if(typeof data12 !== "boolean"){
+const err24 = {instancePath:instancePath+"/passwordPolicy/hardExpiry",schemaPath:"#/properties/passwordPolicy/oneOf/1/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.passwordPolicy.oneOf[1].properties.hardExpiry.type,parentSchema:schema31.properties.passwordPolicy.oneOf[1].properties.hardExpiry,data:data12};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1632,7 +2522,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.passwordPolicy.oneOf[1].type,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data2};
+const err25 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.passwordPolicy.oneOf[1].type,parentSchema:schema31.properties.passwordPolicy.oneOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1641,7 +2531,7 @@ vErrors.push(err25);
 }
 errors++;
 }
-var _valid0 = _errs11 === errors;
+var _valid0 = _errs12 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -1653,7 +2543,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err26 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.passwordPolicy.oneOf,parentSchema:schema31.properties.passwordPolicy,data:data2};
+const err26 = {instancePath:instancePath+"/passwordPolicy",schemaPath:"#/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.passwordPolicy.oneOf,parentSchema:schema31.properties.passwordPolicy,data:data3};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1663,10 +2553,10 @@ vErrors.push(err26);
 errors++;
 }
 else {
-errors = _errs8;
+errors = _errs9;
 if(vErrors !== null){
-if(_errs8){
-vErrors.length = _errs8;
+if(_errs9){
+vErrors.length = _errs9;
 }
 else {
 vErrors = null;
@@ -1675,25 +2565,25 @@ vErrors = null;
 }
 }
 if(data.scope !== undefined){
-if(!(validate21(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate21.errors.slice(); else for (const e of validate21.errors) vErrors.push(e);
+if(!(validate25(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate25.errors.slice(); else for (const e of validate25.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.defaults !== undefined){
-if(!(validate23(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate23.errors.slice(); else for (const e of validate23.errors) vErrors.push(e);
+if(!(validate27(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate27.errors.slice(); else for (const e of validate27.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.users !== undefined){
-let data14 = data.users;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key2 in data14){
-const _errs36 = errors;
+let data15 = data.users;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key2 in data15){
+const _errs37 = errors;
 if(typeof key2 === "string"){
-if(!pattern8.test(key2)){
-const err27 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema33,data:key2,propertyName:key2};
+if(!pattern10.test(key2)){
+const err27 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\"",schema:"^[\\w+=,.@-]{1,64}$",parentSchema:schema43,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1704,7 +2594,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:key2,propertyName:key2};
+const err28 = {instancePath:instancePath+"/users",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1713,9 +2603,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid3 = _errs36 === errors;
+var valid3 = _errs37 === errors;
 if(!valid3){
-const err29 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema31.properties.users.propertyNames,parentSchema:schema31.properties.users,data:data14};
+const err29 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema31.properties.users.propertyNames,parentSchema:schema31.properties.users,data:data15};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1725,15 +2615,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-for(const key3 in data14){
-if(!(validate25(data14[key3], {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data14,parentDataProperty:key3,rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate25.errors.slice(); else for (const e of validate25.errors) vErrors.push(e);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data14};
+for(const key3 in data15){
+let data16 = data15[key3];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.console === undefined){
+const err30 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/required",keyword:"required",params:{missingProperty: "console"},message:"must have required property '"+"console"+"'",schema:schema31.properties.users.additionalProperties.required,parentSchema:schema31.properties.users.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1742,21 +2628,708 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data.advisories !== undefined){
-if(!(validate27(data.advisories, {instancePath:instancePath+"/advisories",parentData:data,parentDataProperty:"advisories",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate27.errors.slice(); else for (const e of validate27.errors) vErrors.push(e);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+for(const key4 in data16){
+if(!((((((key4 === "console") || (key4 === "passwordResetRequired")) || (key4 === "password")) || (key4 === "rotation")) || (key4 === "pgpKey")) || (key4 === "acknowledge"))){
+const err31 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.users.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err31];
 }
 else {
 vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data16.console !== undefined){
+let data17 = data16.console;
+if(typeof data17 !== "boolean"){
+const err32 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/console",schemaPath:"#/properties/users/additionalProperties/properties/console/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.users.additionalProperties.properties.console.type,parentSchema:schema31.properties.users.additionalProperties.properties.console,data:data17};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data16.passwordResetRequired !== undefined){
+let data18 = data16.passwordResetRequired;
+if(typeof data18 !== "boolean"){
+const err33 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordResetRequired",schemaPath:"#/properties/users/additionalProperties/properties/passwordResetRequired/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.users.additionalProperties.properties.passwordResetRequired.type,parentSchema:schema31.properties.users.additionalProperties.properties.passwordResetRequired,data:data18};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data16.password !== undefined){
+let data19 = data16.password;
+const _errs51 = errors;
+let valid8 = false;
+let passing1 = null;
+const _errs52 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.generate === undefined){
+const err34 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/required",keyword:"required",params:{missingProperty: "generate"},message:"must have required property '"+"generate"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+for(const key5 in data19){
+if(!(key5 === "generate")){
+const err35 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data19.generate !== undefined){
+let data20 = data19.generate;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key6 in data20){
+if(!(key6 === "length")){
+const err36 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[0].properties.generate,data:data20};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data20.length !== undefined){
+let data21 = data20.length;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err37 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.oneOf[0].properties.generate.properties.length.type,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data21};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 128 || isNaN(data21)){
+const err38 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128",schema:128,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data21};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data21 < 8 || isNaN(data21)){
+const err39 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate/length",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8",schema:8,parentSchema:schema47.oneOf[0].properties.generate.properties.length,data:data21};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/generate",schemaPath:"#/$defs/passwordSource/oneOf/0/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[0].properties.generate.type,parentSchema:schema47.oneOf[0].properties.generate,data:data20};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[0].type,parentSchema:schema47.oneOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid1 = _errs52 === errors;
+if(_valid1){
+valid8 = true;
+passing1 = 0;
+var props1 = true;
+}
+const _errs60 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.env === undefined){
+const err42 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+for(const key7 in data19){
+if(!(key7 === "env")){
+const err43 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data19.env !== undefined){
+let data22 = data19.env;
+if(typeof data22 === "string"){
+if(!pattern18.test(data22)){
+const err44 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.oneOf[1].properties.env,data:data22};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/env",schemaPath:"#/$defs/passwordSource/oneOf/1/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.oneOf[1].properties.env.type,parentSchema:schema47.oneOf[1].properties.env,data:data22};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[1].type,parentSchema:schema47.oneOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+var _valid1 = _errs60 === errors;
+if(_valid1 && valid8){
+valid8 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid8 = true;
+passing1 = 1;
+if(props1 !== true){
+props1 = true;
+}
+}
+const _errs65 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.file === undefined){
+const err47 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema47.oneOf[2].required,parentSchema:schema47.oneOf[2],data:data19};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+for(const key8 in data19){
+if(!(key8 === "file")){
+const err48 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema47.oneOf[2],data:data19};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data19.file !== undefined){
+let data23 = data19.file;
+if(typeof data23 === "string"){
+if(func4(data23) < 1){
+const err49 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.oneOf[2].properties.file,data:data23};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password/file",schemaPath:"#/$defs/passwordSource/oneOf/2/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.oneOf[2].properties.file.type,parentSchema:schema47.oneOf[2].properties.file,data:data23};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.oneOf[2].type,parentSchema:schema47.oneOf[2],data:data19};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+var _valid1 = _errs65 === errors;
+if(_valid1 && valid8){
+valid8 = false;
+passing1 = [passing1, 2];
+}
+else {
+if(_valid1){
+valid8 = true;
+passing1 = 2;
+if(props1 !== true){
+props1 = true;
+}
+}
+}
+}
+if(!valid8){
+const err52 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/password",schemaPath:"#/$defs/passwordSource/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data19};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data16.rotation !== undefined){
+let data24 = data16.rotation;
+const _errs71 = errors;
+let valid13 = false;
+let passing2 = null;
+const _errs72 = errors;
+if(typeof data24 === "string"){
+if(func4(data24) > 256){
+const err53 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data24};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(func4(data24) < 1){
+const err54 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data24};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(!pattern16.test(data24)){
+const err55 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",parentSchema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[0].type,parentSchema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[0],data:data24};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+var _valid2 = _errs72 === errors;
+if(_valid2){
+valid13 = true;
+passing2 = 0;
+}
+const _errs74 = errors;
+if(false !== data24){
+const err57 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema31.properties.users.additionalProperties.properties.rotation.oneOf[1],data:data24};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+var _valid2 = _errs74 === errors;
+if(_valid2 && valid13){
+valid13 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid13 = true;
+passing2 = 1;
+}
+}
+if(!valid13){
+const err58 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/rotation",schemaPath:"#/properties/users/additionalProperties/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema31.properties.users.additionalProperties.properties.rotation.oneOf,parentSchema:schema31.properties.users.additionalProperties.properties.rotation,data:data24};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+else {
+errors = _errs71;
+if(vErrors !== null){
+if(_errs71){
+vErrors.length = _errs71;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data16.pgpKey !== undefined){
+let data25 = data16.pgpKey;
+if(typeof data25 === "string"){
+if(func4(data25) < 1){
+const err59 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/pgpKey",schemaPath:"#/properties/users/additionalProperties/properties/pgpKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.users.additionalProperties.properties.pgpKey,data:data25};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/pgpKey",schemaPath:"#/properties/users/additionalProperties/properties/pgpKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.users.additionalProperties.properties.pgpKey.type,parentSchema:schema31.properties.users.additionalProperties.properties.pgpKey,data:data25};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data16.acknowledge !== undefined){
+let data26 = data16.acknowledge;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key9 in data26){
+const _errs79 = errors;
+if(typeof key9 !== "string"){
+const err61 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames.type,parentSchema:schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames,data:key9,propertyName:key9};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(!((((((key9 === "IP101") || (key9 === "IP102")) || (key9 === "IP103")) || (key9 === "IP104")) || (key9 === "IP107")) || (key9 === "IP108"))){
+const err62 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames/enum",keyword:"enum",params:{allowedValues: schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames.enum,parentSchema:schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames,data:key9,propertyName:key9};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+var valid14 = _errs79 === errors;
+if(!valid14){
+const err63 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema31.properties.users.additionalProperties.properties.acknowledge.propertyNames,parentSchema:schema31.properties.users.additionalProperties.properties.acknowledge,data:data26};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+for(const key10 in data26){
+let data27 = data26[key10];
+if(typeof data27 === "string"){
+if(func4(data27) > 500){
+const err64 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema48,data:data27};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(func4(data27) < 1){
+const err65 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48,data:data27};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(!pattern20.test(data27)){
+const err66 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema48,data:data27};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/acknowledgementReason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data27};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/acknowledge",schemaPath:"#/properties/users/additionalProperties/properties/acknowledge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.users.additionalProperties.properties.acknowledge.type,parentSchema:schema31.properties.users.additionalProperties.properties.acknowledge,data:data26};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/users/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.users.additionalProperties.type,parentSchema:schema31.properties.users.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.users.type,parentSchema:schema31.properties.users,data:data15};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data.advisories !== undefined){
+if(!(validate29(data.advisories, {instancePath:instancePath+"/advisories",parentData:data,parentDataProperty:"advisories",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate29.errors.slice(); else for (const e of validate29.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+if(data.accounts !== undefined){
+let data29 = data.accounts;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key11 in data29){
+const _errs88 = errors;
+if(typeof key11 === "string"){
+if(!pattern4.test(key11)){
+const err71 = {instancePath:instancePath+"/accounts",schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:key11,propertyName:key11};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/accounts",schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:key11,propertyName:key11};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+var valid17 = _errs88 === errors;
+if(!valid17){
+const err73 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema31.properties.accounts.propertyNames,parentSchema:schema31.properties.accounts,data:data29};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+for(const key12 in data29){
+let data30 = data29[key12];
+const _errs93 = errors;
+let valid20 = false;
+let passing3 = null;
+const _errs94 = errors;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
+const err74 = {instancePath:instancePath+"/accounts/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/accounts/additionalProperties/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.accounts.additionalProperties.oneOf[0].type,parentSchema:schema31.properties.accounts.additionalProperties.oneOf[0],data:data30};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(!(validate31(data30, {instancePath:instancePath+"/accounts/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data29,parentDataProperty:key12,rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate31.errors.slice(); else for (const e of validate31.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+var _valid3 = _errs94 === errors;
+if(_valid3){
+valid20 = true;
+passing3 = 0;
+}
+const _errs96 = errors;
+if(typeof data30 === "string"){
+if(func4(data30) < 1){
+const err75 = {instancePath:instancePath+"/accounts/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/accounts/additionalProperties/oneOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.accounts.additionalProperties.oneOf[1],data:data30};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/accounts/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/accounts/additionalProperties/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.accounts.additionalProperties.oneOf[1].type,parentSchema:schema31.properties.accounts.additionalProperties.oneOf[1],data:data30};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+var _valid3 = _errs96 === errors;
+if(_valid3 && valid20){
+valid20 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid20 = true;
+passing3 = 1;
+}
+}
+if(!valid20){
+const err77 = {instancePath:instancePath+"/accounts/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/accounts/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema31.properties.accounts.additionalProperties.oneOf,parentSchema:schema31.properties.accounts.additionalProperties,data:data30};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+else {
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.accounts.type,parentSchema:schema31.properties.accounts,data:data29};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
 }
 errors++;
 }

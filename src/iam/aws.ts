@@ -34,12 +34,15 @@ import type { PasswordPolicy } from '../model/policy.js';
 import { IamError, redact } from './errors.js';
 import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
 import type { Caller } from './retry.js';
+import type { CredentialsProvider } from './sdk-options.js';
 
 export interface ConnectionOptions {
   /** Overrides the IAM endpoint (and STS's, unless `stsEndpointUrl` is given). */
   endpointUrl?: string;
   stsEndpointUrl?: string;
   profile?: string;
+  /** Signs every call instead of the default chain (an assumed role's credentials, in an organization run). */
+  credentials?: CredentialsProvider;
   /** IAM is global; the region picks the partition and signing region. */
   region: string;
   /** Upper bound of calls in flight; sizes the HTTP connection pool. */
@@ -74,13 +77,13 @@ function safeJson(value: unknown): string {
   }
 }
 
-export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway {
+export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway & { destroy(): void } {
   const agent = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
   const sent = new Set<string>();
   const common = {
     region: options.region,
     ...(options.sdkLog ? { logger: redactingLogger(options.sdkLog, sent) } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
     ...(options.userAgent ? { customUserAgent: [options.userAgent] } : {}),
     // Retries are iampass's own (see retry.ts): one SDK attempt per call.
     maxAttempts: 1,
@@ -322,6 +325,12 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
 
     async deletePolicy(arn) {
       await caller.run('DeletePolicy', () => iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
+    },
+
+    /** Closes the clients' sockets: an organization run connects to hundreds of accounts, one after another. */
+    destroy() {
+      iam.destroy();
+      sts.destroy();
     },
   };
 }

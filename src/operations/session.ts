@@ -5,6 +5,7 @@
 import type { CloudTrailGateway } from '../iam/cloudtrail.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
+import type { CredentialsProvider } from '../iam/sdk-options.js';
 import { USER_AGENT_NAME, VERSION } from '../util/version.js';
 
 /** How to reach AWS, resolved once from flags and the environment by the CLI. */
@@ -12,6 +13,11 @@ export interface ConnectionSettings {
   region: string;
   endpointUrl?: string;
   profile?: string;
+  /**
+   * Signs every call instead of the SDK's default chain: an organization run reaches each account with a role it
+   * assumed (iam/role-credentials.ts). Absent: the caller's own credentials (profile, environment, SSO, ...).
+   */
+  credentials?: CredentialsProvider;
   /** The most IAM calls in flight; fewer while IAM throttles. */
   concurrency: number;
   /** Attempts per call, retries included (the standard `AWS_MAX_ATTEMPTS`); default iampass's own. */
@@ -29,6 +35,8 @@ export interface Session {
   callsByOperation: Record<string, number>;
   /** CloudTrail in the same account, connected on first use (most runs never need it). */
   trail(): Promise<TrailConnection>;
+  /** Closes the session's connections; an organization run opens one session per account. Idempotent. */
+  close(): void;
 }
 
 /** CloudTrail for one account: its gateway, paced to LookupEvents' limit, and its own call counter. */
@@ -61,20 +69,25 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
       ...(trace ? { sdkLog: trace } : {}),
       ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
     },
     caller,
   );
-  let trail: Promise<TrailConnection> | undefined;
+  let trail: Promise<TrailConnection & { destroy(): void }> | undefined;
   return {
     gateway,
     caller,
     concurrency: settings.concurrency,
     callsByOperation,
     trail: () => (trail ??= connectTrail(settings)),
+    close() {
+      gateway.destroy();
+      void trail?.then((t) => t.destroy(), () => {});
+    },
   };
 }
 
-async function connectTrail(settings: ConnectionSettings): Promise<TrailConnection> {
+async function connectTrail(settings: ConnectionSettings): Promise<TrailConnection & { destroy(): void }> {
   const [{ createCloudTrailGateway }, { iamEventsRegion, LOOKUP_EVENTS_PER_SECOND }, { Caller }, { TokenBucket }] = await Promise.all([
     import('../iam/cloudtrail-aws.js'),
     import('../iam/cloudtrail.js'),
@@ -91,9 +104,10 @@ async function connectTrail(settings: ConnectionSettings): Promise<TrailConnecti
       userAgent: [USER_AGENT_NAME, VERSION],
       ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
     },
     caller,
     new TokenBucket(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_PER_SECOND),
   );
-  return { gateway, caller };
+  return { gateway, caller, destroy: () => gateway.destroy() };
 }

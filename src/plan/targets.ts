@@ -80,7 +80,7 @@ function ancestry(tree: OrganizationTree): Map<string, string[]> {
   for (const account of tree.accounts) {
     const chain: string[] = [];
     // Bounded by the number of OUs, so a malformed tree with a cycle cannot loop.
-    for (let id = account.parentId; id !== null && id !== undefined && chain.length <= tree.ous.length; id = parentOf.get(id)) chain.push(id);
+    for (let id: string | undefined = account.parentId ?? undefined; id !== undefined && chain.length <= tree.ous.length; id = parentOf.get(id)) chain.push(id);
     out.set(account.id, chain);
   }
   return out;

@@ -3,6 +3,7 @@ import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import { resolveKeyDirectory } from '../config/keys.js';
 import { loadConfig, parseConfigSource } from '../config/load.js';
 import type { DesiredState } from '../model/desired.js';
+import type { OrganizationDesired } from '../model/organization.js';
 import { diagnosticsError } from '../operations/errors.js';
 import type { ConfigFingerprint } from '../plan/document.js';
 import { sha256 } from '../util/sha256.js';
@@ -42,3 +43,19 @@ export function printWarnings(warnings: readonly Diagnostic[], environment: Envi
   for (const w of warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
 }
 
+
+/** What `-c FILE` holds, loaded and validated, with the fingerprint of the main file's bytes. */
+export type LoadedConfiguration =
+  | { kind: 'account'; desired: DesiredState; config: ConfigFingerprint }
+  | { kind: 'organization'; organization: OrganizationDesired; config: ConfigFingerprint };
+
+/**
+ * The one call to the configuration loader that every command reading accounts makes: an account file as always,
+ * or an organization file (`organization:` and `accounts:` sections) as `OrganizationDesired`.
+ *
+ * Until the organization loader lands (branch org-config), every file loads as an account file, exactly as before.
+ */
+export async function loadConfiguration(file: string, environment: Environment): Promise<LoadedConfiguration> {
+  const { desired, config } = await loadWithFingerprint(file, environment);
+  return { kind: 'account', desired, config };
+}

@@ -5,6 +5,7 @@
  */
 import { Argument, Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, duration, positiveInt } from './aws-options.js';
+import { addOrganizationOptions } from './organization-options.js';
 import { nodeSupportNote, type Environment } from './environment.js';
 import { EXIT } from './errors.js';
 import { UserError } from '../util/user-error.js';
@@ -102,18 +103,20 @@ program
   .option('--no-color', 'no ANSI colours (also NO_COLOR)')
   .action((opts) => run(async () => (await import('./commands/lint.js')).lintCommand(opts, environment)));
 
-addAwsOptions(
-  program
-    .command('plan')
-    .description('show what apply would change, and why')
-    .addOption(configOption())
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
-    .addOption(failOnOption())
-    .addOption(formatOption(PLAN_FORMATS, 'text for people, json for machines, markdown for pull-request comments'))
-    .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
-    .option('--no-interactive', 'plain text output, no live terminal UI'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('plan')
+      .description('show what apply would change, and why')
+      .addOption(configOption())
+      .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
+      .addOption(failOnOption())
+      .addOption(formatOption(PLAN_FORMATS, 'text for people, json for machines, markdown for pull-request comments'))
+      .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
+      .option('--no-interactive', 'plain text output, no live terminal UI'),
+  ),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();
@@ -122,27 +125,29 @@ addAwsOptions(
   }),
 );
 
-addAwsOptions(
-  program
-    .command('apply')
-    .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
-    .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
-    .addOption(
-      new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
-    )
-    .option('--auto-approve', 'apply without asking (for CI)')
-    .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')
-    .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written (DIR/ACCOUNT/USER.STAMP.password.asc)', 'iampass-delivery')
-    .addOption(
-      new Option('--lock-timeout <duration>', 'wait this long for another apply\'s lock on the account (e.g. 30s, 10m); 0 refuses at once')
-        .argParser(duration('--lock-timeout'))
-        .default(0, '0'),
-    )
-    .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
-    .addOption(failOnOption())
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'treat the session as interactive even if it does not look like one')
-    .option('--no-interactive', 'never prompt; refuse instead of asking'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('apply')
+      .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
+      .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
+      .addOption(
+        new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
+      )
+      .option('--auto-approve', 'apply without asking (for CI)')
+      .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')
+      .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written (DIR/ACCOUNT/USER.STAMP.password.asc)', 'iampass-delivery')
+      .addOption(
+        new Option('--lock-timeout <duration>', 'wait this long for another apply\'s lock on the account (e.g. 30s, 10m); 0 refuses at once')
+          .argParser(duration('--lock-timeout'))
+          .default(0, '0'),
+      )
+      .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
+      .addOption(failOnOption())
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'treat the session as interactive even if it does not look like one')
+      .option('--no-interactive', 'never prompt; refuse instead of asking'),
+  ),
 ).action((planfile, opts) =>
   run(async () => {
     noteNodeSupport();
@@ -158,26 +163,28 @@ addAwsOptions(
     .argument('<id>', 'the lock id'),
 ).action((id, opts) => run(async () => (await import('./commands/force-unlock.js')).forceUnlockCommand(id, opts, environment)));
 
-addAwsOptions(
-  program
-    .command('drift')
-    .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
-    .addOption(configOption())
-    .addOption(formatOption(DRIFT_FORMATS, 'text for people, json for machines, markdown for comments, html for a page to keep or print'))
-    .addOption(outputOption())
-    .option('--html <file>', 'also write the HTML report to FILE, whatever --format prints (a CI artifact)')
-    .option('--no-attribution', 'do not ask CloudTrail who made each drifted item what it is')
-    .addOption(
-      new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
-    )
-    .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
-    .addOption(
-      new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
-        .argParser(collect)
-        .default([] as string[], 'none'),
-    )
-    .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('drift')
+      .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
+      .addOption(configOption())
+      .addOption(formatOption(DRIFT_FORMATS, 'text for people, json for machines, markdown for comments, html for a page to keep or print'))
+      .addOption(outputOption())
+      .option('--html <file>', 'also write the HTML report to FILE, whatever --format prints (a CI artifact)')
+      .option('--no-attribution', 'do not ask CloudTrail who made each drifted item what it is')
+      .addOption(
+        new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
+      )
+      .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
+      .addOption(
+        new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
+          .argParser(collect)
+          .default([] as string[], 'none'),
+      )
+      .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+  ),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();
@@ -186,17 +193,19 @@ addAwsOptions(
   }),
 );
 
-addAwsOptions(
-  program
-    .command('status')
-    .description('every governed user\'s console access, last sign-in, password age and expiry, MFA, access keys and rotation token')
-    .addOption(configOption())
-    .addOption(formatOption(STATUS_FORMATS, 'text for people (a sortable table at a terminal), json for machines, html for a page to keep or print'))
-    .addOption(outputOption())
-    .option('--fast', 'no call per user: console access from the credential report (up to 4 hours old); profile creation and pending resets not read')
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'use the live terminal table even if the session does not look interactive')
-    .option('--no-interactive', 'plain text output, no live terminal table'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('status')
+      .description('every governed user\'s console access, last sign-in, password age and expiry, MFA, access keys and rotation token')
+      .addOption(configOption())
+      .addOption(formatOption(STATUS_FORMATS, 'text for people (a sortable table at a terminal), json for machines, html for a page to keep or print'))
+      .addOption(outputOption())
+      .option('--fast', 'no call per user: console access from the credential report (up to 4 hours old); profile creation and pending resets not read')
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'use the live terminal table even if the session does not look interactive')
+      .option('--no-interactive', 'plain text output, no live terminal table'),
+  ),
 ).action((opts) =>
   run(async () => {
     process.on('SIGINT', onInterrupt);

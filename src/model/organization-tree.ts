@@ -64,3 +64,14 @@ export interface TargetRecord {
   narrowedTo: string[];
   shard: Shard | null;
 }
+
+/** How one account ended: read (and, for apply, applied) with nothing to do, with changes, failed, or never reached. */
+export type AccountStatus = 'in-sync' | 'changes' | 'error' | 'unreachable';
+
+/** What went wrong in one account. Invariant: `message` says what and where; `fix` (when known) what to do. */
+export interface AccountProblem {
+  message: string;
+  fix: string | null;
+  /** The AWS error code, when AWS answered one. */
+  code: string | null;
+}

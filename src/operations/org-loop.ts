@@ -8,22 +8,14 @@
  * `result` the operation returned (a plan document, a report: never `LiveState`). For 300 accounts that is 300
  * small documents and `maxConcurrent` live states, not 300 of each.
  */
-import type { TargetAccount } from '../model/organization-tree.js';
+import type { AccountProblem, AccountStatus, TargetAccount } from '../model/organization-tree.js';
 import { UserError } from '../util/user-error.js';
 import { Unreachable, type ConnectedAccount } from './org-access.js';
 
-export type AccountStatus = 'in-sync' | 'changes' | 'error' | 'unreachable';
+export type { AccountProblem, AccountStatus };
 
 /** Every status, in the order summaries list them. */
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['in-sync', 'changes', 'error', 'unreachable'];
-
-/** What went wrong in one account. Invariant: `message` says what and where; `fix` (when known) what to do. */
-export interface AccountProblem {
-  message: string;
-  fix: string | null;
-  /** The AWS error code, when AWS answered one. */
-  code: string | null;
-}
 
 /** How one account ended. `result` is what its operation kept (absent when it never ran or failed outright). */
 export interface AccountOutcome<K> {
@@ -50,9 +42,6 @@ export interface LoopOptions<K> {
   onStart?: (target: TargetAccount) => void;
   onDone?: (outcome: AccountOutcome<K>) => void;
 }
-
-/** The default of `--max-concurrent-accounts`: enough to overlap accounts' latency, few enough to stay gentle. */
-export const DEFAULT_MAX_CONCURRENT_ACCOUNTS = 4;
 
 export async function forEachAccount<K>(
   targets: readonly TargetAccount[],

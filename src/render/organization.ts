@@ -19,6 +19,8 @@ type Entry<K extends OrganizationKind> = OrganizationAccountEntry<OrganizationRe
 /** How each kind shows one account: its text section, its markdown comment, and its table columns. */
 interface KindView<K extends OrganizationKind> {
   noun: string;
+  /** What `changes` means for this kind, in the table. */
+  changed: string;
   text(report: OrganizationReports[K], style: Style): string;
   markdown?(report: OrganizationReports[K], limit: number): string;
   columns: string[];
@@ -28,6 +30,7 @@ interface KindView<K extends OrganizationKind> {
 const VIEWS: { [K in OrganizationKind]: KindView<K> } = {
   plan: {
     noun: 'plan',
+    changed: 'changes',
     text: (doc: PlanDocument, style) => renderTextPlan(doc, style),
     markdown: (doc: PlanDocument, limit) => renderMarkdownPlan(doc, limit),
     columns: ['ADD', 'CHANGE', 'DESTROY', 'WARNINGS'],
@@ -35,6 +38,7 @@ const VIEWS: { [K in OrganizationKind]: KindView<K> } = {
   },
   drift: {
     noun: 'drift',
+    changed: 'drifted',
     text: (report: DriftReport, style) => renderTextDrift(report, style),
     markdown: (report: DriftReport, limit) => renderMarkdownDrift(report, limit),
     columns: ['DRIFTED', 'IGNORED'],
@@ -42,6 +46,7 @@ const VIEWS: { [K in OrganizationKind]: KindView<K> } = {
   },
   status: {
     noun: 'status',
+    changed: 'differs',
     text: (report: StatusReport, style) => renderTextStatus(report, style),
     columns: ['USERS', 'CONSOLE', 'NO MFA', 'EXPIRED'],
     cells: (report) =>
@@ -50,6 +55,10 @@ const VIEWS: { [K in OrganizationKind]: KindView<K> } = {
 };
 
 const STATUS_WORDS = { 'in-sync': 'in sync', changes: 'changes', error: 'error', unreachable: 'unreachable' } as const;
+
+function statusWord(status: keyof typeof STATUS_WORDS, view: { changed: string }): string {
+  return status === 'changes' ? view.changed : STATUS_WORDS[status];
+}
 
 function kindOf<K extends OrganizationKind>(doc: OrganizationDocument<K>): K {
   return doc.kind.slice('organization-'.length) as K;
@@ -92,16 +101,21 @@ function headLines(doc: OrganizationDocument): string[] {
   return lines;
 }
 
+function tableCells<K extends OrganizationKind>(doc: OrganizationDocument<K>, view: KindView<K>): string[][] {
+  return [['ACCOUNT', 'NAME', 'STATUS', ...view.columns], ...doc.accounts.map((e: Entry<K>) => [e.account, e.name, statusWord(e.status, view), ...view.cells(e.report)])];
+}
+
 function tableLines<K extends OrganizationKind>(doc: OrganizationDocument<K>, view: KindView<K>): string[] {
-  const rows = [['ACCOUNT', 'NAME', 'STATUS', ...view.columns], ...doc.accounts.map((e: Entry<K>) => [e.account, e.name, STATUS_WORDS[e.status], ...view.cells(e.report)])];
+  const rows = tableCells(doc, view);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows.map((r) => r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
 }
 
-/** The closing table as lines: the heading, then one line per account (in `doc.accounts` order). */
-export function organizationTable(doc: OrganizationDocument): { heading: string; rows: string[] } {
-  const [heading = '', ...rows] = tableLines(doc, viewOf(doc));
-  return { heading, rows };
+/** The closing table: its lines (the heading, then one per account, in `doc.accounts` order) and their cells. */
+export function organizationTable(doc: OrganizationDocument): { heading: string; rows: string[]; cells: string[][] } {
+  const view = viewOf(doc);
+  const [heading = '', ...rows] = tableLines(doc, view);
+  return { heading, rows, cells: tableCells(doc, view) };
 }
 
 /** The lines above the sections: the organization and caller, the targets, what was skipped. */
@@ -148,7 +162,7 @@ export function renderMarkdownOrganization<K extends OrganizationKind>(doc: Orga
     '',
     `| account | name | status | ${view.columns.map((c) => c.toLowerCase()).join(' | ')} |`,
     `| --- | --- | --- |${' ---: |'.repeat(view.columns.length)}`,
-    ...doc.accounts.map((e: Entry<K>) => `| \`${e.account}\` | ${cell(e.name)} | ${STATUS_WORDS[e.status]} | ${view.cells(e.report).join(' | ')} |`),
+    ...doc.accounts.map((e: Entry<K>) => `| \`${e.account}\` | ${cell(e.name)} | ${statusWord(e.status, view)} | ${view.cells(e.report).join(' | ')} |`),
     '',
   ];
   if (doc.summary.failed > 0) head.push(`**${plural(doc.summary.failed, 'account')} failed** (tolerance ${doc.failureTolerance}${exceedsTolerance(doc) ? ': the run fails' : ''}).`, '');

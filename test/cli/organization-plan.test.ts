@@ -17,9 +17,9 @@ import type { OrganizationDesired } from '../../src/model/organization.js';
 import { parseOrganizationDocument } from '../../src/plan/organization-saved.js';
 import type { OrganizationDocument } from '../../src/plan/organization-report.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { CIS_POLICY, desiredState } from '../support/builders.js';
 import { capture } from '../support/org-run.js';
-import { organizationDesired } from '../support/organization.js';
+import type { organizationDesired } from '../support/organization.js';
+import { exampleOrganizationIn } from '../support/organization.js';
 
 const SEED = fileURLToPath(new URL('../../examples/sandbox/organization.yaml', import.meta.url));
 
@@ -38,19 +38,7 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-/** CIS policy everywhere; prod-web's staff and staging's carol with console access; staging's role wants an ExternalId. */
-export function exampleOrganization(over: Parameters<typeof organizationDesired>[1] = {}): OrganizationDesired {
-  const baseline = desiredState({ passwordPolicy: { kind: 'custom', policy: CIS_POLICY } });
-  return organizationDesired(baseline, {
-    targets: { all: true },
-    sections: [
-      { account: '222222222222', desired: desiredState({ passwordPolicy: { kind: 'custom', policy: CIS_POLICY }, scope: { pathPrefix: '/staff/' }, users: [{ name: 'alice' }, { name: 'bob' }] }) },
-      { account: '333333333333', externalId: 'staging-external-id', desired: desiredState({ passwordPolicy: { kind: 'custom', policy: CIS_POLICY }, users: [{ name: 'carol' }] }) },
-    ],
-    file: join(dir, 'iampass.yaml'),
-    ...over,
-  });
-}
+const exampleOrganization = (over: Parameters<typeof organizationDesired>[1] = {}) => exampleOrganizationIn(dir, over);
 
 async function plan(org: OrganizationDesired, flags: Partial<PlanFlags & OrganizationFlags> = {}) {
   const run = capture(dir);

@@ -12,7 +12,8 @@ import { readRequestOf } from '../../model/read-request.js';
 import type { EncryptionKey } from '../../apply/pgp.js';
 import { applyAccount, applyFailed, type AccountApplied, type ApplyOutput } from '../apply-account.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
-import { loadOrFail } from '../config.js';
+import { loadConfiguration } from '../config.js';
+import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
@@ -21,10 +22,12 @@ import { loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords 
 import { confirmOnTerminal } from '../prompt.js';
 import { revealOnce } from '../reveal.js';
 import { readPlanFile } from '../saved-plan.js';
+import type { OrganizationDocument } from '../../plan/organization-report.js';
+import { readFile } from 'node:fs/promises';
 import type { StopSignal } from '../stop.js';
 import { followRefresh, planHeader, presentation, type Presentation } from '../presentation.js';
 
-export interface ApplyFlags extends AwsFlags, DeliveryFlags {
+export interface ApplyFlags extends AwsFlags, DeliveryFlags, OrganizationFlags {
   /** Absent: `iampass.yaml`, or with a saved plan, the file the plan was made from. */
   config?: string;
   autoApprove?: boolean;
@@ -43,9 +46,20 @@ export async function applyCommand(
   environment: Environment,
   stop: StopSignal,
 ): Promise<number> {
-  if (planFile !== undefined) return applySavedPlan(planFile, flags, environment, stop);
+  if (planFile !== undefined) {
+    const organizationPlan = await readOrganizationPlan(planFile);
+    if (organizationPlan !== null) return applySavedOrganizationPlan(planFile, organizationPlan, flags, environment, stop);
+    refuseOrganizationFlags(flags, planFile);
+    return applySavedPlan(planFile, flags, environment, stop);
+  }
   const config = flags.config ?? DEFAULT_CONFIG;
-  const desired = await loadOrFail(config, environment);
+  const loaded = await loadConfiguration(config, environment);
+  if (loaded.kind === 'organization') {
+    const { organizationApplyCommand } = await import('./org-apply.js');
+    return organizationApplyCommand(loaded.organization, loaded.config, flags, environment, stop);
+  }
+  refuseOrganizationFlags(flags, config);
+  const { desired } = loaded;
   const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
   const session = await connect(connectionSettings(flags, environment));
@@ -143,6 +157,35 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
     { flags, output: terminalOutput(environment, shown), shown, stop },
   );
   return finished(applied, environment);
+}
+
+/** A saved plan that is an organization plan (by its `kind`), or `null` for any other file (read as one account's). */
+async function readOrganizationPlan(file: string): Promise<OrganizationDocument<'plan'> | null> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return null; // readPlanFile says what is wrong with it
+  }
+  const { isOrganizationDocument, parseOrganizationDocument } = await import('../../plan/organization-saved.js');
+  if (!isOrganizationDocument(data)) return null;
+  const parsed = parseOrganizationDocument(data);
+  if (!parsed.ok) throw new UserError(`error: saved plan ${file} cannot be applied: ${parsed.problem}\n  fix: give the file \`iampass plan --out FILE\` wrote, unmodified\nNothing was changed.`);
+  if (parsed.doc.kind !== 'organization-plan') {
+    throw new UserError(`error: ${file} is an organization ${parsed.doc.kind.slice('organization-'.length)} report, not a plan\n  fix: give the file \`iampass plan --out FILE\` wrote\nNothing was changed.`);
+  }
+  return parsed.doc as OrganizationDocument<'plan'>;
+}
+
+/** `apply PLANFILE` of an organization plan: its configuration must still be an organization file. */
+async function applySavedOrganizationPlan(file: string, doc: OrganizationDocument<'plan'>, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
+  const configFile = flags.config ?? doc.config.file;
+  const loaded = await loadConfiguration(configFile, environment);
+  if (loaded.kind !== 'organization') {
+    throw new UserError(`error: saved plan ${file} is an organization plan, but ${configFile} governs one account (it has no \`organization\` section)\n  fix: pass the organization file it was made from with -c\nNothing was changed.`);
+  }
+  const { organizationApplySaved } = await import('./org-apply.js');
+  return organizationApplySaved(file, doc, loaded.organization, loaded.config, flags, environment, stop);
 }
 
 /** A lone account's apply writes straight to the terminal, with the live view when there is one. */

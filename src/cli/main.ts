@@ -231,6 +231,17 @@ addAwsOptions(
 );
 
 program
+  .command('merge-reports')
+  .description('merge the JSON reports of the shards of one organization run (--shard i/N) into one, with that run\'s exit code')
+  .argument('<reports...>', 'the shards\' JSON reports (plan --out, or --format json -o FILE)')
+  .addOption(new Option('--format <format>', 'output format: text, json, markdown (plan, drift) or html (drift, status)').choices(['text', 'json', 'markdown', 'html'] as const).default('text' as const))
+  .addOption(outputOption())
+  .addOption(new Option('--failure-tolerance <n>', 'exit 1 when more accounts than this failed (default: the shards\' own)').argParser(positiveIntOrZeroTolerance))
+  .option('--detailed-exitcode', 'for plans: exit 2 when any account has changes')
+  .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+  .action((reports, opts) => run(async () => (await import('./commands/merge-reports.js')).mergeReportsCommand(reports, opts, environment)));
+
+program
   .command('sandbox')
   .description('run a local AWS endpoint (IAM, STS, Organizations, CloudTrail) for trying iampass without an AWS account')
   .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', positiveIntOrZero, 4566)
@@ -273,6 +284,10 @@ program
       return EXIT.ok;
     }),
   );
+
+function positiveIntOrZeroTolerance(value: string): number {
+  return value === '0' ? 0 : positiveInt('--failure-tolerance', 100_000)(value);
+}
 
 function positiveIntOrZero(value: string): number {
   return value === '0' ? 0 : positiveInt('--port', 65535)(value);

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { organizationDriftCommand } from '../../src/cli/commands/org-drift.js';
 import { organizationStatusCommand } from '../../src/cli/commands/org-status.js';
+import { organizationPlanCommand } from '../../src/cli/commands/org-plan.js';
+import { mergeReportsCommand, type MergeFlags } from '../../src/cli/commands/merge-reports.js';
 import type { DriftFlags } from '../../src/cli/commands/drift.js';
 import type { StatusFlags } from '../../src/cli/commands/status.js';
 import type { OrganizationFlags } from '../../src/cli/organization-options.js';
@@ -100,5 +102,65 @@ describe('status on an organization file', () => {
     const parsed = parseOrganizationDocument(JSON.parse(stdout));
     expect(parsed).toMatchObject({ ok: true });
     expect((parsed as { doc: OrganizationDocument<'status'> }).doc.accounts.map((a) => a.report?.users.map((u) => u.user) ?? null)).toEqual([['alice', 'bob'], ['carol'], null]);
+  });
+});
+
+describe('merge-reports', () => {
+  async function shardReports(count: number, kind: 'drift' | 'plan' = 'drift'): Promise<string[]> {
+    const files: string[] = [];
+    for (let index = 1; index <= count; index++) {
+      const output = join(dir, `${kind}-${index}.json`);
+      if (kind === 'drift') await drift({ format: 'json', output, shard: { index, count }, failureTolerance: 1 });
+      else {
+        const run = capture(dir);
+        await organizationPlanCommand(org(), config(), { config: config().file, format: 'json', out: output, concurrency: 4, endpointUrl: sandbox.url, shard: { index, count }, failureTolerance: 1 }, run.environment, run.stop);
+      }
+      files.push(output);
+    }
+    return files;
+  }
+
+  async function merge(files: string[], flags: Partial<MergeFlags> = {}) {
+    const run = capture(dir);
+    const code = await mergeReportsCommand(files, { format: 'json', ...flags }, run.environment).catch((e: unknown) => e);
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  }
+
+  it('gives the unsplit run\'s report and exit code from its shards', async () => {
+    const whole = JSON.parse((await drift({ format: 'json', failureTolerance: 1 })).stdout) as OrganizationDocument<'drift'>;
+    const merged = await merge(await shardReports(2));
+    expect(merged.code).toBe(2);
+    const doc = JSON.parse(merged.stdout) as OrganizationDocument<'drift'>;
+    expect(parseOrganizationDocument(doc)).toMatchObject({ ok: true });
+    expect(doc.targets.shard).toBeNull();
+    expect(doc.summary).toEqual(whole.summary);
+    expect(doc.accounts.map((a) => [a.account, a.status])).toEqual(whole.accounts.map((a) => [a.account, a.status]));
+    const text = await merge(await shardReports(2), { format: 'text' });
+    expect(text.stdout).toContain('3 accounts: 1 in sync, 1 drifted, 0 errors, 1 unreachable; 2 skipped.');
+  });
+
+  it('makes the accounts of a missing shard errors that say which shard to run again', async () => {
+    const [first] = await shardReports(2);
+    const merged = await merge([first!], { format: 'text' });
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toContain('error: no report covers this account: the report of shard 2/2 is missing');
+    expect(merged.stdout).toContain('fix: run shard 2/2 again and merge its report');
+  });
+
+  it('refuses reports that are not shards of one run, naming each problem', async () => {
+    const drifts = await shardReports(2);
+    const plans = await shardReports(2, 'plan');
+    const mixed = await merge([drifts[0]!, plans[1]!]);
+    expect((mixed.code as Error).message).toContain(`error: ${plans[1]} is not a shard of the same run as ${drifts[0]}: the kind differs`);
+    const twice = await merge([drifts[0]!, drifts[0]!]);
+    expect((twice.code as Error).message).toContain(`are both shard 1/2`);
+  });
+
+  it('merges plan shards into a plan document apply can take', async () => {
+    const merged = await merge(await shardReports(2, 'plan'), { detailedExitcode: true });
+    expect(merged.code).toBe(2);
+    const doc = JSON.parse(merged.stdout) as OrganizationDocument<'plan'>;
+    expect(doc.kind).toBe('organization-plan');
+    expect(doc.accounts.map((a) => a.account)).toEqual(['222222222222', '333333333333', '555555555555']);
   });
 });

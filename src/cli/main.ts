@@ -251,6 +251,8 @@ program
   .option('--latency-ms <n>', 'fault: added latency per call', Number)
   .option('--rate <n>', 'fault: calls per second before Throttling', Number)
   .option('--burst <n>', 'fault: burst size of the rate limit', Number)
+  .option('--account-rate <n>', 'fault: calls per second per calling account before Throttling (as AWS limits each account)', Number)
+  .option('--account-burst <n>', 'fault: burst size of each account\'s rate limit', Number)
   .option('--failure-rate <p>', 'fault: probability 0..1 of ServiceFailure', Number)
   .option('--drop-rate <p>', 'fault: probability 0..1 of a dropped connection', Number)
   .option('--empty-page-rate <p>', 'fault: probability 0..1 of an empty Organizations/CloudTrail page with a NextToken', Number)

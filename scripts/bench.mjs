@@ -3,6 +3,7 @@
 //   2. Planning a 5,000-user account takes within 1.15x of the IAM rate-limit floor: the time the calls
 //      it needs take at the endpoint's rate limit, with the endpoint's latency.
 //   3. Peak memory of that plan stays under 150 MB.
+//   4, 5. An organization of 50 accounts x 1,000 users within 1.3x of its floor, under 300 MB (scripts/bench-organization.mjs).
 // Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,6 +113,16 @@ console.log(stderr.trim().split('\n').filter((l) => l.startsWith('Read')).join('
 console.log(`plan of ${users} users at ${rate} calls/s, ${latencyMs} ms latency: ${(elapsedMs / 1000).toFixed(2)} s; floor ${(floorMs / 1000).toFixed(2)} s for ${calls} calls`);
 report('plan time / rate-limit floor', `${(elapsedMs / floorMs).toFixed(3)}x`, '<= 1.15x', elapsedMs / floorMs <= 1.15);
 report('plan peak RSS', `${(peakKb / 1024).toFixed(1)} MB`, '< 150 MB', peakKb / 1024 < 150);
+
+// 4 and 5. An organization of 50 accounts x 1,000 users, each account rate-limited on its own (its own script).
+console.log('');
+const organization = spawnSync(process.execPath, [join(root, 'scripts', 'bench-organization.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+for (const line of organization.stdout.split('\n')) {
+  const m = /^(PASS|MISS) {2}(.*)$/.exec(line);
+  if (m) results.push({ name: m[2], pass: m[1] === 'PASS' });
+  if (line !== '' && !/targets met\.$/.test(line)) console.log(line);
+}
+if (organization.status !== 0 && !results.some((r) => !r.pass)) results.push({ name: 'organization bench', pass: false });
 
 const missed = results.filter((r) => !r.pass).length;
 console.log(`\n${results.length - missed} of ${results.length} targets met.`);

@@ -76,6 +76,7 @@ const org = {
 };
 const environment = { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() };
 process.exitCode = await organizationPlanCommand(org, org.files[0], { config, format: 'json', concurrency: 16, endpointUrl, maxConcurrentAccounts: Number(maxConcurrentAccounts), interactive: false }, environment, new StopSignal());
+if (globalThis.gc) { globalThis.gc(); process.stderr.write('retained-heap ' + (process.memoryUsage().heapUsed / 1048576).toFixed(1) + ' MB\\n'); }
 `,
 );
 
@@ -100,7 +101,7 @@ const env = {
 const requestsBefore = sandbox.requestCount();
 const started = process.hrtime.bigint();
 const cpuBefore = process.cpuUsage();
-const child = spawn(process.execPath, [driver, config, sandbox.url, String(maxConcurrent)], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, [...(process.env.IAMPASS_BENCH_GC ? ['--expose-gc'] : []), driver, config, sandbox.url, String(maxConcurrent)], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
 let stdout = '';
 let stderr = '';
 child.stdout.on('data', (c) => (stdout += c));
@@ -135,6 +136,7 @@ console.log(
     `${maxConcurrent} accounts at a time (${waves} waves): ${(elapsedMs / 1000).toFixed(2)} s; floor ${(floorMs / 1000).toFixed(2)} s ` +
     `(${perAccount} calls per account; the sandbox answered ${requests} requests in all, throttled ones included)`,
 );
+for (const line of stderr.split('\n')) if (line.startsWith('retained-heap')) console.log(`  ${line}`);
 console.log(
   `  CPU: iampass ${childCpu === null ? '?' : `${childCpu.toFixed(1)} s`}, sandbox ${((sandboxCpu.user + sandboxCpu.system) / 1e6).toFixed(1)} s; ` +
     `${cpus().length} cores, load ${loadBefore.toFixed(2)} before the run`,

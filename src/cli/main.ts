@@ -221,7 +221,10 @@ addAwsOptions(
     .option('--tag <key=value>', 'only users with this tag (repeatable; all must match)', collect, [] as string[])
     .option('-o, --output <file>', 'write here instead of standard output')
     .option('--merge', 'update an existing file in place, keeping its comments and other settings')
-    .option('--force', 'replace an existing file'),
+    .option('--force', 'replace an existing file')
+    .option('--account <id>', 'import a member account of the caller\'s organization, reached by assuming a role in it')
+    .option('--role-name <name>', 'with --account: the role to assume (default OrganizationAccountAccessRole)')
+    .option('--external-id <id>', 'with --account: the sts:ExternalId the role requires'),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();

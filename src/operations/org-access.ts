@@ -65,6 +65,8 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
   const sts = createStsGateway(base, caller);
   const organizations = createOrganizationsGateway(base, caller);
   const identity = await sts.callerIdentity().catch(asUserError);
+  // One provider per role and ExternalId for the whole run: apply's plan and apply phases share its credentials.
+  const providers = new Map<string, ReturnType<typeof roles.roleCredentials>>();
 
   return {
     caller: identity,
@@ -77,12 +79,12 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
     async connect(target, access) {
       if (target.id === identity.account) return { session: await connect(settings), roleArn: null };
       const arn = roles.roleArn(identity.arn, target.id, access.roleName);
-      const credentials = roles.roleCredentials(sts, {
-        roleArn: arn,
-        sessionName: roles.ROLE_SESSION_NAME,
-        externalId: access.externalId,
-        durationSeconds: roles.ROLE_SESSION_SECONDS,
-      });
+      const key = `${arn}\u0000${access.externalId ?? ''}`;
+      let credentials = providers.get(key);
+      if (!credentials) {
+        credentials = roles.roleCredentials(sts, { roleArn: arn, sessionName: roles.ROLE_SESSION_NAME, externalId: access.externalId, durationSeconds: roles.ROLE_SESSION_SECONDS });
+        providers.set(key, credentials);
+      }
       try {
         await credentials();
       } catch (error) {

@@ -23,8 +23,11 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
+const log: string[] = [];
+
 async function organization(faults: Record<string, number> = {}): Promise<{ sandbox: SandboxHandle; access: OrganizationAccess }> {
-  const sandbox = await startSandbox({ seed: SEED, faults: { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0, emptyPageRate: 0, ...faults } });
+  log.length = 0;
+  const sandbox = await startSandbox({ seed: SEED, log: (line) => log.push(line), faults: { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0, emptyPageRate: 0, ...faults } });
   open.push(sandbox);
   const access = await connectOrganization({ region: 'us-east-1', endpointUrl: sandbox.url, concurrency: 4, credentials: ADMIN });
   open.push(access);
@@ -99,6 +102,16 @@ describe('reaching each account', () => {
       `AssumeRole arn:aws:iam::${id}:role/OrganizationAccountAccessRole failed: AccessDenied: User: arn:aws:iam::111111111111:user/admin is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${id}:role/OrganizationAccountAccessRole`,
     );
     expect((error as Unreachable).fix).toMatch(fix);
+  });
+
+  it('assumes each role once per run, however often the account is reached', async () => {
+    const { access } = await organization();
+    for (let i = 0; i < 3; i++) {
+      const { session } = await access.connect({ id: '222222222222', name: 'prod-web' }, { roleName: 'OrganizationAccountAccessRole', externalId: null });
+      await session.gateway.callerIdentity();
+      session.close();
+    }
+    expect(log.filter((line) => line.split(' ')[1] === 'AssumeRole')).toHaveLength(1);
   });
 
   it('reaches the caller\'s own account with the caller\'s credentials', async () => {

@@ -9,7 +9,7 @@ import { connectOrganization, type ConnectedAccount, type OrganizationAccess } f
 import { forEachAccount, type AccountOutcome, type AccountWork } from '../operations/org-loop.js';
 import { readOrganizationTree, resolveRunTargets } from '../operations/org-targets.js';
 import type { ConfigFingerprint } from '../plan/document.js';
-import type { OrganizationAccountEntry, OrganizationHeader } from '../plan/organization-report.js';
+import { storedEntry, type OrganizationAccountEntry, type OrganizationHeader, type StoredReport } from '../plan/organization-report.js';
 import { connectionSettings, type AwsFlags } from './aws-options.js';
 import type { Environment } from './environment.js';
 import { DEFAULT_MAX_CONCURRENT_ACCOUNTS, type OrganizationFlags } from './organization-options.js';
@@ -89,9 +89,9 @@ export async function runAccounts<K>(
   }
 }
 
-/** The document's entry for an outcome. */
-export function entryOf<K>(outcome: AccountOutcome<K>): OrganizationAccountEntry<K> {
-  return { account: outcome.account, name: outcome.name, status: outcome.status, roleArn: outcome.roleArn, problem: outcome.problem, report: outcome.result };
+/** The document's entry for an outcome whose result is a stored report: read back on each access. */
+export function entryOf<R>(outcome: AccountOutcome<StoredReport<R>>): OrganizationAccountEntry<R> {
+  return storedEntry({ account: outcome.account, name: outcome.name, status: outcome.status, roleArn: outcome.roleArn, problem: outcome.problem }, outcome.result);
 }
 
 /** What a finished account's line says when it failed: the status and the first line of the problem. */

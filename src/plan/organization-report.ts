@@ -71,6 +71,29 @@ export interface OrganizationDocument<K extends OrganizationKind = OrganizationK
   accounts: Array<OrganizationAccountEntry<OrganizationReports[K]>>;
 }
 
+/**
+ * One account's report as a run keeps it between the account's turn and the output: its JSON, UTF-8, a fraction of
+ * the objects' size, read back (parsed afresh) whenever it is needed. What bounds an organization run's memory:
+ * per account this, and the live state of at most `--max-concurrent-accounts` accounts at a time.
+ */
+export interface StoredReport<R> {
+  readonly bytes: number;
+  read(): R;
+}
+
+export function storeReport<R>(report: R): StoredReport<R> {
+  const json = Buffer.from(JSON.stringify(report), 'utf8');
+  return { bytes: json.length, read: () => JSON.parse(json.toString('utf8')) as R };
+}
+
+/** An entry whose `report` is read from its stored form on each access (enumerable, so it serialises as the object). */
+export function storedEntry<R>(entry: Omit<OrganizationAccountEntry<R>, 'report'>, stored: StoredReport<R> | null): OrganizationAccountEntry<R> {
+  const { account, name, status, roleArn, problem } = entry;
+  const out = { account, name, status, roleArn, problem } as OrganizationAccountEntry<R>;
+  Object.defineProperty(out, 'report', { enumerable: true, get: () => (stored === null ? null : stored.read()) });
+  return out;
+}
+
 export interface OrganizationHeader {
   organization: { id: string; managementAccount: string };
   callerArn: string;
@@ -173,14 +196,20 @@ const ORGANIZATION_KEY_ORDER = [
   'report',
 ] as const;
 
-/** The document as JSON text: keys in a fixed order at every level (each account's report in its own format's order). */
+/**
+ * The document as JSON text: keys in a fixed order at every level (each account's report in its own format's order).
+ * Built an account at a time, so only one account's report is ever held as objects.
+ */
 export function serializeOrganizationDocument(doc: OrganizationDocument): string {
-  const envelope = canonicalize({ ...doc, accounts: [] }, ORGANIZATION_KEY_ORDER) as OrganizationDocument;
+  const envelope = JSON.stringify(canonicalize({ ...doc, accounts: '\u0000accounts' }, ORGANIZATION_KEY_ORDER), null, 2);
   const accounts = doc.accounts.map((entry) => {
-    const { report, ...rest } = entry;
-    return { ...(canonicalize(rest, ORGANIZATION_KEY_ORDER) as object), report: report === null ? null : canonicalReport(doc.kind, report) };
+    const { account, name, status, roleArn, problem } = entry;
+    const report = entry.report;
+    const canonical = { ...(canonicalize({ account, name, status, roleArn, problem }, ORGANIZATION_KEY_ORDER) as object), report: report === null ? null : canonicalReport(doc.kind, report) };
+    return JSON.stringify(canonical, null, 2).replace(/\n/g, '\n    ');
   });
-  return `${JSON.stringify({ ...envelope, accounts }, null, 2)}\n`;
+  const list = accounts.length === 0 ? '[]' : `[\n    ${accounts.join(',\n    ')}\n  ]`;
+  return `${envelope.replace(JSON.stringify('\u0000accounts'), list)}\n`;
 }
 
 function canonicalReport(kind: OrganizationDocument['kind'], report: unknown): unknown {

@@ -3,7 +3,7 @@
  * to open one account's plan (the plan view; `q` there comes back here). Props in, callbacks out.
  */
 import { Box, useInput, useStdin } from 'ink';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { OrganizationDocument } from '../plan/organization-report.js';
 import { organizationHeadLines, organizationSummaryLine, organizationTable } from '../render/organization.js';
 import { keyPresses, type KeyPress } from './keys.js';
@@ -56,8 +56,10 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
     if (!interactive) setChoice(null);
   }, []);
 
-  const head = organizationHeadLines(doc);
-  const table = organizationTable(doc);
+  // Each account's report is read back from its stored form: the table is made once, not on every key.
+  const head = useMemo(() => organizationHeadLines(doc), [doc]);
+  const table = useMemo(() => organizationTable(doc), [doc]);
+  const problems = useMemo(() => doc.accounts.map((e) => ({ problem: e.problem, status: e.status, hasPlan: e.report !== null })), [doc]);
   const height = Math.max(3, rows - 1 - head.length - 1 - 1 - 1 - 3 - 2);
   useInput(
     (input, key) => {
@@ -83,14 +85,14 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
   const windowTop = Math.min(state.cursor, Math.max(state.top, state.cursor - height + 1));
   stateRef.current = { ...state, top: windowTop };
   const live = interactive && choice === undefined;
-  const selected = doc.accounts[state.cursor];
+  const selected = problems[state.cursor];
   const lines: Line[] = [
     ...head.map((text, i): Line => [{ text, bold: i === 0 }]),
     [{ text: '' }],
     [{ text: `  ${table.heading}`, bold: true }],
     ...table.rows.slice(windowTop, windowTop + height).map((text, i): Line => {
       const mine = live && windowTop + i === state.cursor;
-      const entry = doc.accounts[windowTop + i];
+      const entry = problems[windowTop + i];
       const tone = entry?.status === 'unreachable' || entry?.status === 'error' ? 'destroy' : entry?.status === 'changes' ? 'change' : undefined;
       return [{ text: `${mine ? '>' : ' '} ${text}`, ...(mine ? { bold: true } : {}), ...(tone ? { tone } : {}) }];
     }),
@@ -103,7 +105,7 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
   lines.push([{ text: organizationSummaryLine(doc), bold: true }]);
   if (live) {
     lines.push([{ text: `account ${state.cursor + 1} of ${doc.accounts.length}`, dim: true }]);
-    lines.push([{ text: `keys: up/down j/k move · enter open ${selected?.report ? "the account's plan" : '(no plan: see above)'} · g/G first/last · q quit`, dim: true }]);
+    lines.push([{ text: `keys: up/down j/k move · enter open ${selected?.hasPlan ? "the account's plan" : '(no plan: see above)'} · g/G first/last · q quit`, dim: true }]);
   }
   return (
     <ColorContext.Provider value={color}>

@@ -45,10 +45,10 @@ export interface AppliedAccount {
   note: string | null;
 }
 
-/** One account ready to apply: its reviewed plan document and its passwords, checked and with somewhere to go. */
+/** One account ready to apply: its reviewed plan document (read back when needed) and its passwords, checked. */
 interface Ready {
   target: TargetAccount;
-  doc: PlanDocument;
+  read: () => PlanDocument;
   passwords: PreparedPasswords;
 }
 
@@ -86,9 +86,10 @@ async function gateAccounts(doc: OrganizationDocument<'plan'>, context: Context)
   const ready: Ready[] = [];
   const refused = new Map<string, string>();
   for (const entry of doc.accounts) {
-    if (!entry.report || entry.report.actions.length === 0) continue;
+    const plan = entry.report;
+    if (!plan || plan.actions.length === 0) continue;
     try {
-      ready.push({ target: { id: entry.account, name: entry.name }, doc: entry.report, passwords: await gatePlan(entry.report, context) });
+      ready.push({ target: { id: entry.account, name: entry.name }, read: () => entry.report as PlanDocument, passwords: await gatePlan(plan, context) });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       refused.set(entry.account, error.message.replace(/\nNothing was changed\.$/, ''));
@@ -109,8 +110,9 @@ async function gatePlan(doc: PlanDocument, context: Context): Promise<PreparedPa
 /** `--auto-approve`, or `yes` typed once for the whole organization plan; without either, refuse before any write. */
 async function approveOrganization(ready: readonly Ready[], { flags, environment, shown }: Context): Promise<void> {
   if (flags.autoApprove) return;
-  const actions = ready.reduce((n, r) => n + r.doc.actions.length, 0);
-  const destructive = ready.reduce((n, r) => n + r.doc.summary.destroy, 0);
+  const summaries = ready.map((r) => r.read().summary);
+  const actions = summaries.reduce((n, s) => n + s.add + s.change + s.destroy, 0);
+  const destructive = summaries.reduce((n, s) => n + s.destroy, 0);
   if (!shown.interactive) {
     throw new UserError('apply needs approval, and there is no terminal to ask on.\n  fix: review the plan above, then run again with --auto-approve\nNothing was changed in any account.');
   }
@@ -119,8 +121,9 @@ async function approveOrganization(ready: readonly Ready[], { flags, environment
 }
 
 /** Under the account's lock: if live IAM moved since the reviewed plan, plan again (only with --auto-approve). */
-async function underLockFromConfig({ target, doc, passwords }: Ready, session: Session, output: ApplyOutput, context: Context): Promise<ReadyToApply | null> {
+async function underLockFromConfig({ target, read, passwords }: Ready, session: Session, output: ApplyOutput, context: Context): Promise<ReadyToApply | null> {
   const { environment, stop, flags } = context;
+  const doc = read();
   const stale = await liveStaleness(doc, session, () => stop.requested());
   let current = doc;
   if (stale.changes.length > 0) {
@@ -206,7 +209,8 @@ function applyRow(entry: OrganizationAccountEntry<PlanDocument>, refusal: string
   const base = [entry.account, entry.name];
   if (entry.status === 'unreachable' || entry.status === 'error') return [...base, entry.status, (entry.problem?.message ?? '').split('\n')[0] ?? ''];
   if (refusal !== undefined) return [...base, 'refused', refusal.split('\n')[0] ?? ''];
-  if (!entry.report || entry.report.actions.length === 0) return [...base, 'in sync', 'nothing to do'];
+  const plan = entry.report;
+  if (!plan || plan.actions.length === 0) return [...base, 'in sync', 'nothing to do'];
   if (!applied) return [...base, 'not run', 'the run stopped before this account'];
   if (!applied.report) return [...base, applied.note === 'nothing to do' ? 'in sync' : 'failed', (applied.note ?? '').split('\n')[0] ?? ''];
   return [...base, applyFailed(applied.report) ? 'failed' : 'applied', applySummary(applied.report)];
@@ -241,15 +245,16 @@ export async function organizationApplySaved(
     const refused = new Map(ready.filter((r) => !current.has(r.target.id)).map((r) => [r.target.id, 'no longer a target of the file\'s organization.targets']));
     const still = ready.filter((r) => current.has(r.target.id));
     const check = async (account: Ready, session: Session, output: ApplyOutput) => {
-      const { notes } = await verifySavedPlanLive(file, account.doc, session, () => stop.requested());
+      const { notes } = await verifySavedPlanLive(file, account.read(), session, () => stop.requested());
       for (const note of notes) output.err(`note: ${note}\n`);
     };
     const applied = await applyAccounts(run, still, context, async (account, session, output) => {
       await check(account, session, output);
       output.err('The saved plan still holds.\n');
-      const plan = planOf(account.doc, context.configDir);
+      const doc = account.read();
+      const plan = planOf(doc, context.configDir);
       output.out(renderTextPlan(plan, shown.style));
-      return { plan, passwords: account.passwords, journaled: journaledOf(account.doc) };
+      return { plan, passwords: account.passwords, journaled: journaledOf(doc) };
     }, check);
     return finish(doc, refused, applied, context);
   } finally {
@@ -283,10 +288,11 @@ async function verifyOrganizationPlanOffline(file: string, doc: OrganizationDocu
   const { resolveKeyDirectory } = await import('../../config/keys.js');
   const ready: Ready[] = [];
   for (const entry of doc.accounts) {
-    if (!entry.report || entry.report.actions.length === 0) continue;
+    const plan = entry.report;
+    if (!plan || plan.actions.length === 0) continue;
     const desired = await resolveKeyDirectory(desiredFor(context.org, entry.account));
-    verifyAgainstConfiguration(file, entry.report, desired, context.configDir, context.keys, context.config.file, true);
-    ready.push({ target: { id: entry.account, name: entry.name }, doc: entry.report, passwords: await gatePlan(entry.report, context) });
+    verifyAgainstConfiguration(file, plan, desired, context.configDir, context.keys, context.config.file, true);
+    ready.push({ target: { id: entry.account, name: entry.name }, read: () => plan, passwords: await gatePlan(plan, context) });
   }
   return ready;
 }

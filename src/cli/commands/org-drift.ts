@@ -11,7 +11,7 @@ import { refreshAccount } from '../../operations/refresh.js';
 import type { ConfigFingerprint } from '../../plan/document.js';
 import { driftReport, isDrifted, type DriftReport } from '../../plan/drift.js';
 import type { IgnoreRule } from '../../plan/ignore.js';
-import { exceedsTolerance, organizationDocument, type OrganizationDocument } from '../../plan/organization-report.js';
+import { exceedsTolerance, organizationDocument, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
 import { driftSummaryLine } from '../../render/describe.js';
 import type { DriftFormat } from '../../render/formats.js';
 import { driftDocument } from '../../render/json.js';
@@ -57,7 +57,7 @@ export async function organizationDriftCommand(
       stop,
       async (target, { session }) => {
         const report = await driftOfAccount(session, org, target.id, config, rules, flags.attribution !== false, stop);
-        return { status: isDrifted(report) ? 'changes' : 'in-sync', result: driftDocument(report) };
+        return { status: isDrifted(report) ? 'changes' : 'in-sync', result: storeReport<DriftReport>(driftDocument(report)) };
       },
       describeDriftOutcome,
     );
@@ -97,6 +97,6 @@ async function driftOfAccount(
   return attributeDrift(session, report, { aborted: () => stop.requested() });
 }
 
-function describeDriftOutcome(outcome: AccountOutcome<DriftReport>): string {
-  return outcome.result ? driftSummaryLine(outcome.result) : failureText(outcome);
+function describeDriftOutcome(outcome: AccountOutcome<StoredReport<DriftReport>>): string {
+  return outcome.result ? driftSummaryLine(outcome.result.read()) : failureText(outcome);
 }

@@ -13,7 +13,7 @@ import { refreshAccount } from '../../operations/refresh.js';
 import type { Session } from '../../operations/session.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { deliveryKeys, planBasis, planDocument, type ConfigFingerprint, type PlanDocument } from '../../plan/document.js';
-import { exceedsTolerance, organizationDocument, type OrganizationDocument } from '../../plan/organization-report.js';
+import { exceedsTolerance, organizationDocument, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
 import { renderJsonOrganization, renderMarkdownOrganization, renderTextOrganization } from '../../render/organization.js';
 import { summaryLine } from '../../render/describe.js';
 import type { PlanFormat } from '../../render/formats.js';
@@ -82,7 +82,7 @@ export async function planOrganization(
     stop,
     async (target, { session }) => {
       const doc = await planAccount(session, org, target.id, config, keys, environment, stop);
-      return { status: doc.actions.length > 0 ? 'changes' : 'in-sync', result: doc };
+      return { status: doc.actions.length > 0 ? 'changes' : 'in-sync', result: storeReport(doc) };
     },
     describePlanOutcome,
   );
@@ -106,8 +106,8 @@ export async function planAccount(
   return planDocument(plan, config, planBasis(plan, live, readRequestOf(desired)), fingerprints, dirname(resolve(environment.cwd, config.file)));
 }
 
-export function describePlanOutcome(outcome: AccountOutcome<PlanDocument>): string {
-  return outcome.result ? summaryLine(outcome.result.summary) : failureText(outcome);
+export function describePlanOutcome(outcome: AccountOutcome<StoredReport<PlanDocument>>): string {
+  return outcome.result ? summaryLine(outcome.result.read().summary) : failureText(outcome);
 }
 
 /** Every OpenPGP key any account's deliveries may use, loaded and checked before the first call to AWS. */

@@ -7,7 +7,7 @@ import { desiredFor, type OrganizationDesired } from '../../model/organization.j
 import type { AccountOutcome } from '../../operations/org-loop.js';
 import { statusOfAccount } from '../../operations/status.js';
 import type { ConfigFingerprint } from '../../plan/document.js';
-import { exceedsTolerance, organizationDocument, statusReportStatus, type OrganizationDocument } from '../../plan/organization-report.js';
+import { exceedsTolerance, organizationDocument, statusReportStatus, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
 import type { StatusReport } from '../../plan/status.js';
 import type { StatusFormat } from '../../render/formats.js';
 import { renderHtmlOrganization } from '../../render/organization-html.js';
@@ -51,7 +51,7 @@ export async function organizationStatusCommand(
           config,
           hooks: { aborted: () => stop.requested() },
         });
-        return { status: statusReportStatus(report), result: report };
+        return { status: statusReportStatus(report), result: storeReport(report) };
       },
       describeStatusOutcome,
     );
@@ -64,6 +64,6 @@ export async function organizationStatusCommand(
   return exceedsTolerance(doc) ? EXIT.error : EXIT.ok;
 }
 
-function describeStatusOutcome(outcome: AccountOutcome<StatusReport>): string {
-  return outcome.result ? statusSummaryLine(outcome.result) : failureText(outcome);
+function describeStatusOutcome(outcome: AccountOutcome<StoredReport<StatusReport>>): string {
+  return outcome.result ? statusSummaryLine(outcome.result.read()) : failureText(outcome);
 }

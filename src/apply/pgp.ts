@@ -2,7 +2,8 @@
  * OpenPGP encryption of delivered passwords (the `openpgp` library, loaded only when a key is used). A key is
  * checked when loaded, so an apply with a key that cannot encrypt stops before its first write to IAM.
  */
-import { readFile } from 'node:fs/promises';
+import { FILE_LIMITS, FileError, readRegularTextFile } from '../util/files.js';
+import { printable } from '../util/printable.js';
 
 export interface EncryptionKey {
   path: string;
@@ -20,21 +21,24 @@ export async function loadEncryptionKey(path: string): Promise<EncryptionKey> {
   const openpgp = await import('openpgp');
   let armored: string;
   try {
-    armored = await readFile(path, 'utf8');
+    // a regular file of at most 1 MiB: a FIFO or device is refused by name, never waited on
+    armored = await readRegularTextFile(path, FILE_LIMITS.pgpKey);
   } catch (error) {
-    throw new KeyError(`cannot read OpenPGP key ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    if (!(error instanceof FileError)) throw error;
+    throw new KeyError(error.message);
   }
+  const name = printable(path);
   let key;
   try {
     key = await openpgp.readKey({ armoredKey: armored });
   } catch (error) {
-    throw new KeyError(`${path} is not an ASCII-armored OpenPGP public key: ${(error as Error).message}`);
+    throw new KeyError(`${name} is not an ASCII-armored OpenPGP public key: ${printable((error as Error).message)}`);
   }
-  if (key.isPrivate()) throw new KeyError(`${path} holds a private key; give the public key (gpg --armor --export)`);
+  if (key.isPrivate()) throw new KeyError(`${name} holds a private key; give the public key (gpg --armor --export)`);
   try {
     await key.getEncryptionKey();
   } catch (error) {
-    throw new KeyError(`${path} cannot encrypt (${(error as Error).message}): it may be expired, revoked or signing-only`);
+    throw new KeyError(`${name} cannot encrypt (${printable((error as Error).message)}): it may be expired, revoked or signing-only`);
   }
   return {
     path,

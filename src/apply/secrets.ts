@@ -2,7 +2,8 @@
  * Turns a password reference into the password, at the last moment. Only here (and in the generator) does a
  * password exist as a value; it is never returned inside an error.
  */
-import { readFile } from 'node:fs/promises';
+import { FILE_LIMITS, FileError, readRegularTextFile } from '../util/files.js';
+import { printable } from '../util/printable.js';
 import type { PasswordRules } from '../model/policy.js';
 import type { PasswordSource } from '../model/plan.js';
 import { generatePassword } from './password.js';
@@ -28,13 +29,14 @@ export async function resolvePassword(
     case 'file': {
       let text: string;
       try {
-        text = await readFile(source.path, 'utf8');
+        // a regular file of at most 4 KiB: a FIFO or device is refused by name, never waited on
+        text = await readRegularTextFile(source.path, FILE_LIMITS.passwordFile);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        throw new SecretError(`cannot read password file ${source.path} (${code})`);
+        if (!(error instanceof FileError)) throw error;
+        throw new SecretError(error.message);
       }
       const value = text.replace(/\r?\n$/, '');
-      if (value === '') throw new SecretError(`password file ${source.path} is empty`);
+      if (value === '') throw new SecretError(`password file ${printable(source.path)} is empty`);
       return value;
     }
   }
@@ -48,6 +50,6 @@ export function describeSource(source: PasswordSource): string {
     case 'env':
       return `environment variable ${source.name}`;
     case 'file':
-      return `file ${source.path}`;
+      return `file ${printable(source.path)}`;
   }
 }

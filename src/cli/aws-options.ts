@@ -1,5 +1,6 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { EndpointError, resolveEndpoints, type EndpointChoices } from '../iam/endpoints.js';
 import type { ConnectionSettings } from '../operations/session.js';
 import type { Environment } from './environment.js';
 import { UserError } from '../util/user-error.js';
@@ -56,6 +57,7 @@ export function connectionSettings(flags: AwsFlags, environment: Environment): C
     region: resolveRegion(flags, environment),
     concurrency: flags.concurrency,
     ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+    endpoints: endpointsOf(flags, environment),
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...maxAttempts(environment),
     ...(flags.verbose ? { trace: (line: string) => void environment.stderr.write(`${line}\n`) } : {}),
@@ -69,4 +71,14 @@ function maxAttempts(environment: Environment): { maxAttempts?: number } {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 20) throw new UserError(`error: AWS_MAX_ATTEMPTS must be a whole number from 1 to 20, not "${raw}"\n  fix: unset it, or set it to e.g. 5`);
   return { maxAttempts: n };
+}
+
+/** Checked before any client is built, so a bad URL is named with the flag or variable it came from. */
+function endpointsOf(flags: AwsFlags, environment: Environment): EndpointChoices {
+  try {
+    return resolveEndpoints(flags.endpointUrl, environment.env);
+  } catch (error) {
+    if (error instanceof EndpointError) throw new UserError(`error: ${error.message}\n  fix: ${error.fix}`);
+    throw error;
+  }
 }

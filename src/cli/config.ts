@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
-import { resolveKeyDirectory } from '../config/keys.js';
-import { loadConfig, parseConfigSource } from '../config/load.js';
+import { KeyDirectoryError, resolveKeyDirectory } from '../config/keys.js';
+import { loadConfiguration as readConfiguration, parseConfigSource, readConfigFile } from '../config/load.js';
 import type { DesiredState } from '../model/desired.js';
 import type { OrganizationDesired } from '../model/organization.js';
 import { diagnosticsError } from '../operations/errors.js';
@@ -10,12 +9,12 @@ import { sha256 } from '../util/sha256.js';
 import type { Environment } from './environment.js';
 import { UserError } from '../util/user-error.js';
 
-/** Loads and validates the file; prints warnings; turns errors into one `UserError` listing them all. */
+/**
+ * Loads and validates the file; prints warnings; turns errors into one `UserError` listing them all. Used by apply,
+ * whose errors say that nothing was changed.
+ */
 export async function loadOrFail(file: string, environment: Environment): Promise<DesiredState> {
-  const result = await loadConfig(file);
-  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
-  printWarnings(result.warnings, environment);
-  return resolveKeyDirectory(result.state);
+  return (await loadFile(file, environment, { beforeWrites: true })).desired;
 }
 
 /**
@@ -26,23 +25,30 @@ export async function loadWithFingerprint(
   file: string,
   environment: Environment,
 ): Promise<{ desired: DesiredState; config: ConfigFingerprint }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    await loadOrFail(file, environment); // words the read error as a diagnostic, and throws it
-    throw new UserError(`cannot read ${file}`);
-  }
-  const result = await parseConfigSource(bytes.toString('utf8'), file);
-  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
+  return loadFile(file, environment, { beforeWrites: false });
+}
+
+async function loadFile(
+  file: string,
+  environment: Environment,
+  options: { beforeWrites: boolean },
+): Promise<{ desired: DesiredState; config: ConfigFingerprint }> {
+  const read = await readConfigFile(file);
+  if (!read.ok) throw diagnosticsError(read.diagnostics, file, options);
+  const result = await parseConfigSource(read.text, file);
+  if (!result.ok) throw diagnosticsError(result.diagnostics, file, options);
   printWarnings(result.warnings, environment);
-  return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(bytes) } };
+  try {
+    return { desired: await resolveKeyDirectory(result.state), config: { file, sha256: sha256(read.bytes) } };
+  } catch (error) {
+    if (!(error instanceof KeyDirectoryError)) throw error;
+    throw new UserError(`${error.message}${options.beforeWrites ? '\nNothing was changed.' : ''}`);
+  }
 }
 
 export function printWarnings(warnings: readonly Diagnostic[], environment: Environment): void {
   for (const w of warnings) environment.stderr.write(`${formatDiagnostic(w)}\n`);
 }
-
 
 /** What `-c FILE` holds, loaded and validated, with the fingerprint of the main file's bytes. */
 export type LoadedConfiguration =
@@ -50,12 +56,22 @@ export type LoadedConfiguration =
   | { kind: 'organization'; organization: OrganizationDesired; config: ConfigFingerprint };
 
 /**
- * The one call to the configuration loader that every command reading accounts makes: an account file as always,
- * or an organization file (`organization:` and `accounts:` sections) as `OrganizationDesired`.
- *
- * Until the organization loader lands (branch org-config), every file loads as an account file, exactly as before.
+ * The one call to the configuration loader that every command reading accounts makes: an account file exactly as
+ * `loadWithFingerprint` loads it, or an organization file (`organization:`, `accounts:` sections, section files) as
+ * `OrganizationDesired`, whose `files` fingerprint every file read. Prints the warnings; throws one `UserError` listing
+ * every problem of every file. An organization's `defaults.pgpKeyDir` is resolved per account by the caller
+ * (`resolveKeyDirectory(desiredFor(org, id))`): it may differ from one account to the next.
  */
 export async function loadConfiguration(file: string, environment: Environment): Promise<LoadedConfiguration> {
-  const { desired, config } = await loadWithFingerprint(file, environment);
-  return { kind: 'account', desired, config };
+  const result = await readConfiguration(file);
+  if (!result.ok) throw diagnosticsError(result.diagnostics, file);
+  printWarnings(result.warnings, environment);
+  const config = result.files[0] ?? { file, sha256: '' };
+  if (result.state.kind === 'organization') return { kind: 'organization', organization: result.state.organization, config };
+  try {
+    return { kind: 'account', desired: await resolveKeyDirectory(result.state.desired), config };
+  } catch (error) {
+    if (!(error instanceof KeyDirectoryError)) throw error;
+    throw new UserError(error.message);
+  }
 }

@@ -62,7 +62,7 @@ async function run(action: () => Promise<number>): Promise<void> {
 }
 
 const configOption = () =>
-  new Option('-c, --config <file>', 'the desired-state file').default('iampass.yaml');
+  new Option('-c, --config <file>', 'the desired-state file').env('IAMPASS_CONFIG').default('iampass.yaml');
 
 const failOnOption = () =>
   new Option('--fail-on <level>', 'exit 1 while any warning is not acknowledged: warning or none (default: advisories.failOn in the file, else none)').choices(
@@ -132,7 +132,9 @@ addOrganizationOptions(
       .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
       .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
       .addOption(
-        new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)'),
+        new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)').env(
+          'IAMPASS_CONFIG',
+        ),
       )
       .option('--auto-approve', 'apply without asking (for CI)')
       .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')

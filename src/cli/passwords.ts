@@ -3,7 +3,9 @@
  * meets the policy, every new password has a delivery, every OpenPGP key can encrypt. Problems are reported all
  * together, naming users and references, never values.
  */
+import { join } from 'node:path';
 import { createPasswordHandling, RevealBuffer, type PasswordHandling } from '../apply/delivery.js';
+import { checkPrivateDirectory, FileError } from '../util/files.js';
 import { describeSource, resolvePassword, SecretError } from '../apply/secrets.js';
 import { passwordProblems } from '../model/policy.js';
 import type { Plan, ProfileAction } from '../model/plan.js';
@@ -90,6 +92,11 @@ export async function preparePasswords(
 
   const keyPaths = [...new Set(actions.flatMap((a) => (a.delivery?.kind === 'pgp' ? [a.delivery.key] : [])))];
   const keys = new Map([...loaded, ...(await loadKeys(keyPaths.filter((p) => !loaded.has(p))))]);
+  const folders = [
+    ...(keyPaths.length > 0 ? [flags.deliveryDir ?? 'iampass-delivery'] : []),
+    ...(undelivered.length > 0 && flags.passwordDir ? [flags.passwordDir] : []),
+  ];
+  await checkDeliveryFolders(folders, plan.account);
   const reveal = flags.reveal ? new RevealBuffer() : null;
   const handling = createPasswordHandling({
     account: plan.account,
@@ -101,6 +108,27 @@ export async function preparePasswords(
     reveal,
   });
   return { handling, reveal };
+}
+
+/**
+ * Pre-flight, before the first write: each folder that will receive passwords, and its per-account folder, is (or is
+ * made) a real directory only this user can write: not a file, a dangling link, a folder under /proc or /sys, nor
+ * writable by group or others. Every problem is reported together.
+ */
+async function checkDeliveryFolders(folders: readonly string[], account: string): Promise<void> {
+  const problems: string[] = [];
+  for (const folder of new Set(folders)) {
+    try {
+      await checkPrivateDirectory(folder);
+      await checkPrivateDirectory(join(folder, account));
+    } catch (error) {
+      if (!(error instanceof FileError)) throw error;
+      problems.push(`  ${error.message}\n    fix: ${error.hint}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(`error: ${problems.length === 1 ? 'a folder' : 'folders'} for delivered passwords cannot be used:\n${problems.join('\n')}\nNothing was changed.`);
+  }
 }
 
 /**

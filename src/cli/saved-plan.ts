@@ -2,10 +2,10 @@
  * Saved plans on disk: written atomically by `plan --out`, read back (and checked against the format) for
  * `apply FILE`, which then verifies them against the config and live IAM (operations/verify-plan.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { serializePlanDocument, type PlanDocument } from '../plan/document.js';
 import { parsePlanDocument } from '../plan/saved.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { FILE_LIMITS, FileError, readRegularTextFile } from '../util/files.js';
 import { UserError } from '../util/user-error.js';
 
 /** Written atomically, so a reader (an upload step) never sees half a plan. */
@@ -20,10 +20,10 @@ export async function writePlanFile(path: string, doc: PlanDocument): Promise<vo
 export async function readPlanFile(path: string): Promise<PlanDocument> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularTextFile(path, FILE_LIMITS.savedPlan);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`error: cannot read the saved plan ${path}${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}\nNothing was changed.`);
+    if (!(error instanceof FileError)) throw error;
+    throw new UserError(`error: ${error.message}\n  fix: ${error.hint}\nNothing was changed.`);
   }
   const parsed = parsePlanDocument(text);
   if (parsed.ok) return parsed.doc;

@@ -2,6 +2,7 @@
  * Problems found in a desired-state file, in the shape compilers use (`file:line:col: error: message`) so editors
  * and terminals can jump to them. Pure: formatting only, no printing.
  */
+import { printable } from '../util/printable.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -22,12 +23,13 @@ export interface Diagnostic {
 
 /**
  * `file:line:col: error: message`, plus `  fix: hint` on a second line when there is a hint. A diagnostic about the
- * whole file (line 0) prints as `file: error: message`.
+ * whole file (line 0) prints as `file: error: message`. Control and format characters from the file (an ANSI escape
+ * or a bidi override in a key) are printed as escapes, never raw.
  */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  const head = `${where}: ${d.severity}: ${d.message}`;
-  return d.hint === undefined ? head : `${head}\n  fix: ${d.hint}`;
+  const where = d.line > 0 ? `${printable(d.file)}:${d.line}:${d.col}` : printable(d.file);
+  const head = `${where}: ${d.severity}: ${printable(d.message)}`;
+  return d.hint === undefined ? head : `${head}\n  fix: ${printable(d.hint)}`;
 }
 
 /** Order by file, then line, then column; errors before warnings at the same place; otherwise stable. */
@@ -60,7 +62,7 @@ function plural(n: number, word: string): string {
 export function summarizeDiagnostics(ds: readonly Diagnostic[], file?: string): string {
   const errors = ds.filter((d) => d.severity === 'error').length;
   const warnings = ds.length - errors;
-  const files = file ?? ([...new Set(ds.map((d) => d.file))].join(', ') || 'the file');
+  const files = printable(file ?? ([...new Set(ds.map((d) => d.file))].join(', ') || 'the file'));
   const parts: string[] = [];
   if (errors > 0) parts.push(plural(errors, 'error'));
   if (warnings > 0) parts.push(plural(warnings, 'warning'));

@@ -11,6 +11,11 @@ import { POLICY_FIELDS } from '../model/policy.js';
 
 export interface ExplainContext {
   data: unknown;
+  /**
+   * What the data is: a desired-state file (an account file, or an organization file whose `accounts` sections are
+   * explained as sections), or one account's section in a file of its own.
+   */
+  kind?: 'file' | 'section';
   /** Line of the value at a pointer, for "also on line N". */
   lineOf(pointer: string): number | undefined;
   /** The source text of a scalar value as written (e.g. `012345678901` before YAML made it a number). */
@@ -34,7 +39,15 @@ function typeMatches(schemaType: unknown, v: unknown): boolean {
   return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/**
+ * Lookup tables keyed by words from the file are built without a prototype, so a key named `__proto__`,
+ * `constructor` or `toString` finds nothing instead of Object's own members.
+ */
+function table(entries: Record<string, string>): Readonly<Record<string, string | undefined>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, string>, entries));
+}
+
+const TYPE_WORDS = table({
   boolean: 'true or false',
   integer: 'a whole number',
   number: 'a number',
@@ -42,32 +55,41 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a map',
   array: 'a list',
   null: 'empty',
-};
+});
 
 const POLICY_KEYS: readonly string[] = POLICY_FIELDS;
 const SCOPE_KEYS = ['pathPrefix', 'tags', 'unlisted', 'protected'];
 const ADVISORY_KEYS = ['unusedDays', 'expiringWithinDays', 'failOn'];
 
 /** Where a key belongs when it is written in the wrong map. */
-const HOME_OF: Record<string, string> = {
+const HOME_OF = table({
   ...Object.fromEntries(POLICY_KEYS.map((k) => [k, 'passwordPolicy'])),
   ...Object.fromEntries(SCOPE_KEYS.map((k) => [k, 'scope'])),
   ...Object.fromEntries(ADVISORY_KEYS.map((k) => [k, 'advisories'])),
   acknowledge: 'a user (`users.NAME.acknowledge`), or `advisories.acknowledge` for warnings about the account',
+  targets: 'organization (`organization: { targets: { all: true } }`)',
+  roleName: 'organization, or an account section under `accounts:` to override it there',
+  externalId: 'organization, or an account section under `accounts:` to override it there',
+  ...Object.fromEntries(['all', 'ous', 'exclude', 'includeManagement'].map((k) => [k, 'organization.targets'])),
   passwordResetRequired: 'defaults (or a user)',
   console: 'a user under users',
-};
+});
 
 const USER_NAME_CHARS = /[\w+=,.@-]/;
 const TAG_CHARS = /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u;
 
-/** The pointer with user names, tag keys and list indices replaced by `*`, to look up per-field wording. */
+const TARGET_LISTS = new Set(['ous', 'accounts', 'exclude']);
+
+/** The pointer with user names, tag keys, account ids and list indices replaced by `*`, to look up per-field wording. */
 function patternOf(segs: readonly string[]): string {
   const s = [...segs];
   if (s[0] === 'users' && s.length >= 2) s[1] = '*';
   if (s[0] === 'users' && s[2] === 'acknowledge' && s.length >= 4) s[3] = '*';
   if (s[0] === 'advisories' && s[1] === 'acknowledge' && s.length >= 3) s[2] = '*';
   if (s[0] === 'scope' && (s[1] === 'tags' || s[1] === 'protected') && s.length >= 3) s[2] = '*';
+  if (s[0] === 'accounts' && s.length >= 2) s[1] = '*';
+  const inTargets = s[0] === 'organization' && s[1] === 'targets' && s.length >= 4;
+  if (inTargets && (s[2] === 'tags' || TARGET_LISTS.has(s[2] ?? ''))) s[3] = '*';
   return s.map((x) => `/${x}`).join('');
 }
 
@@ -75,17 +97,34 @@ function labelOf(segs: readonly string[]): string {
   const pattern = patternOf(segs);
   if (segs.length === 0) return 'the file';
   if (pattern === '/users/*') return `user ${segs[1]}`;
-  if (pattern === '/scope/tags/*') return `the value of tag \`${segs[2]}\``;
+  if (pattern === '/scope/tags/*' || pattern === '/organization/targets/tags/*') return `the value of tag \`${segs[segs.length - 1]}\``;
   if (pattern === '/scope/protected/*') return `scope.protected item ${Number(segs[2]) + 1}`;
+  if (/^\/organization\/targets\/(ous|accounts|exclude)\/\*$/.test(pattern)) return `organization.targets.${segs[2]} item ${Number(segs[3]) + 1}`;
+  if (pattern === '/accounts/*') return `the section of account ${segs[1]}`;
   return segs[segs.length - 1] ?? '';
 }
 
-/** "at the top level", "in passwordPolicy", "for user alice". */
-function whereOf(segs: readonly string[]): string {
-  if (segs.length === 0) return 'at the top level';
-  if (patternOf(segs) === '/users/*') return `for user ${segs[1]}`;
-  return `in ${dottedPath(segs.map((s) => `/${escapePointerSegment(s)}`).join(''))}`;
+/** Where an inline account section is, for messages about what is in it. */
+interface SectionBase {
+  account: string;
 }
+
+/** "at the top level", "in passwordPolicy", "for user alice"; in an inline section, "... of account 222222222222". */
+function whereOf(segs: readonly string[], base?: SectionBase): string {
+  if (base !== undefined && segs.length === 0) return `in the section of account ${base.account}`;
+  const suffix = base === undefined ? '' : ` of account ${base.account}`;
+  if (segs.length === 0) return 'at the top level';
+  if (patternOf(segs) === '/users/*') return `for user ${segs[1]}${suffix}`;
+  return `in ${dottedPath(segs.map((s) => `/${escapePointerSegment(s)}`).join(''))}${suffix}`;
+}
+
+/** Keys only the organization file itself has, when written in an account section. */
+const SECTION_MISPLACED = table({
+  version: 'a section has no `version`: it is part of the organization file that names it, which has one',
+  account: 'a section belongs to the account whose id is its key under `accounts:` in the organization file; remove `account`',
+  organization: '`organization` goes in the organization file; a section may set `roleName` and `externalId` for its account',
+  accounts: 'sections do not nest: `accounts` goes in the organization file',
+});
 
 function code(s: unknown): string {
   return `\`${String(s)}\``;
@@ -112,13 +151,13 @@ function tagTextProblem(s: string): string {
   return `tags may only contain letters, digits, spaces and _ . : / = + - @ (not ${badChars(s, TAG_CHARS)})`;
 }
 
-const RANGE_HINTS: Record<string, string> = {
+const RANGE_HINTS = table({
   '/passwordPolicy/minimumLength': 'use a length from 6 to 128',
   '/passwordPolicy/maxAgeDays': 'use 1 to 1095 days, or leave maxAgeDays out so passwords never expire',
   '/passwordPolicy/reusePrevention': 'use 1 to 24, or leave reusePrevention out to allow reusing passwords',
-};
+});
 
-const NULL_HINTS: Record<string, string> = {
+const NULL_HINTS = table({
   '/users': 'write `users: {}` to list no users, or remove the key',
   '/scope': 'put settings under `scope:`, or remove the key',
   '/defaults': 'put settings under `defaults:`, or remove the key',
@@ -133,13 +172,13 @@ const NULL_HINTS: Record<string, string> = {
   '/advisories': 'put settings under `advisories:`, or remove the key',
   '/passwordPolicy':
     'leave passwordPolicy out to not manage the policy, write `passwordPolicy: default` for the AWS default policy, or list the policy settings under it',
-};
+});
 
-const TYPE_OVERRIDES: Record<string, string> = {
+const TYPE_OVERRIDES = table({
   '/users': 'a map of user names to settings',
   '/scope/tags': 'a map of tag keys to values',
   '/scope/protected': 'a list of user names',
-};
+});
 
 interface Translated {
   pointer: string;
@@ -149,13 +188,23 @@ interface Translated {
 }
 
 class Explainer {
-  constructor(private readonly ctx: ExplainContext) {}
+  /** The explainer of each inline section (`accounts.ID` in an organization file), by account id. */
+  private readonly sections = new Map<string, Explainer>();
+
+  constructor(
+    private readonly ctx: ExplainContext,
+    private readonly base?: SectionBase,
+  ) {}
+
+  private get inSection(): boolean {
+    return this.base !== undefined || this.ctx.kind === 'section';
+  }
 
   explain(errors: readonly ErrorObject[]): Finding[] {
     const out: Finding[] = [];
     const seen = new Set<string>();
     for (const e of this.prune(errors)) {
-      const t = this.translate(e);
+      const t = this.translateInPlace(e);
       const key = `${t.pointer}\u0000${t.anchor}\u0000${t.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -165,35 +214,32 @@ class Explainer {
   }
 
   /**
-   * Keeps the errors worth showing. For a `oneOf`, only the branch whose type matches the value speaks (an object
-   * with a bad field reports the field, not "must be string"); a value matching no branch gets one message listing
-   * the alternatives. Errors raised by `propertyNames` on the key itself are left to the `propertyNames` error.
+   * An error within an inline account section is explained as a section's error (the same words as in a section
+   * file), then addressed back into the file: `accounts/ID` + the pointer within the section.
+   */
+  private translateInPlace(e: ErrorObject): Translated {
+    const section = this.ctx.kind === 'section' || this.base !== undefined ? null : sectionOf(e);
+    if (section === null) return this.translate(e);
+    const prefix = `/accounts/${escapePointerSegment(section)}`;
+    let inner = this.sections.get(section);
+    if (inner === undefined) {
+      const { data, lineOf, textOf } = this.ctx;
+      inner = new Explainer(
+        { data: valueAt(data, prefix), kind: 'section', lineOf: (p) => lineOf(prefix + p), textOf: (p) => textOf(prefix + p) },
+        { account: section },
+      );
+      this.sections.set(section, inner);
+    }
+    const t = inner.translate({ ...e, instancePath: e.instancePath.slice(prefix.length) });
+    return { ...t, pointer: prefix + t.pointer };
+  }
+
+  /**
+   * Keeps the errors worth showing: see `pruneOneOf`. Errors raised by `propertyNames` on the key itself are left to
+   * the `propertyNames` error.
    */
   private prune(errors: readonly ErrorObject[]): ErrorObject[] {
-    let kept = [...errors];
-    for (const e of errors) {
-      if (e.keyword !== 'oneOf') continue;
-      const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
-      const chosen = chooseBranch(branches, e.data);
-      const prefix = `${e.schemaPath}/`;
-      const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
-      // A `$ref`'d schema has one schemaPath for every value it checks: only this value's errors are this oneOf's.
-      const within = (x: ErrorObject) => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
-      kept = kept.filter(
-        (x) => !within(x) || !x.schemaPath.startsWith(prefix) || (keep !== null && x.schemaPath.startsWith(keep)),
-      );
-      if (keep !== null) {
-        const onValue = kept.filter(
-          (x) =>
-            within(x) &&
-            x.schemaPath.startsWith(keep) &&
-            x.instancePath === e.instancePath &&
-            (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
-        );
-        // a wrong word for a string branch reads best as "must be A or B": keep the oneOf error for it instead
-        kept = kept.filter((x) => (onValue.length > 0 ? !onValue.includes(x) : x !== e));
-      }
-    }
+    let kept = pruneOneOf(errors);
     // A key rejected by `propertyNames` is explained once, by the `propertyNames` error, not by its inner keyword.
     kept = kept.filter((x) => (x as ErrorObject & { propertyName?: string }).propertyName === undefined || x.keyword === 'propertyNames');
     kept = kept.filter((x) => {
@@ -246,6 +292,14 @@ class Explainer {
         if (segs.length === 0 && missing === 'version') {
           return { pointer, anchor: 'value', message: 'missing `version`', hint: 'add `version: 1` as the first line' };
         }
+        if (pattern === '/organization' && missing === 'targets') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: 'organization needs `targets`: which accounts of the organization this file governs',
+            hint: 'add e.g. `targets: { all: true }`, or `targets: { ous: [ou-...] }`, `accounts: ["111111111111"]`, `tags: { env: prod }`',
+          };
+        }
         if (pattern === '/passwordPolicy' && missing === 'minimumLength') {
           return {
             pointer,
@@ -254,7 +308,7 @@ class Explainer {
             hint: 'add e.g. `minimumLength: 14` (IAM accepts 6 to 128), or write `passwordPolicy: default` for the AWS default policy',
           };
         }
-        return { pointer, anchor: 'value', message: `missing ${code(missing)} ${whereOf(segs)}`, hint: `add ${code(`${missing}:`)}` };
+        return { pointer, anchor: 'value', message: `missing ${code(missing)} ${whereOf(segs, this.base)}`, hint: `add ${code(`${missing}:`)}` };
       }
 
       case 'propertyNames': {
@@ -263,7 +317,8 @@ class Explainer {
         if (pattern === '/users/*/acknowledge' || pattern === '/advisories/acknowledge') {
           return this.unknownWarningId(segs, pointer, name);
         }
-        if (pattern === '/scope/tags') {
+        if (pattern === '/accounts') return { pointer: child, anchor: 'key', message: `invalid account id ${code(name)}`, hint: accountIdHint(name, 'key') };
+        if (pattern === '/scope/tags' || pattern === '/organization/targets/tags') {
           if (name.length === 0) return { pointer: child, anchor: 'key', message: 'empty tag key', hint: 'tag keys are 1 to 128 characters' };
           if (name.length > 128) {
             return {
@@ -285,6 +340,14 @@ class Explainer {
         const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
         const alternatives = orList(branches.map(describeBranch));
         let hint = value === null || value === undefined ? NULL_HINTS[pattern] : undefined;
+        if (pattern === '/accounts/*') {
+          return {
+            pointer,
+            anchor: 'value',
+            message: `${label} must be a map of settings, or the path of a file that holds one, got ${got}`,
+            hint: `write the settings under \`"${segs[1]}":\` (e.g. \`users: { alice: { console: true } }\`), or a path relative to this file such as \`accounts/${segs[1]}.yaml\``,
+          };
+        }
         if (pattern === '/users/*/password' && typeof value !== 'object') {
           return {
             pointer,
@@ -345,6 +408,9 @@ class Explainer {
 
       case 'maxLength':
       case 'minLength': {
+        if (pattern === '/accounts/*') {
+          return { pointer, anchor: 'value', message: `${label} is an empty path`, hint: `give the path of the section's file, relative to this file, e.g. \`accounts/${segs[1]}.yaml\`` };
+        }
         if (pattern === '/users/*/acknowledge/*' || pattern === '/advisories/acknowledge/*') {
           if (e.keyword === 'minLength') return this.badPattern(pattern, pointer, label, value);
           return {
@@ -393,13 +459,16 @@ class Explainer {
   private unknownKey(segs: readonly string[], key: string, parent: AnySchemaObject): Translated {
     const pointer = `${segs.map((s) => `/${escapePointerSegment(s)}`).join('')}/${escapePointerSegment(key)}`;
     const allowed = Object.keys((parent.properties ?? {}) as object);
-    const where = whereOf(segs);
+    const where = whereOf(segs, this.base);
     const message = `unknown key ${code(key)} ${where}`;
     const pattern = patternOf(segs);
     const home = HOME_OF[key];
     const close = closestMatch(key, allowed);
+    const misplaced = segs.length === 0 && this.inSection ? SECTION_MISPLACED[key] : undefined;
     let hint: string;
-    if (pattern === '/users/*' && /pass(word)?$/i.test(key)) {
+    if (misplaced !== undefined) {
+      hint = misplaced;
+    } else if (pattern === '/users/*' && /pass(word)?$/i.test(key)) {
       hint = 'passwords never go in this file: reference one with `password: { env: NAME }` or `password: { file: PATH }`, or leave it out to have iampass generate it';
     } else if (home !== undefined) {
       hint = `${code(key)} belongs in ${home}`;
@@ -485,7 +554,7 @@ class Explainer {
     }
     if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
       const raw = text ?? String(value);
-      if (pattern === '/scope/protected/*') return `put it in quotes: \`"${raw}"\``;
+      if (/^\d+$/.test(key)) return `put it in quotes: \`"${raw}"\``;
       return `put it in quotes: \`${key}: "${raw}"\``;
     }
     if (pattern === '/users' && Array.isArray(value)) return 'list users as a map: `users: { alice: { console: true } }`';
@@ -497,11 +566,32 @@ class Explainer {
     const got = describeValue(value);
     const s = typeof value === 'string' ? value : '';
     if (pattern === '/account') {
-      const digits = s.replace(/[\s-]/g, '');
-      const hint = /^[0-9]{12}$/.test(digits)
-        ? `write the 12 digits only: \`account: "${digits}"\``
-        : 'use the 12-digit account id (as `aws sts get-caller-identity` shows it), in quotes, e.g. `account: "123456789012"`';
-      return { pointer, anchor: 'value', message: `account must be a 12-digit AWS account id, got ${got}`, hint };
+      return { pointer, anchor: 'value', message: `account must be a 12-digit AWS account id, got ${got}`, hint: accountIdHint(s, 'account') };
+    }
+    if (pattern === '/organization/targets/accounts/*') {
+      return { pointer, anchor: 'value', message: `${label} must be a 12-digit AWS account id, got ${got}`, hint: accountIdHint(s, 'item') };
+    }
+    if (pattern === '/organization/targets/ous/*') {
+      return { pointer, anchor: 'value', message: `${label} must be an organizational unit id such as \`ou-ab12-cd34ef56\`, got ${got}`, hint: OU_HINT };
+    }
+    if (pattern === '/organization/targets/exclude/*') {
+      return {
+        pointer,
+        anchor: 'value',
+        message: `${label} must be a 12-digit account id or an organizational unit id (\`ou-...\`), got ${got}`,
+        hint: `${OU_HINT}; account ids go in quotes`,
+      };
+    }
+    if (pattern === '/organization/roleName' || pattern === '/roleName') {
+      return { pointer, anchor: 'value', message: `roleName must be an IAM role name, got ${got}`, hint: 'the role name alone (1 to 64 letters, digits and + = , . @ _ -), not its ARN, e.g. `OrganizationAccountAccessRole`' };
+    }
+    if (pattern === '/organization/externalId' || pattern === '/externalId') {
+      return {
+        pointer,
+        anchor: 'value',
+        message: `externalId must be 2 to 1224 letters, digits and + = , . @ : / _ -, got ${got}`,
+        hint: "the sts:ExternalId condition of the role's trust policy, exactly",
+      };
     }
     if (pattern === '/scope/pathPrefix') {
       if (!s.startsWith('/') || !s.endsWith('/')) {
@@ -531,11 +621,98 @@ class Explainer {
         hint: NULL_HINTS[pattern] ?? 'write why the warning is accepted',
       };
     }
-    if (pattern === '/scope/tags/*') {
+    if (pattern === '/scope/tags/*' || pattern === '/organization/targets/tags/*') {
       return { pointer, anchor: 'value', message: `invalid value for tag \`${labelKey(pointer)}\`, got ${got}`, hint: tagTextProblem(s) };
     }
     return { pointer, anchor: 'value', message: `${label} is not in the expected form, got ${got}` };
   }
+}
+
+const OU_HINT = 'use the id AWS Organizations shows for the unit (`aws organizations list-organizational-units-for-parent`), e.g. `ou-ab12-cd34ef56`';
+
+/** How to write a 12-digit account id where `s` was written: as the `account` value, a list item, or a section key. */
+function accountIdHint(s: string, where: 'account' | 'item' | 'key'): string {
+  const digits = s.replace(/[\s-]/g, '');
+  if (/^[0-9]{12}$/.test(digits)) {
+    const written = where === 'account' ? `account: "${digits}"` : where === 'item' ? `"${digits}"` : `"${digits}":`;
+    return `write the 12 digits only: \`${written}\``;
+  }
+  if (where === 'key' && /^[0-9]{1,11}$/.test(s)) {
+    return 'account ids are 12 digits; write them in quotes (`"012345678901":`), as YAML reads unquoted digits as a number and drops leading zeros';
+  }
+  if (where === 'key') return 'key each section by the 12-digit id of its account, in quotes, e.g. `"123456789012":`';
+  const example = where === 'account' ? '`account: "123456789012"`' : '`"123456789012"`';
+  return `use the 12-digit account id (as \`aws sts get-caller-identity\` shows it), in quotes, e.g. ${example}`;
+}
+
+/**
+ * The account whose inline section (`accounts.ID` in an organization file) an error is about, or null for an error
+ * about the `accounts` map itself or the section's value as a whole (neither a map nor a path).
+ */
+function sectionOf(e: ErrorObject): string | null {
+  const p = e.instancePath;
+  if (!p.startsWith('/accounts/')) return null;
+  const end = p.indexOf('/', '/accounts/'.length);
+  const id = segmentsOf(p)[1] ?? '';
+  if (end >= 0) return id;
+  // at the section's own pointer, only what the section's schema says about its keys is the section's
+  return e.keyword === 'additionalProperties' || e.keyword === 'required' ? id : null;
+}
+
+/** `''`, `/users`, `/users/alice`, ... `pointer` itself: the pointers a value at `pointer` is within. */
+function pointerAndAncestors(pointer: string): string[] {
+  const out = [''];
+  for (let i = pointer.indexOf('/', 1); i >= 0; i = pointer.indexOf('/', i + 1)) out.push(pointer.slice(0, i));
+  if (pointer !== '') out.push(pointer);
+  return out;
+}
+
+/**
+ * For each `oneOf`, only the branch whose type matches the value speaks (an object with a bad field reports the field,
+ * not "must be string"); a value matching no branch gets one message listing the alternatives. Each `oneOf` looks
+ * only at the errors of its own value and what is inside it, found through an index, so a file with a bad password
+ * on each of thousands of users costs no more per user than one.
+ */
+function pruneOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  if (oneOfs.length === 0) return [...errors];
+  const paths = new Set(oneOfs.map((e) => e.instancePath));
+  const within = new Map<string, ErrorObject[]>();
+  for (const x of errors) {
+    for (const p of pointerAndAncestors(x.instancePath)) {
+      if (!paths.has(p)) continue;
+      const list = within.get(p);
+      if (list === undefined) within.set(p, [x]);
+      else list.push(x);
+    }
+  }
+  const removed = new Set<ErrorObject>();
+  for (const e of oneOfs) {
+    const branches = (Array.isArray(e.schema) ? e.schema : []) as AnySchemaObject[];
+    const chosen = chooseBranch(branches, e.data);
+    const prefix = `${e.schemaPath}/`;
+    const keep = chosen >= 0 ? `${prefix}${chosen}/` : null;
+    // A `$ref`'d schema has one schemaPath for every value it checks: only this value's errors are this oneOf's.
+    const mine = within.get(e.instancePath) ?? [];
+    for (const x of mine) {
+      if (x.schemaPath.startsWith(prefix) && !(keep !== null && x.schemaPath.startsWith(keep))) removed.add(x);
+      // A branch that `$ref`s a definition (`{ type: object, $ref: ... }`) reports the definition's own type error
+      // under the definition's path: on this very value, a type error not from the chosen branch is another branch's.
+      else if (x.keyword === 'type' && x.instancePath === e.instancePath && !(keep !== null && x.schemaPath.startsWith(keep))) removed.add(x);
+    }
+    if (keep === null) continue;
+    const onValue = mine.filter(
+      (x) =>
+        !removed.has(x) &&
+        x.schemaPath.startsWith(keep) &&
+        x.instancePath === e.instancePath &&
+        (x.keyword === 'const' || x.keyword === 'enum' || x.keyword === 'type'),
+    );
+    // a wrong word for a string branch reads best as "must be A or B": keep the oneOf error for it instead
+    if (onValue.length > 0) for (const x of onValue) removed.add(x);
+    else removed.add(e);
+  }
+  return errors.filter((x) => !removed.has(x));
 }
 
 function labelKey(pointer: string): string {

@@ -1,56 +1,107 @@
 /**
  * Reads a desired-state file (format version 1) into a validated DesiredState, or reports every problem in it at
  * once, each at its position with a fix. Stages: YAML syntax (stop there on errors), then the JSON Schema
- * (structure), then the checks the schema cannot express (semantic.ts).
+ * (structure), then the checks the schema cannot express (semantic.ts). `loadConfiguration` also reads organization
+ * files (organization.ts), and is what every command that takes either kind calls.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { PasswordPolicy } from '../model/policy.js';
-import type { PasswordSource } from '../model/plan.js';
-import { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
+import { decodeText, FILE_LIMITS, FileError, readRegularFile } from '../util/files.js';
+import { printable } from '../util/printable.js';
+import { sha256 } from '../util/sha256.js';
+import type { DesiredState } from '../model/desired.js';
+import type { ConfigFile, Configuration } from '../model/organization.js';
+import { buildState, type RawConfig } from './build-state.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnosticsOf, lineOf, positionOf, readDocument, readFullDocument, readPlainDocument, textOf, type ReadDocument, type SourceDoc } from './document.js';
 import { explainSchemaErrors } from './explain.js';
-import { dottedPath, type Finding } from './findings.js';
+import type { Finding } from './findings.js';
 import { validateStructure } from './schema.js';
 import { semanticChecks } from './semantic.js';
-import { convertDocument, escapePointerSegment, type Located } from './source.js';
-import {
-  DEFAULT_ADVISORY_SETTINGS,
-  type DesiredState,
-  type DesiredUser,
-  type FailOn,
-  type PolicyIntent,
-  type SourcePosition,
-  type UnlistedMode,
-} from '../model/desired.js';
-import { explainYamlErrors, explainYamlWarning } from './yaml-errors.js';
 
-export type LoadResult =
-  | { ok: true; state: DesiredState; warnings: Diagnostic[] }
+export { DEFAULT_GENERATED_LENGTH } from './build-state.js';
+
+/** A file read and checked: the state with the warnings found, or every problem. */
+export type LoadResult<T = DesiredState> =
+  | { ok: true; state: T; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** Reads and parses `path`. Never throws: an unreadable file is a diagnostic (line 0: about the whole file). */
-export async function loadConfig(path: string): Promise<LoadResult> {
-  let source: string;
-  try {
-    source = await readFile(path, 'utf8');
-  } catch (err) {
-    return { ok: false, diagnostics: [unreadable(path, err)] };
+/** What `loadConfiguration` gives: a `LoadResult` of the configuration, with every file read (the main file first). */
+export type ConfigurationResult =
+  | { ok: true; state: Configuration; warnings: Diagnostic[]; files: ConfigFile[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Reads and checks `path`, an account file or an organization file (one with `organization:`). A file without
+ * `organization` gives exactly what `loadConfig` gives. Never throws for bad input: an unreadable file is a
+ * diagnostic (line 0: about the whole file).
+ */
+export async function loadConfiguration(path: string): Promise<ConfigurationResult> {
+  const read = await readConfigFile(path);
+  if (!read.ok) return read;
+  const files: ConfigFile[] = [{ file: path, sha256: sha256(read.bytes) }];
+  // A file that never spells the word cannot have the key: it takes the account path unchanged (and may use the
+  // parse worker, whose result is an account file's).
+  const account = (result: LoadResult): ConfigurationResult =>
+    result.ok ? { ...result, state: { kind: 'account', desired: result.state }, files } : result;
+  if (!read.text.includes('organization')) return account(await parseConfigSource(read.text, path));
+  const document = readDocument(read.text, path);
+  if (document.ok && isOrganization(document.converted.data)) {
+    const { loadOrganization } = await import('./organization.js');
+    return loadOrganization(document, path, read.bytes);
   }
-  return parseConfigSource(source, path);
+  return account(checkDocument(document, path));
 }
 
-/** Above this size a file is parsed in a worker (see parse-worker.ts); below it, a worker's start costs more. */
+function isOrganization(data: unknown): boolean {
+  return data !== null && typeof data === 'object' && Object.prototype.hasOwnProperty.call(data, 'organization');
+}
+
+/**
+ * Reads and parses `path` as one account's file. Never throws: an unreadable file is a diagnostic (line 0: about the
+ * whole file). An organization file is an error here: see `loadConfiguration`.
+ */
+export async function loadConfig(path: string): Promise<LoadResult> {
+  const read = await readConfigFile(path);
+  if (!read.ok) return read;
+  return parseConfigSource(read.text, path);
+}
+
+/** The bytes and text of a desired-state file, or the diagnostic saying why it cannot be read. */
+export type ConfigRead = { ok: true; bytes: Buffer; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Reads a desired-state file as `readRegularFile` does (a regular file within `FILE_LIMITS.desiredState`, UTF-8):
+ * a FIFO, device, directory or kernel file is a diagnostic naming the file, never a wait.
+ */
+export async function readConfigFile(path: string): Promise<ConfigRead> {
+  try {
+    const bytes = await readRegularFile(path, FILE_LIMITS.desiredState);
+    return { ok: true, bytes, text: decodeText(path, bytes, FILE_LIMITS.desiredState) };
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    return { ok: false, diagnostics: [unreadable(path, error)] };
+  }
+}
+
+/**
+ * Above this size a file the plain reader declines is parsed in a worker (see parse-worker.ts); below it, a
+ * worker's start costs more.
+ */
 export const WORKER_THRESHOLD_BYTES = 128 * 1024;
 
 /**
- * `parseConfig`, in a worker with a small young generation for large files, which keeps the peak memory of a
- * 5,000-user file down. Falls back to parsing here when no compiled worker exists (running from TypeScript).
+ * `parseConfig`, with large files the plain reader declines parsed in a worker with a small young generation: the
+ * yaml library's garbage would otherwise raise the peak memory of a 5,000-user run by tens of MB. The plain reader
+ * makes little garbage (the 5,000-user plan of the bench peaked at 126 to 163 MB with it here or in the worker, as
+ * before it, run to run) and a worker would cost it a third more time. Parses here when no compiled worker exists
+ * (running from TypeScript).
  */
 export async function parseConfigSource(source: string, file: string): Promise<LoadResult> {
   const worker = new URL('./parse-worker.js', import.meta.url);
   if (source.length < WORKER_THRESHOLD_BYTES || !existsSync(worker)) return parseConfig(source, file);
+  const plain = parsePlainConfig(source, file);
+  if (plain !== null) return plain;
   const { Worker } = await import('node:worker_threads');
   return new Promise<LoadResult>((resolve, reject) => {
     const thread = new Worker(worker, { workerData: { source, file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
@@ -62,253 +113,74 @@ export async function parseConfigSource(source: string, file: string): Promise<L
   });
 }
 
-function unreadable(path: string, err: unknown): Diagnostic {
-  const code = (err as { code?: unknown } | null)?.code;
+function unreadable(path: string, error: FileError): Diagnostic {
   const base = { severity: 'error' as const, file: path, line: 0, col: 0 };
-  switch (code) {
-    case 'ENOENT':
-      return { ...base, message: 'file not found', hint: `check the path (looked for ${resolve(path)})` };
-    case 'EISDIR':
-      return { ...base, message: 'this is a directory, not a file', hint: 'give the path of the YAML file itself' };
-    case 'EACCES':
-    case 'EPERM':
-      return { ...base, message: 'permission denied reading the file', hint: 'check the file permissions' };
-    default:
-      return { ...base, message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` };
+  if (error.reason === 'absent') {
+    return {
+      ...base,
+      message: 'file not found',
+      hint: `check the path (looked for ${printable(resolve(path))}), or write one from the account: \`iampass import -o ${printable(path)}\``,
+    };
   }
+  return { ...base, message: `this ${error.problem}`, hint: error.hint };
 }
 
-/** Raw shapes after schema validation succeeded. */
-interface RawPolicy {
-  minimumLength: number;
-  requireUppercase?: boolean;
-  requireLowercase?: boolean;
-  requireNumbers?: boolean;
-  requireSymbols?: boolean;
-  allowUsersToChangePassword?: boolean;
-  maxAgeDays?: number;
-  reusePrevention?: number;
-  hardExpiry?: boolean;
-}
-interface RawGenerate {
-  generate: { length?: number };
-}
-interface RawConfig {
-  version: 1;
-  account?: string;
-  passwordPolicy?: 'default' | RawPolicy;
-  scope?: { pathPrefix?: string; tags?: Record<string, string>; unlisted?: UnlistedMode; protected?: string[] };
-  defaults?: { passwordResetRequired?: boolean; password?: RawGenerate; rotation?: string; pgpKeyDir?: string };
-  users?: Record<
-    string,
-    {
-      console: boolean;
-      passwordResetRequired?: boolean;
-      password?: RawGenerate | { env: string } | { file: string };
-      rotation?: string | false;
-      pgpKey?: string;
-      acknowledge?: Record<string, string>;
-    }
-  >;
-  advisories?: { unusedDays?: number; expiringWithinDays?: number; failOn?: FailOn; acknowledge?: Record<string, string> };
-}
-
-/** Parses and validates `source`; `file` is only used to name positions. Pure apart from reading the bundled schema once. */
+/** Parses and validates `source`; `file` is only used to name positions. Pure: reads nothing. */
 export function parseConfig(source: string, file: string): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  return checkDocument(readDocument(source, file), file);
+}
 
-  const at = (offset: number): { line: number; col: number } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, col };
-  };
-  const diagnostic = (severity: Severity, offset: number, message: string, hint?: string, path?: string): Diagnostic => ({
-    severity,
-    file,
-    ...at(offset),
-    message,
-    ...(hint !== undefined ? { hint } : {}),
-    ...(path !== undefined ? { path } : {}),
-  });
+/** `parseConfig` when the plain reader takes the file, else null (see plain-yaml.ts). */
+export function parsePlainConfig(source: string, file: string): LoadResult | null {
+  const read = readPlainDocument(source, file);
+  return read === null ? null : checkDocument(read, file);
+}
 
-  const diagnostics: Diagnostic[] = doc.warnings.map((w) => {
-    const p = explainYamlWarning(w);
-    return diagnostic('warning', p.offset, p.message, p.hint);
-  });
+/** `parseConfig` through the yaml library only (what the plain reader declined). */
+export function parseFullConfig(source: string, file: string): LoadResult {
+  return checkDocument(readFullDocument(source, file), file);
+}
 
-  // 1. YAML syntax: on any error, report the syntax errors only; the structure is not trustworthy.
-  if (doc.errors.length > 0) {
-    const seen = new Set<string>();
-    for (const p of explainYamlErrors(doc, lineCounter, source)) {
-      const d = diagnostic('error', p.offset, p.message, p.hint);
-      const key = `${d.line}:${d.col}:${d.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      diagnostics.push(d);
-    }
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-  }
-
-  const contents = doc.contents;
-  const emptyRoot = contents === null || (isScalar(contents) && contents.value === null && (contents.source ?? '') === '');
-  if (emptyRoot) {
-    diagnostics.push({
-      severity: 'error',
-      file,
-      line: 1,
-      col: 1,
-      message: 'the file is empty',
-      hint: 'start with `version: 1`, then the settings to manage (passwordPolicy, scope, users)',
-    });
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-  }
-
-  const converted = convertDocument(doc, lineCounter);
-  if (!isMap(contents)) {
-    const rootAt = converted.index.get('')?.valueOffset ?? 0;
-    const what = Array.isArray(converted.data) ? 'a list' : 'a single value';
-    diagnostics.push(
-      diagnostic(
-        'error',
-        rootAt,
-        `the top level must be a map of settings (version, passwordPolicy, scope, defaults, users), got ${what}`,
-        'start with `version: 1`, followed by the other settings as `key: value` lines',
-      ),
-    );
-    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-  }
-
-  const { data, index } = converted;
-  const locate = (pointer: string): Located | undefined => {
-    let p = pointer;
-    for (;;) {
-      const l = index.get(p);
-      if (l !== undefined || p === '') return l;
-      p = p.slice(0, p.lastIndexOf('/'));
-    }
-  };
-  const lineOf = (pointer: string): number | undefined => {
-    const l = index.get(pointer);
-    return l === undefined ? undefined : at(l.keyOffset ?? l.valueOffset).line;
-  };
-  const textOf = (pointer: string): string | undefined => index.get(pointer)?.text;
-
-  for (const p of converted.problems) {
-    diagnostics.push(diagnostic('error', p.offset, p.message, p.hint, pathOrUndefined(p.pointer)));
-  }
-
-  // 2. Structure (the JSON Schema) and 3. what the schema cannot say: reported together.
+/** Stages 2 and 3: the structure (the JSON Schema) and what the schema cannot say, reported together. */
+function checkDocument(read: ReadDocument, file: string): LoadResult {
+  if (!read.ok) return { ok: false, diagnostics: sortDiagnostics(read.diagnostics) };
+  const { data, index, problems } = read.converted;
+  const doc: SourceDoc = { file, dir: dirname(resolve(file)), data, index, positions: read.positions, problems };
+  const lines = (p: string) => lineOf(doc, p);
   const findings: Finding[] = [
-    ...explainSchemaErrors(validateStructure(data), { data, lineOf, textOf }),
-    ...semanticChecks(data, { lineOf }),
+    ...explainSchemaErrors(validateStructure(data), { data, lineOf: lines, textOf: (p) => textOf(doc, p) }),
+    ...semanticChecks(data, { lineOf: lines }),
+    ...accountFileChecks(data),
   ];
-  const unconverted = new Set(converted.problems.map((p) => p.pointer));
-  for (const f of findings) {
-    if (unconverted.has(f.pointer)) continue; // already explained: the value could not be read
-    const l = locate(f.pointer);
-    const offset = l === undefined ? 0 : f.anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset;
-    diagnostics.push(diagnostic(f.severity, offset, f.message, f.hint, pathOrUndefined(f.pointer)));
-  }
-
+  const diagnostics = [...read.diagnostics, ...diagnosticsOf(doc, findings)];
   if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
-
-  const position = (pointer: string, anchor: 'key' | 'value'): SourcePosition | undefined => {
-    const l = index.get(pointer);
-    if (l === undefined) return undefined;
-    return { file, ...at(anchor === 'key' ? (l.keyOffset ?? l.valueOffset) : l.valueOffset) };
-  };
-  const state = buildState(data as RawConfig, position, dirname(resolve(file)));
+  const state = buildState(data as RawConfig, (p, anchor) => positionOf(doc, p, anchor), doc.dir);
   return { ok: true, state, warnings: sortDiagnostics(diagnostics) };
 }
 
-function pathOrUndefined(pointer: string): string | undefined {
-  return pointer === '' ? undefined : dottedPath(pointer);
-}
-
-/** Generated passwords are this long unless the file says otherwise (never below the policy's minimum). */
-export const DEFAULT_GENERATED_LENGTH = 20;
-
-function buildState(
-  raw: RawConfig,
-  position: (pointer: string, anchor: 'key' | 'value') => SourcePosition | undefined,
-  baseDir: string,
-): DesiredState {
-  const defaultReset = raw.defaults?.passwordResetRequired ?? true;
-  const defaultLength = raw.defaults?.password?.generate.length ?? DEFAULT_GENERATED_LENGTH;
-  const users: DesiredUser[] = Object.entries(raw.users ?? {}).map(([name, u]) => {
-    const p = u.password;
-    const password: PasswordSource =
-      p === undefined
-        ? { kind: 'generate', length: defaultLength }
-        : 'env' in p
-          ? { kind: 'env', name: p.env }
-          : 'file' in p
-            ? { kind: 'file', path: resolve(baseDir, p.file) }
-            : { kind: 'generate', length: p.generate.length ?? defaultLength };
-    const user: DesiredUser = {
-      name,
-      console: u.console,
-      passwordResetRequired: u.passwordResetRequired ?? defaultReset,
-      password,
-      rotation: u.rotation === false ? null : (u.rotation ?? raw.defaults?.rotation ?? null),
-      pgpKey: u.pgpKey === undefined ? null : resolve(baseDir, u.pgpKey),
-    };
-    if (u.acknowledge !== undefined && Object.keys(u.acknowledge).length > 0) user.acknowledge = { ...u.acknowledge };
-    const at = position(`/users/${escapePointerSegment(name)}`, 'key');
-    if (at !== undefined) user.at = at;
-    return user;
-  });
-  users.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
-  const state: DesiredState = {
-    version: 1,
-    account: raw.account ?? null,
-    passwordPolicy: policyIntent(raw.passwordPolicy),
-    scope: {
-      pathPrefix: raw.scope?.pathPrefix ?? null,
-      tags: Object.fromEntries(Object.entries(raw.scope?.tags ?? {})),
-      unlisted: raw.scope?.unlisted ?? 'ignore',
-      protected: [...(raw.scope?.protected ?? [])],
-    },
-    defaults: {
-      passwordResetRequired: defaultReset,
-      pgpKeyDir: raw.defaults?.pgpKeyDir === undefined ? null : resolve(baseDir, raw.defaults.pgpKeyDir),
-      rotation: raw.defaults?.rotation ?? null,
-    },
-    users,
-    advisories: {
-      unusedDays: raw.advisories?.unusedDays ?? DEFAULT_ADVISORY_SETTINGS.unusedDays,
-      expiringWithinDays: raw.advisories?.expiringWithinDays ?? DEFAULT_ADVISORY_SETTINGS.expiringWithinDays,
-      failOn: raw.advisories?.failOn ?? DEFAULT_ADVISORY_SETTINGS.failOn,
-      acknowledge: { ...(raw.advisories?.acknowledge ?? {}) },
-    },
-  };
-  if (raw.account !== undefined) {
-    const accountAt = position('/account', 'value');
-    if (accountAt !== undefined) state.accountAt = accountAt;
+/** The keys of an organization file, where one account's file is read. */
+function accountFileChecks(data: unknown): Finding[] {
+  if (data === null || typeof data !== 'object') return [];
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(data, k);
+  if (has('organization')) {
+    return [
+      {
+        severity: 'error',
+        pointer: '/organization',
+        anchor: 'key',
+        message: 'this is an organization file (it has `organization:`), and this reads one account\'s file',
+        hint: 'use a command that reads organization files (validate, lint, plan), or give the file of one account',
+      },
+    ];
   }
-  const protectedAt = new Map<string, SourcePosition>();
-  (raw.scope?.protected ?? []).forEach((name, i) => {
-    const at = position(`/scope/protected/${i}`, 'value');
-    if (at !== undefined && !protectedAt.has(name)) protectedAt.set(name, at);
-  });
-  if (protectedAt.size > 0) state.protectedAt = protectedAt;
-  return state;
-}
-
-function policyIntent(raw: RawConfig['passwordPolicy']): PolicyIntent {
-  if (raw === undefined) return { kind: 'unmanaged' };
-  if (raw === 'default') return { kind: 'aws-default' };
-  const policy: PasswordPolicy = {
-    minimumLength: raw.minimumLength,
-    requireUppercase: raw.requireUppercase ?? false,
-    requireLowercase: raw.requireLowercase ?? false,
-    requireNumbers: raw.requireNumbers ?? false,
-    requireSymbols: raw.requireSymbols ?? false,
-    allowUsersToChangePassword: raw.allowUsersToChangePassword ?? false,
-    maxAgeDays: raw.maxAgeDays ?? null,
-    reusePrevention: raw.reusePrevention ?? null,
-    hardExpiry: raw.hardExpiry ?? false,
-  };
-  return { kind: 'custom', policy };
+  if (!has('accounts')) return [];
+  return [
+    {
+      severity: 'error',
+      pointer: '/accounts',
+      anchor: 'key',
+      message: '`accounts` (per-account sections) belongs in an organization file, and this file has no `organization:`',
+      hint: 'add `organization: { targets: { all: true } }` (or the targets you mean) to govern several accounts, or remove `accounts`',
+    },
+  ];
 }

@@ -4,7 +4,8 @@
  * all returned when the worker ends. The result is plain data (a `LoadResult`), cloned back to the caller.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseConfig } from './load.js';
+import { parseFullConfig } from './load.js';
 
 const { source, file } = workerData as { source: string; file: string };
-parentPort?.postMessage(parseConfig(source, file));
+// the main thread has already found that the plain reader declines this file
+parentPort?.postMessage(parseFullConfig(source, file));

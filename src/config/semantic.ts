@@ -8,6 +8,11 @@ import { escapePointerSegment } from './source.js';
 export interface SemanticContext {
   /** Line of the key (or value) at a pointer, for "the other is on line N". */
   lineOf(pointer: string): number | undefined;
+  /**
+   * Where the value at a pointer is, as `file:line`, when the data comes from several files (an account's merged
+   * state): then messages say "at FILE:LINE" instead of "on line N".
+   */
+  placeOf?(pointer: string): string | undefined;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -22,7 +27,10 @@ function userPointer(name: string): string {
   return `/users/${escapePointerSegment(name)}`;
 }
 
-function onLine(line: number | undefined): string {
+function onLine(ctx: SemanticContext, pointer: string): string {
+  const place = ctx.placeOf?.(pointer);
+  if (place !== undefined) return ` at ${place}`;
+  const line = ctx.lineOf(pointer);
   return line === undefined ? '' : ` on line ${line}`;
 }
 
@@ -49,7 +57,7 @@ export function semanticChecks(data: unknown, ctx: SemanticContext): Finding[] {
       pointer: userPointer(name),
       anchor: 'key',
       message: `\`${name}\` and \`${first}\` are the same IAM user`,
-      hint: `IAM user names are case-insensitive; keep one entry for this user (\`${first}\` is${onLine(ctx.lineOf(userPointer(first))) || ' also listed'})`,
+      hint: `IAM user names are case-insensitive; keep one entry for this user (\`${first}\` is${onLine(ctx, userPointer(first)) || ' also listed'})`,
     });
   }
 
@@ -71,7 +79,7 @@ export function semanticChecks(data: unknown, ctx: SemanticContext): Finding[] {
       pointer: `/scope/protected/${i}`,
       anchor: 'value',
       message: `\`${p}\` is listed twice in scope.protected`,
-      hint: `IAM user names are case-insensitive: \`${firstName}\`${onLine(ctx.lineOf(`/scope/protected/${first}`))} is the same user; remove one of them`,
+      hint: `IAM user names are case-insensitive: \`${firstName}\`${onLine(ctx, `/scope/protected/${first}`)} is the same user; remove one of them`,
     });
   });
 
@@ -88,7 +96,7 @@ export function semanticChecks(data: unknown, ctx: SemanticContext): Finding[] {
         pointer: `${userPointer(name)}/console`,
         anchor: 'value',
         message: `${name} is protected and cannot be given console: false`,
-        hint: `remove ${name} from scope.protected, or set console: true`,
+        hint: `remove ${name} from scope.protected${ctx.placeOf === undefined ? '' : onLine(ctx, `/scope/protected/${protectedFolded.get(name.toLowerCase()) ?? 0}`)}, or set console: true`,
       });
     }
     if (typeof entry.passwordResetRequired === 'boolean') {

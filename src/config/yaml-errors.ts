@@ -1,7 +1,8 @@
 /**
  * YAML syntax errors and warnings in plain words, each at the place a person would fix it.
  */
-import { isPair, isScalar, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 export interface YamlProblem {
   offset: number;
@@ -15,43 +16,11 @@ export function bareMessage(message: string): string {
   return first.length > 1 && first[1] === first[1]?.toLowerCase() ? first[0]?.toLowerCase() + first.slice(1) : first;
 }
 
-function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
-  return String(key);
-}
-
-function duplicateKey(err: YAMLError, doc: Document.Parsed, lineCounter: LineCounter): YamlProblem {
-  const offset = err.pos[0];
-  let name: string | undefined;
-  let firstLine: number | undefined;
-  visit(doc, {
-    Map(_, map) {
-      const items = map.items.filter(isPair);
-      const dup = items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
-      if (dup === undefined || !isScalar(dup.key)) return undefined;
-      const value = dup.key.value;
-      name = keyText(dup.key);
-      const first = items.find((p) => isScalar(p.key) && p.key.value === value && p !== dup);
-      const firstOffset = first && isScalar(first.key) ? first.key.range?.[0] : undefined;
-      if (firstOffset !== undefined) firstLine = lineCounter.linePos(firstOffset).line;
-      return visit.BREAK;
-    },
-  });
-  if (name === undefined) return { offset, message: 'duplicate key', hint: 'a key may appear only once in a map; keep one of them' };
-  return {
-    offset,
-    message: `duplicate key \`${name}\``,
-    hint:
-      firstLine !== undefined
-        ? `\`${name}\` is already set on line ${firstLine}; a key may appear only once in a map, so keep one of them`
-        : 'a key may appear only once in a map; keep one of them',
-  };
-}
-
 function unclosedQuote(err: YAMLError, doc: Document.Parsed): YamlProblem {
   // yaml reports the missing quote where the input ends; the quote to close is where the string starts
   let start: number | undefined;
   let quote = '"';
+  const { visit } = yamlLibrary();
   visit(doc, {
     Scalar(_, node) {
       if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range && node.range[0] < err.pos[0] && node.range[1] >= err.pos[0]) {
@@ -70,12 +39,10 @@ function unclosedQuote(err: YAMLError, doc: Document.Parsed): YamlProblem {
   };
 }
 
-function explainYamlError(err: YAMLError, doc: Document.Parsed, lineCounter: LineCounter, source: string): YamlProblem {
+function explainYamlError(err: YAMLError, doc: Document.Parsed, source: string): YamlProblem {
   const offset = err.pos[0];
   const bare = bareMessage(err.message);
   switch (err.code) {
-    case 'DUPLICATE_KEY':
-      return duplicateKey(err, doc, lineCounter);
     case 'TAB_AS_INDENT':
       return { offset, message: 'tab used for indentation', hint: 'YAML indents with spaces only; replace the tab with spaces' };
     case 'BAD_INDENT':
@@ -127,11 +94,11 @@ function explainYamlError(err: YAMLError, doc: Document.Parsed, lineCounter: Lin
 }
 
 /** Every syntax error of the document, explained; one message per mistake. */
-export function explainYamlErrors(doc: Document.Parsed, lineCounter: LineCounter, source: string): YamlProblem[] {
+export function explainYamlErrors(doc: Document.Parsed, source: string): YamlProblem[] {
   const multiline = new Set(doc.errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
   return doc.errors
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
-    .map((e) => explainYamlError(e, doc, lineCounter, source));
+    .map((e) => explainYamlError(e, doc, source));
 }
 
 export function explainYamlWarning(warning: YAMLError): YamlProblem {

@@ -2,7 +2,23 @@
  * The IAM adapter: the only module that calls the AWS SDK. It is imported lazily (by `connect`) so that offline
  * commands such as `validate` never pay for loading the SDK.
  */
-import {
+import type { PasswordPolicy as SdkPasswordPolicy } from '@aws-sdk/client-iam';
+import type { LoginProfile } from '../model/live.js';
+import type { PasswordPolicy } from '../model/policy.js';
+import { iamNext, paginate, PaginationError, type PaginateOptions } from '../util/paginate.js';
+import { originOf, redactUrls } from '../util/redact-url.js';
+import type { EndpointChoice, EndpointChoices } from './endpoints.js';
+import { IamError, printable, redact, toIamError } from './errors.js';
+import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
+import { createTransport, type TransportOptions } from './http/transport.js';
+import { describeDestination } from './http/transport-error.js';
+import type { Caller } from './retry.js';
+import type { CredentialsProvider } from './sdk-options.js';
+import { clientConfig, tuneClient, withCallDeadline } from './sdk-client.js';
+import { iam as iamSdk, sts as stsSdk } from './sdk.js';
+
+const { GetCallerIdentityCommand, STSClient } = stsSdk;
+const {
   AddUserToGroupCommand,
   CreateGroupCommand,
   CreateLoginProfileCommand,
@@ -26,20 +42,13 @@ import {
   UpdateAccountPasswordPolicyCommand,
   SimulatePrincipalPolicyCommand,
   UpdateLoginProfileCommand,
-  type PasswordPolicy as SdkPasswordPolicy,
-} from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { LoginProfile } from '../model/live.js';
-import type { PasswordPolicy } from '../model/policy.js';
-import { IamError, redact } from './errors.js';
-import type { AccessKeySummary, IamGateway, ListedUser, ReportState } from './gateway.js';
-import type { Caller } from './retry.js';
-import type { CredentialsProvider } from './sdk-options.js';
+} = iamSdk;
 
 export interface ConnectionOptions {
-  /** Overrides the IAM endpoint (and STS's, unless `stsEndpointUrl` is given). */
+  /** Endpoint overrides by service, as `resolveEndpoints` decided them (with where each came from). */
+  endpoints?: EndpointChoices;
+  /** Shorthand for tests: one override for IAM and STS alike. Ignored when `endpoints` is given. */
   endpointUrl?: string;
-  stsEndpointUrl?: string;
   profile?: string;
   /** Signs every call instead of the default chain (an assumed role's credentials, in an organization run). */
   credentials?: CredentialsProvider;
@@ -51,10 +60,15 @@ export interface ConnectionOptions {
   sdkLog?: (line: string) => void;
   /** Product and version appended to every call's user agent (`iampass/0.1.0`): CloudTrail records it. */
   userAgent?: [string, string];
+  /** Deadlines and reply limits other than the defaults (tests use short ones). */
+  transport?: Pick<TransportOptions, 'deadlines' | 'operationDeadlines' | 'replyLimits'>;
 }
 
 /** How long an `EntityTemporarilyUnmodifiable` is retried: IAM's eventual consistency (Terraform uses 2 min). */
 export const UNMODIFIABLE_RETRY_WINDOW_MS = 120_000;
+
+/** An IAM account holds at most 5,000 users; a listing ten times longer is a loop, not an account. */
+export const MAX_LISTED_USERS = 50_000;
 
 /**
  * The SDK's logger, when asked for: every line goes through `redact` with every password this run has sent, as a
@@ -63,7 +77,7 @@ export const UNMODIFIABLE_RETRY_WINDOW_MS = 120_000;
 function redactingLogger(write: (line: string) => void, secrets: ReadonlySet<string>) {
   const log = (level: string) => (...args: unknown[]) => {
     const text = args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
-    const line = redact(text, [...secrets]);
+    const line = printable(redactUrls(redact(text, [...secrets])));
     write(`sdk ${level} ${line.length > 500 ? `${line.slice(0, 500)}… (${line.length} characters)` : line}`);
   };
   return { trace: () => {}, debug: () => {}, info: log('info'), warn: log('warn'), error: log('error') };
@@ -77,23 +91,254 @@ function safeJson(value: unknown): string {
   }
 }
 
-export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway & { destroy(): void } {
-  const agent = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
+/** The two clients of a run, over one transport, and how each endpoint is named in messages. */
+interface Clients {
+  iam: InstanceType<typeof IAMClient>;
+  sts: InstanceType<typeof STSClient>;
+  /** `http://127.0.0.1:4566 (from AWS_ENDPOINT_URL)`; absent for AWS's own endpoint. */
+  iamWhere: string | undefined;
+  stsWhere: string | undefined;
+  /** Every password this run has sent, for the logger's redaction. */
+  sent: Set<string>;
+}
+
+function createClients(options: ConnectionOptions): Clients {
+  const shorthand: EndpointChoice | undefined = options.endpointUrl ? { url: options.endpointUrl } : undefined;
+  const iamEndpoint = options.endpoints ? options.endpoints.iam : shorthand;
+  const stsEndpoint = options.endpoints ? options.endpoints.sts : shorthand;
+  const sources: Record<string, string> = {};
+  for (const e of [stsEndpoint, iamEndpoint]) if (e?.source) sources[originOf(e.url)] = e.source;
+  const transport = createTransport({ maxSockets: Math.max(1, options.concurrency), sources, ...options.transport });
   const sent = new Set<string>();
   const common = {
     region: options.region,
+    transport,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     ...(options.sdkLog ? { logger: redactingLogger(options.sdkLog, sent) } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
-    ...(options.userAgent ? { customUserAgent: [options.userAgent] } : {}),
-    // Retries are iampass's own (see retry.ts): one SDK attempt per call.
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, httpAgent: agent, httpsAgent: agent },
   };
-  const iam = new IAMClient({ ...common, ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}) });
-  const stsEndpoint = options.stsEndpointUrl ?? options.endpointUrl;
-  const sts = new STSClient({ ...common, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+  const where = (e: EndpointChoice | undefined) => (e ? describeDestination({ origin: originOf(e.url), ...(e.source ? { source: e.source } : {}) }) : undefined);
+  return {
+    iam: tuneClient(new IAMClient(clientConfig({ ...common, ...(iamEndpoint ? { endpoint: iamEndpoint.url } : {}) })), { fastReplies: true }),
+    sts: tuneClient(new STSClient(clientConfig({ ...common, ...(stsEndpoint ? { endpoint: stsEndpoint.url } : {}) }))),
+    iamWhere: where(iamEndpoint),
+    stsWhere: where(stsEndpoint),
+    sent,
+  };
+}
 
-  const notFoundIsNull = async <T>(fn: () => Promise<T>): Promise<T | null> => {
+/** A reply that parsed but lacks what the call must return: an error naming the call, never an empty result. */
+function invalid(service: string, operation: string, what: string): IamError {
+  return new IamError('InvalidResponse', `${service} answered ${operation} without ${what}`, 200, undefined, 1,
+    'check that the endpoint is an AWS endpoint (--endpoint-url, AWS_ENDPOINT_URL)');
+}
+
+/** Runs one paginated listing through `paginate`, turning its refusals into `IamError`s. */
+async function eachPage<P>(options: PaginateOptions<P>, onPage: (page: P) => void): Promise<void> {
+  try {
+    for await (const page of paginate(options)) onPage(page);
+  } catch (error) {
+    throw error instanceof PaginationError ? toIamError(error, { operation: options.operation }) : error;
+  }
+}
+
+export function createAwsGateway(options: ConnectionOptions, caller: Caller): IamGateway & { destroy(): void } {
+  const clients = createClients(options);
+  return {
+    ...readCalls(clients, caller),
+    ...writeCalls(clients, caller),
+    ...factCalls(clients, caller),
+    ...bookkeepingCalls(clients, caller),
+    // Closes the transport's sockets: an organization run connects to hundreds of accounts, one after another.
+    destroy() {
+      clients.iam.destroy();
+      clients.sts.destroy();
+    },
+  };
+}
+
+type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
+
+function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): ReadCalls {
+  const at = { ...(iamWhere ? { where: iamWhere } : {}) };
+  return {
+    async callerIdentity() {
+      const out = await caller.run('GetCallerIdentity', (a) => sts.send(withCallDeadline(new GetCallerIdentityCommand({}), a.deadlineAt)), {
+        ...(stsWhere ? { where: stsWhere } : {}),
+      });
+      if (!out.Account || !out.Arn) throw invalid('STS', 'GetCallerIdentity', 'an account and ARN');
+      return { account: out.Account, arn: out.Arn };
+    },
+
+    async listUsers() {
+      const users: ListedUser[] = [];
+      await eachPage(
+        {
+          operation: 'ListUsers',
+          fetch: (marker) =>
+            caller.run('ListUsers', (a) => iam.send(withCallDeadline(new ListUsersCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), at),
+          next: iamNext('ListUsers'),
+          count: (page) => page.Users?.length ?? 0,
+          maxItems: { limit: MAX_LISTED_USERS, noun: 'users', why: 'an IAM account holds at most 5,000' },
+        },
+        (page) => {
+          for (const u of page.Users ?? []) {
+            if (!u.UserName || !u.Arn) throw invalid('IAM', 'ListUsers', 'the name and ARN of every user');
+            users.push({ name: u.UserName, arn: u.Arn, path: u.Path ?? '/', passwordLastUsed: u.PasswordLastUsed ? u.PasswordLastUsed.toISOString() : null });
+          }
+        },
+      );
+      return users;
+    },
+
+    async listUserTags(user) {
+      const tags: Record<string, string> = {};
+      await eachPage(
+        {
+          operation: 'ListUserTags',
+          fetch: (marker) =>
+            caller.run('ListUserTags', (a) => iam.send(withCallDeadline(new ListUserTagsCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), { user, ...at }),
+          next: iamNext('ListUserTags'),
+          // IAM allows 50 tags a user.
+          count: (page) => page.Tags?.length ?? 0,
+          maxItems: { limit: 500, noun: 'tags', why: 'IAM allows 50 a user' },
+        },
+        (page) => {
+          for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+        },
+      );
+      return tags;
+    },
+
+    async getLoginProfile(user) {
+      try {
+        const out = await caller.run('GetLoginProfile', (a) => iam.send(withCallDeadline(new GetLoginProfileCommand({ UserName: user }), a.deadlineAt)), { user, ...at });
+        if (!out.LoginProfile?.CreateDate) throw invalid('IAM', 'GetLoginProfile', `a LoginProfile for user ${user}`);
+        return { createDate: out.LoginProfile.CreateDate.toISOString(), passwordResetRequired: out.LoginProfile.PasswordResetRequired ?? false } satisfies LoginProfile;
+      } catch (error) {
+        if (error instanceof IamError && error.code === 'NoSuchEntity') return null;
+        throw error;
+      }
+    },
+
+    async getPasswordPolicy() {
+      try {
+        const out = await caller.run('GetAccountPasswordPolicy', (a) => iam.send(withCallDeadline(new GetAccountPasswordPolicyCommand({}), a.deadlineAt)), at);
+        if (!out.PasswordPolicy) throw invalid('IAM', 'GetAccountPasswordPolicy', 'a PasswordPolicy');
+        return fromSdkPolicy(out.PasswordPolicy);
+      } catch (error) {
+        if (error instanceof IamError && error.code === 'NoSuchEntity') return null;
+        throw error;
+      }
+    },
+  };
+}
+
+type WriteCalls = Pick<IamGateway, 'updatePasswordPolicy' | 'deletePasswordPolicy' | 'createLoginProfile' | 'updateLoginProfile' | 'tagUser' | 'deleteLoginProfile'>;
+
+function writeCalls({ iam, iamWhere, sent }: Clients, caller: Caller): WriteCalls {
+  const at = { ...(iamWhere ? { where: iamWhere } : {}) };
+  const eventually = { retryCodes: ['EntityTemporarilyUnmodifiable'], retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS };
+  return {
+    async updatePasswordPolicy(policy) {
+      await caller.run('UpdateAccountPasswordPolicy', (a) => iam.send(withCallDeadline(new UpdateAccountPasswordPolicyCommand(toSdkPolicy(policy)), a.deadlineAt)), at);
+    },
+
+    async deletePasswordPolicy() {
+      await caller.run('DeleteAccountPasswordPolicy', (a) => iam.send(withCallDeadline(new DeleteAccountPasswordPolicyCommand({}), a.deadlineAt)), at);
+    },
+
+    async createLoginProfile(user, password, passwordResetRequired) {
+      sent.add(password);
+      const input = { UserName: user, Password: password, PasswordResetRequired: passwordResetRequired };
+      await caller.run('CreateLoginProfile', (a) => iam.send(withCallDeadline(new CreateLoginProfileCommand(input), a.deadlineAt)), { user, secrets: [password], ...at });
+    },
+
+    async updateLoginProfile(user, change) {
+      if (change.password !== undefined) sent.add(change.password);
+      const input = {
+        UserName: user,
+        ...(change.password !== undefined ? { Password: change.password } : {}),
+        ...(change.passwordResetRequired !== undefined ? { PasswordResetRequired: change.passwordResetRequired } : {}),
+      };
+      await caller.run('UpdateLoginProfile', (a) => iam.send(withCallDeadline(new UpdateLoginProfileCommand(input), a.deadlineAt)), {
+        user,
+        secrets: change.password !== undefined ? [change.password] : [],
+        ...eventually,
+        ...at,
+      });
+    },
+
+    async tagUser(user, key, value) {
+      await caller.run('TagUser', (a) => iam.send(withCallDeadline(new TagUserCommand({ UserName: user, Tags: [{ Key: key, Value: value }] }), a.deadlineAt)), { user, ...at });
+    },
+
+    async deleteLoginProfile(user) {
+      await caller.run('DeleteLoginProfile', (a) => iam.send(withCallDeadline(new DeleteLoginProfileCommand({ UserName: user }), a.deadlineAt)), { user, ...eventually, ...at });
+    },
+  };
+}
+
+type FactCalls = Pick<IamGateway, 'generateCredentialReport' | 'getCredentialReport' | 'simulatePrincipalPolicy' | 'listAccessKeys'>;
+
+function factCalls({ iam, iamWhere }: Clients, caller: Caller): FactCalls {
+  const at = { ...(iamWhere ? { where: iamWhere } : {}) };
+  return {
+    async generateCredentialReport() {
+      const out = await caller.run('GenerateCredentialReport', (a) => iam.send(withCallDeadline(new GenerateCredentialReportCommand({}), a.deadlineAt)), at);
+      const state = out.State;
+      if (state !== 'STARTED' && state !== 'INPROGRESS' && state !== 'COMPLETE') throw invalid('IAM', 'GenerateCredentialReport', 'a known State');
+      return state satisfies ReportState;
+    },
+
+    async getCredentialReport() {
+      const out = await caller.run('GetCredentialReport', (a) => iam.send(withCallDeadline(new GetCredentialReportCommand({}), a.deadlineAt)), at);
+      if (!out.Content || out.Content.length === 0 || !out.GeneratedTime) throw invalid('IAM', 'GetCredentialReport', 'report content');
+      return { csv: Buffer.from(out.Content.buffer, out.Content.byteOffset, out.Content.byteLength).toString('utf8'), generatedTime: out.GeneratedTime.toISOString() };
+    },
+
+    async simulatePrincipalPolicy(principalArn, action, resourceArn) {
+      const input = { PolicySourceArn: principalArn, ActionNames: [action], ResourceArns: [resourceArn] };
+      const out = await caller.run('SimulatePrincipalPolicy', (a) => iam.send(withCallDeadline(new SimulatePrincipalPolicyCommand(input), a.deadlineAt)), {
+        user: principalArn.slice(principalArn.lastIndexOf('/') + 1),
+        ...at,
+      });
+      const results = out.EvaluationResults ?? [];
+      if (results.length === 0) throw invalid('IAM', 'SimulatePrincipalPolicy', 'a result');
+      // One action on one resource: a single result; anything but `allowed` is a deny (implicit or explicit).
+      return results.every((r) => r.EvalDecision === 'allowed') ? 'allowed' : 'denied';
+    },
+
+    async listAccessKeys(user) {
+      const keys: AccessKeySummary[] = [];
+      await eachPage(
+        {
+          operation: 'ListAccessKeys',
+          fetch: (marker) =>
+            caller.run('ListAccessKeys', (a) => iam.send(withCallDeadline(new ListAccessKeysCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), { user, ...at }),
+          next: iamNext('ListAccessKeys'),
+          count: (page) => page.AccessKeyMetadata?.length ?? 0,
+          maxItems: { limit: 100, noun: 'access keys', why: 'IAM allows 2 a user' },
+        },
+        (page) => {
+          for (const k of page.AccessKeyMetadata ?? []) keys.push({ id: k.AccessKeyId ?? '', status: k.Status === 'Active' ? 'Active' : 'Inactive' });
+        },
+      );
+      return keys;
+    },
+  };
+}
+
+type BookkeepingCalls = Pick<
+  IamGateway,
+  'getGroupMembers' | 'createGroup' | 'addUserToGroup' | 'removeUserFromGroup' | 'createPolicy' | 'getPolicyTags' | 'tagPolicy' | 'deletePolicy'
+>;
+
+/** iampass's own objects: the journal of unconfirmed passwords (a group) and the apply lock (a policy). */
+function bookkeepingCalls({ iam, iamWhere }: Clients, caller: Caller): BookkeepingCalls {
+  const at = { ...(iamWhere ? { where: iamWhere } : {}) };
+  const orNull = async <T>(fn: () => Promise<T>): Promise<T | null> => {
     try {
       return await fn();
     } catch (error) {
@@ -101,273 +346,84 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
       throw error;
     }
   };
-
   return {
-    async callerIdentity() {
-      const out = await caller.run('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
-      if (!out.Account || !out.Arn) throw new IamError('InvalidResponse', 'STS returned no account', 200, undefined);
-      return { account: out.Account, arn: out.Arn };
-    },
-
-    async listUsers() {
-      const users: ListedUser[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await caller.run('ListUsers', () =>
-          iam.send(new ListUsersCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) })),
-        );
-        for (const u of page.Users ?? []) {
-          if (!u.UserName) continue;
-          users.push({
-            name: u.UserName,
-            arn: u.Arn ?? '',
-            path: u.Path ?? '/',
-            passwordLastUsed: u.PasswordLastUsed ? u.PasswordLastUsed.toISOString() : null,
-          });
-        }
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
-      return users;
-    },
-
-    async listUserTags(user) {
-      const tags: Record<string, string> = {};
-      let marker: string | undefined;
-      do {
-        const page = await caller.run(
-          'ListUserTags',
-          () => iam.send(new ListUserTagsCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) })),
-          { user },
-        );
-        for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
-      return tags;
-    },
-
-    getLoginProfile(user) {
-      return notFoundIsNull(async (): Promise<LoginProfile> => {
-        const out = await caller.run('GetLoginProfile', () => iam.send(new GetLoginProfileCommand({ UserName: user })), {
-          user,
-        });
-        return {
-          createDate: out.LoginProfile?.CreateDate?.toISOString() ?? '',
-          passwordResetRequired: out.LoginProfile?.PasswordResetRequired ?? false,
-        };
-      });
-    },
-
-    getPasswordPolicy() {
-      return notFoundIsNull(async () => {
-        const out = await caller.run('GetAccountPasswordPolicy', () => iam.send(new GetAccountPasswordPolicyCommand({})));
-        if (!out.PasswordPolicy) throw new IamError('InvalidResponse', 'IAM returned no policy', 200, undefined);
-        return fromSdkPolicy(out.PasswordPolicy);
-      });
-    },
-
-    async updatePasswordPolicy(policy) {
-      await caller.run('UpdateAccountPasswordPolicy', () =>
-        iam.send(new UpdateAccountPasswordPolicyCommand(toSdkPolicy(policy))),
-      );
-    },
-
-    async deletePasswordPolicy() {
-      await caller.run('DeleteAccountPasswordPolicy', () => iam.send(new DeleteAccountPasswordPolicyCommand({})));
-    },
-
-    async createLoginProfile(user, password, passwordResetRequired) {
-      sent.add(password);
-      await caller.run(
-        'CreateLoginProfile',
-        () => iam.send(new CreateLoginProfileCommand({ UserName: user, Password: password, PasswordResetRequired: passwordResetRequired })),
-        { user, secrets: [password] },
-      );
-    },
-
-    async updateLoginProfile(user, change) {
-      if (change.password !== undefined) sent.add(change.password);
-      await caller.run(
-        'UpdateLoginProfile',
-        () =>
-          iam.send(
-            new UpdateLoginProfileCommand({
-              UserName: user,
-              ...(change.password !== undefined ? { Password: change.password } : {}),
-              ...(change.passwordResetRequired !== undefined ? { PasswordResetRequired: change.passwordResetRequired } : {}),
-            }),
-          ),
-        {
-          user,
-          secrets: change.password !== undefined ? [change.password] : [],
-          retryCodes: ['EntityTemporarilyUnmodifiable'],
-          retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
-        },
-      );
-    },
-
-    async tagUser(user, key, value) {
-      await caller.run('TagUser', () => iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: key, Value: value }] })), {
-        user,
-      });
-    },
-
-    async deleteLoginProfile(user) {
-      await caller.run('DeleteLoginProfile', () => iam.send(new DeleteLoginProfileCommand({ UserName: user })), {
-        user,
-        retryCodes: ['EntityTemporarilyUnmodifiable'],
-        retryWindowMs: UNMODIFIABLE_RETRY_WINDOW_MS,
-      });
-    },
-
-    async generateCredentialReport() {
-      const out = await caller.run('GenerateCredentialReport', () => iam.send(new GenerateCredentialReportCommand({})));
-      const state = out.State;
-      if (state !== 'STARTED' && state !== 'INPROGRESS' && state !== 'COMPLETE') {
-        throw new IamError('InvalidResponse', `GenerateCredentialReport answered an unknown state ${String(state)}`, 200, undefined);
-      }
-      return state satisfies ReportState;
-    },
-
-    async getCredentialReport() {
-      const lifted: { content?: string } = {};
-      const out = await caller.run('GetCredentialReport', () => iam.send(liftReportContent(new GetCredentialReportCommand({}), lifted)));
-      const content = lifted.content !== undefined ? Buffer.from(lifted.content, 'base64') : out.Content;
-      if (!content || content.length === 0 || !out.GeneratedTime) throw new IamError('InvalidResponse', 'IAM returned no report content', 200, undefined);
-      return { csv: Buffer.from(content).toString('utf8'), generatedTime: out.GeneratedTime.toISOString() };
-    },
-
-    async simulatePrincipalPolicy(principalArn, action, resourceArn) {
-      const out = await caller.run(
-        'SimulatePrincipalPolicy',
-        () => iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: principalArn, ActionNames: [action], ResourceArns: [resourceArn] })),
-        { user: principalArn.slice(principalArn.lastIndexOf('/') + 1) },
-      );
-      const results = out.EvaluationResults ?? [];
-      if (results.length === 0) throw new IamError('InvalidResponse', 'SimulatePrincipalPolicy returned no result', 200, undefined);
-      // One action on one resource: a single result; anything but `allowed` is a deny (implicit or explicit).
-      return results.every((r) => r.EvalDecision === 'allowed') ? 'allowed' : 'denied';
-    },
-
-    async listAccessKeys(user) {
-      const keys: AccessKeySummary[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await caller.run(
-          'ListAccessKeys',
-          () => iam.send(new ListAccessKeysCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) })),
-          { user },
-        );
-        for (const k of page.AccessKeyMetadata ?? []) {
-          keys.push({ id: k.AccessKeyId ?? '', status: k.Status === 'Active' ? 'Active' : 'Inactive' });
-        }
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
-      return keys;
-    },
-
     getGroupMembers(group) {
-      return notFoundIsNull(async () => {
+      return orNull(async () => {
         const members: string[] = [];
-        let marker: string | undefined;
-        do {
-          const page = await caller.run('GetGroup', () => iam.send(new GetGroupCommand({ GroupName: group, ...(marker ? { Marker: marker } : {}) })));
-          for (const u of page.Users ?? []) if (u.UserName) members.push(u.UserName);
-          marker = page.IsTruncated ? page.Marker : undefined;
-        } while (marker);
+        await eachPage(
+          {
+            operation: 'GetGroup',
+            fetch: (marker) =>
+              caller.run('GetGroup', (a) => iam.send(withCallDeadline(new GetGroupCommand({ GroupName: group, MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), at),
+            next: iamNext('GetGroup'),
+            count: (page) => page.Users?.length ?? 0,
+            maxItems: { limit: MAX_LISTED_USERS, noun: 'members', why: 'an IAM account holds at most 5,000 users' },
+          },
+          (page) => {
+            for (const u of page.Users ?? []) if (u.UserName) members.push(u.UserName);
+          },
+        );
         return members;
       });
     },
 
     async createGroup(path, group) {
-      await caller.run('CreateGroup', () => iam.send(new CreateGroupCommand({ Path: path, GroupName: group })));
+      await caller.run('CreateGroup', (a) => iam.send(withCallDeadline(new CreateGroupCommand({ Path: path, GroupName: group }), a.deadlineAt)), at);
     },
 
     async addUserToGroup(group, user) {
-      await caller.run('AddUserToGroup', () => iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user })), { user });
+      await caller.run('AddUserToGroup', (a) => iam.send(withCallDeadline(new AddUserToGroupCommand({ GroupName: group, UserName: user }), a.deadlineAt)), { user, ...at });
     },
 
     async removeUserFromGroup(group, user) {
-      await caller.run('RemoveUserFromGroup', () => iam.send(new RemoveUserFromGroupCommand({ GroupName: group, UserName: user })), { user });
+      await caller.run('RemoveUserFromGroup', (a) => iam.send(withCallDeadline(new RemoveUserFromGroupCommand({ GroupName: group, UserName: user }), a.deadlineAt)), {
+        user,
+        ...at,
+      });
     },
 
     async createPolicy(policy) {
-      const out = await caller.run('CreatePolicy', () =>
-        iam.send(
-          new CreatePolicyCommand({
-            Path: policy.path,
-            PolicyName: policy.name,
-            PolicyDocument: policy.document,
-            Description: policy.description,
-            Tags: Object.entries(policy.tags).map(([Key, Value]) => ({ Key, Value })),
-          }),
-        ),
-      );
-      if (!out.Policy?.Arn) throw new IamError('InvalidResponse', 'CreatePolicy returned no policy ARN', 200, undefined);
+      const input = {
+        Path: policy.path,
+        PolicyName: policy.name,
+        PolicyDocument: policy.document,
+        Description: policy.description,
+        Tags: Object.entries(policy.tags).map(([Key, Value]) => ({ Key, Value })),
+      };
+      const out = await caller.run('CreatePolicy', (a) => iam.send(withCallDeadline(new CreatePolicyCommand(input), a.deadlineAt)), at);
+      if (!out.Policy?.Arn) throw invalid('IAM', 'CreatePolicy', 'the new policy\'s ARN');
       return out.Policy.Arn;
     },
 
     getPolicyTags(arn) {
-      return notFoundIsNull(async () => {
+      return orNull(async () => {
         const tags: Record<string, string> = {};
-        let marker: string | undefined;
-        do {
-          const page = await caller.run('ListPolicyTags', () => iam.send(new ListPolicyTagsCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) })));
-          for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-          marker = page.IsTruncated ? page.Marker : undefined;
-        } while (marker);
+        await eachPage(
+          {
+            operation: 'ListPolicyTags',
+            fetch: (marker) =>
+              caller.run('ListPolicyTags', (a) => iam.send(withCallDeadline(new ListPolicyTagsCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), at),
+            next: iamNext('ListPolicyTags'),
+            count: (page) => page.Tags?.length ?? 0,
+            maxItems: { limit: 500, noun: 'tags', why: 'IAM allows 50 a policy' },
+          },
+          (page) => {
+            for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+          },
+        );
         return tags;
       });
     },
 
     async tagPolicy(arn, tags) {
-      await caller.run('TagPolicy', () => iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));
+      const input = { PolicyArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
+      await caller.run('TagPolicy', (a) => iam.send(withCallDeadline(new TagPolicyCommand(input), a.deadlineAt)), at);
     },
 
     async deletePolicy(arn) {
-      await caller.run('DeletePolicy', () => iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
-    },
-
-    /** Closes the clients' sockets: an organization run connects to hundreds of accounts, one after another. */
-    destroy() {
-      iam.destroy();
-      sts.destroy();
+      await caller.run('DeletePolicy', (a) => iam.send(withCallDeadline(new DeletePolicyCommand({ PolicyArn: arn }), a.deadlineAt)), at);
     },
   };
-}
-
-/**
- * The SDK's XML parser builds a text node one character at a time: for the credential report of 5,000 users (a
- * megabyte of base64 in `<Content>`) that is tens of megabytes of short-lived strings, enough to raise the
- * plan's peak memory by a sixth. This step, inside the SDK's deserializer, takes the `<Content>` text out of the
- * raw answer (into `lifted`) and lets the SDK parse the rest as usual: status, errors and `GeneratedTime` alike.
- */
-function liftReportContent(command: GetCredentialReportCommand, lifted: { content?: string }): GetCredentialReportCommand {
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const response = result.response as { statusCode?: number; body?: unknown };
-      if (response.statusCode !== 200 || response.body === undefined || response.body === null) return result;
-      const raw = await readBody(response.body);
-      const open = raw.indexOf('<Content>');
-      const close = open === -1 ? -1 : raw.indexOf('</Content>', open);
-      if (close === -1) {
-        response.body = Buffer.from(raw, 'utf8');
-        return result;
-      }
-      lifted.content = raw.slice(open + '<Content>'.length, close);
-      response.body = Buffer.from(raw.slice(0, open) + raw.slice(close + '</Content>'.length), 'utf8');
-      return result;
-    },
-    { step: 'deserialize', priority: 'low', name: 'iampassLiftReportContent' },
-  );
-  return command;
-}
-
-async function readBody(body: unknown): Promise<string> {
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function fromSdkPolicy(p: SdkPasswordPolicy): PasswordPolicy {

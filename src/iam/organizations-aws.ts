@@ -1,6 +1,6 @@
 /**
  * The Organizations adapter: the read calls iampass needs to find an organization's accounts, through the SDK
- * (awsJson1.1), retried by iampass's own `Caller`, every `NextToken` loop through `collectTokenPages`. Loaded
+ * (awsJson1.1), retried by iampass's own `Caller`, every `NextToken` loop through util/paginate.ts. Loaded
  * lazily, only for an organization file.
  */
 import {
@@ -13,7 +13,7 @@ import {
   ListTagsForResourceCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { collectTokenPages } from '../util/next-token-pages.js';
+import { nextTokenNext, paginate } from '../util/paginate.js';
 import { IamError } from './errors.js';
 import { organizationsRegion, type OrganizationAccount, type OrganizationsGateway } from './organizations.js';
 import type { Caller } from './retry.js';
@@ -21,6 +21,16 @@ import { sdkClientOptions, type SdkClientOptions } from './sdk-options.js';
 
 /** Organizations' own page size ceiling: asking for it keeps the number of calls down. */
 const PAGE = 20;
+
+/** Every item of every page, through the one pagination loop (empty pages with a token followed, loops refused). */
+async function collectTokenPages<P extends { NextToken?: string | null }, T>(
+  options: { operation: string; fetch: (token: string | undefined) => Promise<P> },
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of paginate({ ...options, next: nextTokenNext })) out.push(...(items(page) ?? []));
+  return out;
+}
 
 export function createOrganizationsGateway(options: SdkClientOptions, caller: Caller): OrganizationsGateway & { destroy(): void } {
   const client = new OrganizationsClient(sdkClientOptions({ ...options, region: organizationsRegion(options.region) }));

@@ -2,7 +2,7 @@
  * What iampass asks of AWS Organizations and of STS to reach an organization's accounts, in iampass's own types.
  * The only implementations that talk to AWS are `organizations-aws.ts` and `sts-aws.ts`; both retry throttling and
  * transient failures through the run's `Caller` and throw `IamError` for anything else. Every list is complete
- * (every page followed, see util/next-token-pages.ts).
+ * (every page followed, see util/paginate.ts).
  */
 
 /** An account as ListAccounts reports it. `status` is AWS's (`ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ...). */

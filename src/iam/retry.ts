@@ -1,4 +1,5 @@
-import { IamError, isThrottling, isTransient, toIamError } from './errors.js';
+import { attemptsAllowed, IamError, isThrottling, toIamError } from './errors.js';
+import { DEFAULT_CALL_BUDGET_MS, formatDuration } from './http/limits.js';
 import type { AdaptiveLimiter } from './limiter.js';
 
 /**
@@ -13,6 +14,13 @@ export interface RetryPolicy {
   /** Base of the exponential backoff for throttling (AWS SDKs use a longer one). */
   throttleBaseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Attempts for a timeout, nothing listening or a name that does not resolve (default 3): each timeout already
+   * cost a deadline, and the others are seldom cured by waiting.
+   */
+  fewAttempts?: number;
+  /** The most time one call may take, attempts and pauses together (default `DEFAULT_CALL_BUDGET_MS`). */
+  budgetMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -20,7 +28,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 100,
   throttleBaseDelayMs: 500,
   maxDelayMs: 20_000,
+  fewAttempts: 3,
+  budgetMs: DEFAULT_CALL_BUDGET_MS,
 };
+
+/** What one attempt is given: the time by which the whole call must be over (the transport holds it to that). */
+export interface AttemptContext {
+  /** Epoch milliseconds. */
+  deadlineAt: number;
+  attempt: number;
+}
 
 /** Counters behind the progress line; monotonic. */
 export interface CallStats {
@@ -44,7 +61,10 @@ export interface CallOptions {
   secrets?: readonly string[];
   /** Extra codes worth retrying for this call (e.g. `EntityTemporarilyUnmodifiable`), up to `retryWindowMs`. */
   retryCodes?: readonly string[];
+  /** Also widens the call's budget to at least this much. */
   retryWindowMs?: number;
+  /** The endpoint the call goes to, for the fix of an error. */
+  where?: string;
 }
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -69,6 +89,7 @@ export interface CallerOptions {
   limiter?: AdaptiveLimiter;
   sleep?: Sleep;
   random?: () => number;
+  clock?: () => number;
 }
 
 /** Runs IAM calls with backoff and counts them. One instance per command run. */
@@ -80,6 +101,7 @@ export class Caller {
   private readonly limiter: AdaptiveLimiter | undefined;
   private readonly sleep: Sleep;
   private readonly random: () => number;
+  private readonly clock: () => number;
 
   constructor(options: CallerOptions = {}) {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
@@ -88,36 +110,48 @@ export class Caller {
     this.limiter = options.limiter;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.clock = options.clock ?? Date.now;
   }
 
-  async run<T>(operation: string, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
-    const started = Date.now();
+  /**
+   * Runs `fn` until it succeeds, fails in a way not worth retrying, runs out of attempts for its kind of failure,
+   * or would outlast the call's budget. The error it throws says how many attempts were made, and over how long.
+   */
+  async run<T>(operation: string, fn: (attempt: AttemptContext) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const started = this.clock();
+    const deadlineAt = started + Math.max(this.policy.budgetMs ?? DEFAULT_CALL_BUDGET_MS, options.retryWindowMs ?? 0);
+    const context = { operation, ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.where ? { where: options.where } : {}) };
     for (let attempt = 1; ; attempt++) {
       this.stats.calls += 1;
-      const sent = Date.now();
+      const sent = this.clock();
       const trace = (outcome: string) =>
-        this.onAttempt?.({ operation, user: options.user, attempt, outcome, ms: Date.now() - sent });
+        this.onAttempt?.({ operation, user: options.user, attempt, outcome, ms: this.clock() - sent });
       try {
-        const result = await this.attempt(fn);
+        const result = await this.attempt(() => fn({ deadlineAt, attempt }));
         trace('ok');
         return result;
       } catch (raw) {
-        const error = toIamError(raw, options.secrets);
+        const error = toIamError(raw, context);
         trace(error.code);
         if (isThrottling(error)) this.stats.throttled += 1;
         const slowRetry = options.retryCodes?.includes(error.code) ?? false;
-        const withinWindow = slowRetry && Date.now() - started < (options.retryWindowMs ?? 0);
-        const retryable = (isTransient(error) && attempt < this.policy.maxAttempts) || withinWindow;
-        if (!retryable) {
-          error.attempts = attempt;
-          throw error;
-        }
+        const withinWindow = slowRetry && this.clock() - started < (options.retryWindowMs ?? 0);
+        const retryable = attempt < attemptsAllowed(error, this.policy.maxAttempts, this.policy.fewAttempts ?? 3) || withinWindow;
         const delayMs = this.backoff(attempt, isThrottling(error) || slowRetry);
+        // An attempt left with almost no time would only fail again, with a confusing deadline in its message.
+        const left = deadlineAt - (this.clock() + delayMs);
+        if (!retryable || left < Math.min(1000, (deadlineAt - started) / 10)) throw this.finalError(error, attempt, started);
         this.stats.retries += 1;
         this.onRetry({ operation, user: options.user, attempt, code: error.code, delayMs });
         await this.sleep(delayMs);
       }
     }
+  }
+
+  private finalError(error: IamError, attempts: number, started: number): IamError {
+    error.attempts = attempts;
+    if (attempts > 1) error.message += ` (${attempts} attempts in ${formatDuration(this.clock() - started)})`;
+    return error;
   }
 
   /** One attempt, holding a limiter slot only while the call is in flight (never while backing off). */

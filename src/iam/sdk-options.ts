@@ -1,9 +1,10 @@
 /**
- * The client options the Organizations and STS adapters share with the IAM one: where to send calls, whose
- * credentials sign them, iampass's user agent, one SDK attempt per call (retries are iampass's own, see retry.ts),
- * and the HTTP handler. `requestHandler` is the seam the HTTP transport plugs into: a client built here takes
- * whatever handler it is given, and the same defaults as `aws.ts` otherwise.
+ * The client options the Organizations and STS adapters of an organization run share with the IAM one: where to
+ * send calls, whose credentials sign them, iampass's user agent, and the run's HTTP transport (deadlines, bounded
+ * replies; see http/transport.ts) through `clientConfig`, one SDK attempt per call (retries are iampass's own).
  */
+import { createTransport, type Transport } from './http/transport.js';
+import { clientConfig } from './sdk-client.js';
 
 /** What the AWS SDK takes as `credentials`: a provider it calls (and re-calls when they are about to expire). */
 export type CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
@@ -16,18 +17,16 @@ export interface SdkClientOptions {
   credentials?: CredentialsProvider;
   /** Product and version appended to every call's user agent (`iampass/0.1.0`): CloudTrail records it. */
   userAgent?: [string, string];
-  /** An SDK request handler, or its options; default: keep-alive, 5 s to connect, 30 s per request. */
-  requestHandler?: unknown;
+  /** The transport to share; default: one of its own, a few connections wide. */
+  transport?: Transport;
 }
 
 export function sdkClientOptions(options: SdkClientOptions) {
-  return {
+  return clientConfig({
     region: options.region,
+    transport: options.transport ?? createTransport({ maxSockets: 4 }),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
-    ...(options.userAgent ? { customUserAgent: [options.userAgent] } : {}),
-    maxAttempts: 1,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK accepts a handler or its options; both pass through
-    requestHandler: (options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 30_000 }) as any,
-  };
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+  });
 }

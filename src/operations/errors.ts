@@ -2,15 +2,21 @@
  * The failures an operation reports to a person, worded once: configuration problems found against live IAM (a
  * listed user that does not exist), the wrong account, a read that failed at IAM.
  */
-import { formatDiagnostic, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
+import { formatDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../config/diagnostics.js';
 import type { DesiredState } from '../model/desired.js';
 import type { UnresolvedUser } from '../plan/scope.js';
 import { UserError } from '../util/user-error.js';
 
-/** Every diagnostic at once, sorted by position, then one line counting them. */
-export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string): UserError {
-  const sorted = [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, file)}; nothing was changed.`);
+/**
+ * Every diagnostic at once, sorted by position, then one line counting them. Only a command that writes (apply) says
+ * that nothing was changed: after `validate` or `plan` the words would suggest something could have been.
+ */
+export function diagnosticsError(diagnostics: readonly Diagnostic[], file: string, options: { beforeWrites?: boolean } = {}): UserError {
+  const sorted = sortDiagnostics(diagnostics);
+  const outcome = options.beforeWrites ? '; nothing was changed.' : '.';
+  // an organization's problems may be in its section files too: then the summary names every file concerned
+  const several = new Set(sorted.map((d) => d.file)).size > 1;
+  return new UserError(`${sorted.map(formatDiagnostic).join('\n')}\n${summarizeDiagnostics(sorted, several ? undefined : file)}${outcome}`);
 }
 
 /** Names in the file that match no user it can govern, at their positions, with the closest existing name. */

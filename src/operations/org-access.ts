@@ -46,12 +46,13 @@ export interface ConnectedAccount {
 }
 
 export async function connectOrganization(settings: ConnectionSettings): Promise<OrganizationAccess> {
-  const [{ createOrganizationsGateway }, { createStsGateway }, { Caller }, roles, { asUserError }] = await Promise.all([
+  const [{ createOrganizationsGateway }, { createStsGateway }, { Caller }, roles, { asUserError }, { createTransport }] = await Promise.all([
     import('../iam/organizations-aws.js'),
     import('../iam/sts-aws.js'),
     import('../iam/retry.js'),
     import('../iam/role-credentials.js'),
     import('./refresh.js'),
+    import('../iam/http/transport.js'),
   ]);
   const { trace } = settings;
   const caller = new Caller(trace ? { onAttempt: (e) => trace(`trace ${e.operation} attempt=${e.attempt} ${e.outcome} ${e.ms}ms`) } : {});
@@ -61,8 +62,13 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     userAgent: [USER_AGENT_NAME, VERSION] as [string, string],
+    // One transport for the caller's Organizations and STS calls: a few at a time, each AssumeRole among them.
+    transport: createTransport({ maxSockets: 8 }),
   };
-  const sts = createStsGateway(base, caller);
+  // STS goes where the run's STS calls go (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL); Organizations to
+  // --endpoint-url, else where the SDK's own AWS_ENDPOINT_URL_ORGANIZATIONS / AWS_ENDPOINT_URL say.
+  const stsUrl = settings.endpoints?.sts?.url ?? settings.endpointUrl;
+  const sts = createStsGateway({ ...base, ...(stsUrl ? { endpointUrl: stsUrl } : {}) }, caller);
   const organizations = createOrganizationsGateway(base, caller);
   const identity = await sts.callerIdentity().catch(asUserError);
   // One provider per role and ExternalId for the whole run: apply's plan and apply phases share its credentials.

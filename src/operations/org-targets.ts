@@ -11,7 +11,7 @@ import type { OrganizationDesired, TargetSelector } from '../model/organization.
 import { narrowTargets, needsOuTree, needsTags, resolveTargets, targetRecord } from '../plan/targets.js';
 import { byCodePoint } from '../util/compare.js';
 import { mapLimit } from '../util/pool.js';
-import { PaginationError } from '../util/next-token-pages.js';
+import { PaginationError } from '../util/paginate.js';
 import { UserError } from '../util/user-error.js';
 import { targetProblemsError } from './org-access.js';
 

@@ -77,7 +77,11 @@ export async function readAccount(session: Session, desired: DesiredState, file:
 export async function asUserError(error: unknown): Promise<never> {
   const [{ ReadError }, { IamError }] = await Promise.all([import('../iam/read.js'), import('../iam/errors.js')]);
   if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
-  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}\nNothing was changed.`);
-  if (error instanceof IamError) throw new UserError(`An AWS call failed: ${error.code}: ${error.message}\nNothing was changed.`);
+  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}${fixLine(error.error.fix)}\nNothing was changed.`);
+  if (error instanceof IamError) throw new UserError(`An AWS call failed: ${error.code}: ${error.message}${fixLine(error.fix)}\nNothing was changed.`);
   throw error;
+}
+
+function fixLine(fix: string | undefined): string {
+  return fix ? `\n  fix: ${fix}` : '';
 }

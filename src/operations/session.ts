@@ -3,6 +3,7 @@
  * loaded here, lazily, so offline commands (`validate`, `lint`, `--help`) never pay for it.
  */
 import type { CloudTrailGateway } from '../iam/cloudtrail.js';
+import type { EndpointChoices } from '../iam/endpoints.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
 import type { CredentialsProvider } from '../iam/sdk-options.js';
@@ -11,7 +12,10 @@ import { USER_AGENT_NAME, VERSION } from '../util/version.js';
 /** How to reach AWS, resolved once from flags and the environment by the CLI. */
 export interface ConnectionSettings {
   region: string;
+  /** The raw `--endpoint-url` (CloudTrail takes it as it is). */
   endpointUrl?: string;
+  /** IAM's and STS's endpoints, checked and with where each came from (flag or variable), by the CLI. */
+  endpoints?: EndpointChoices;
   profile?: string;
   /**
    * Signs every call instead of the SDK's default chain: an organization run reaches each account with a role it
@@ -67,7 +71,7 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
       concurrency: settings.concurrency,
       userAgent: [USER_AGENT_NAME, VERSION],
       ...(trace ? { sdkLog: trace } : {}),
-      ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+      ...(settings.endpoints ? { endpoints: settings.endpoints } : settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
       ...(settings.credentials ? { credentials: settings.credentials } : {}),
     },

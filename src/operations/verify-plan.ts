@@ -5,10 +5,9 @@
  * write: those recorded values must still be what live IAM holds (plan/staleness.ts). Either failure refuses the
  * plan, naming every difference, before any write; the offline one before any call to AWS at all.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { configuredKeys, resolveKeyDirectory } from '../config/keys.js';
-import { parseConfigSource } from '../config/load.js';
+import { parseConfigSource, readConfigFile } from '../config/load.js';
 import type { DesiredState } from '../model/desired.js';
 import { isProfileAction } from '../model/plan.js';
 import type { PlanDocument } from '../plan/document.js';
@@ -37,19 +36,17 @@ export async function verifySavedPlanOffline<K extends { fingerprint: string }>(
   cwd: string,
   loadKeys: KeyLoader<K>,
 ): Promise<VerifiedOffline<K>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(configFile);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'no such file (pass -c FILE to name it)' : (error as Error).message;
-    throw staleError(path, doc, [`the configuration ${configFile} cannot be checked: ${problem}`]);
+  const read = await readConfigFile(configFile);
+  if (!read.ok) {
+    const problem = read.diagnostics.map((d) => d.message).join('; ');
+    throw staleError(path, doc, [`the configuration ${configFile} cannot be checked: ${problem} (pass -c FILE to name the one the plan was made from)`]);
   }
+  const bytes = read.bytes;
   const digest = sha256(bytes);
   const configChange = checkStaleness(doc, { configSha256: digest, configFile, account: doc.account, callerArn: doc.callerArn }).changes;
   if (configChange.length > 0) throw staleError(path, doc, configChange);
 
-  const parsed = await parseConfigSource(bytes.toString('utf8'), configFile);
+  const parsed = await parseConfigSource(read.text, configFile);
   if (!parsed.ok) throw diagnosticsError(parsed.diagnostics, configFile);
   const desired = await resolveKeyDirectory(parsed.state);
   const keys = await loadKeys(configuredKeys(desired));
@@ -105,7 +102,10 @@ export async function liveStaleness(doc: PlanDocument, session: Session, aborted
     now = await recheck(session.gateway, { account: doc.account, users, tagged }, { concurrency: session.concurrency, aborted });
   } catch (error) {
     if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while checking the saved plan. Nothing was changed.');
-    if (error instanceof ReadError) throw new UserError(`Checking the saved plan against live IAM failed: ${error.message}\nNothing was changed.`);
+    if (error instanceof ReadError) {
+      const fix = error.error.fix ? `\n  fix: ${error.error.fix}` : '';
+      throw new UserError(`Checking the plan against live IAM failed: ${error.message}${fix}\nNothing was changed.`);
+    }
     throw error;
   }
   return checkStaleness(doc, {

@@ -48,6 +48,9 @@ export function neededEvents(item: DriftItem): TrackedEvent[] {
       return [item.live ? 'CreateLoginProfile' : 'DeleteLoginProfile'];
     case 'pending-reset':
       return ['CreateLoginProfile', 'UpdateLoginProfile'];
+    case 'password':
+      // A rotation not yet done, or a password nobody could confirm: the last call that set the password.
+      return ['CreateLoginProfile', 'UpdateLoginProfile'];
   }
 }
 
@@ -59,7 +62,7 @@ function earliestMs(item: DriftItem): number | null {
   return null;
 }
 
-const userOf = (item: DriftItem): string | null => (item.kind === 'console' || item.kind === 'pending-reset' ? item.user : null);
+const userOf = (item: DriftItem): string | null => (item.kind === 'console' || item.kind === 'pending-reset' || item.kind === 'password' ? item.user : null);
 
 /**
  * The fewest queries that cover every item: one per event name the policy items need; for user items, one per

@@ -58,6 +58,24 @@ export type DriftItem =
       attribution?: Attribution;
     }
   | {
+      /**
+       * The password itself must change: the file's rotation token is not the one recorded on the user (`live` and
+       * `desired` are the tokens, `null` for none), or an earlier apply could not confirm which password IAM holds
+       * (`unconfirmed`).
+       */
+      kind: 'password';
+      address: string;
+      user: string;
+      live: string | null;
+      desired: string | null;
+      unconfirmed: boolean;
+      reason: string;
+      fix: ActionKind;
+      loginProfileCreated: string | null;
+      passwordLastUsed: string | null;
+      attribution?: Attribution;
+    }
+  | {
       /** A password reset is pending that the file says should not be. */
       kind: 'pending-reset';
       address: string;
@@ -126,6 +144,7 @@ export const DRIFT_KEY_ORDER = [
   'user',
   'live',
   'desired',
+  'unconfirmed',
   ...POLICY_FIELDS,
   'reason',
   'message',
@@ -209,6 +228,8 @@ export function addressOf(item: DriftItem): DriftAddress {
       return { subject: 'user', user: item.user, field: 'console' };
     case 'pending-reset':
       return { subject: 'user', user: item.user, field: 'passwordResetRequired' };
+    case 'password':
+      return { subject: 'user', user: item.user, field: 'password' };
   }
 }
 
@@ -239,6 +260,22 @@ function driftItems(action: Action, live: LiveState): DriftItem[] {
         loginProfileCreated: user?.loginProfile?.createDate ?? null,
         passwordLastUsed: user?.passwordLastUsed ?? null,
       };
+      if (action.kind === 'update-login-profile' && action.after.password !== null) {
+        const unconfirmed = user?.unconfirmed ?? false;
+        return [
+          {
+            kind: 'password',
+            address: addressText({ subject: 'user', user: action.user, field: 'password' }),
+            user: action.user,
+            live: action.rotation?.from ?? user?.rotation ?? null,
+            desired: action.rotation?.to ?? user?.rotation ?? null,
+            unconfirmed,
+            reason: action.reason,
+            fix: action.kind,
+            ...dates,
+          },
+        ];
+      }
       if (action.kind === 'update-login-profile') {
         return [
           {

@@ -7,7 +7,7 @@
  *   policy.FIELD               one policy field, e.g. policy.maxAgeDays
  *   user:GLOB                  everything about matching users (`*` any run of characters, `?` one character;
  *                              case-insensitive, as IAM user names are)
- *   user:GLOB:FIELD            one field of matching users: console or passwordResetRequired
+ *   user:GLOB:FIELD            one field of matching users: console, passwordResetRequired or password
  *
  * Rules only quiet the drift report: plan and apply still act on what the file says. Ignored items are counted
  * per rule in every report, never dropped silently.
@@ -15,7 +15,7 @@
 import { closestMatch } from '../util/suggest.js';
 import { POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 
-export const USER_FIELDS = ['console', 'passwordResetRequired'] as const;
+export const USER_FIELDS = ['console', 'passwordResetRequired', 'password'] as const;
 export type UserField = (typeof USER_FIELDS)[number];
 
 /** What a drift item is about, in the same words the rules use. */

@@ -2,22 +2,16 @@
  * Reading a saved plan back: JSON, then the format version (so a newer format is named as such, not as a pile of
  * schema errors), then `schema/plan.schema.json`, the one description of the format.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from './document.js';
+import { validate as generated } from './generated/plan-validator.js';
 
 /** Resolves from `src/plan` (vitest) and from the built `dist/plan` alike. */
 export const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url);
 
-let validator: ValidateFunction | undefined;
-
+/** The schema compiled at build time (scripts/generate-validators.mjs), with `allErrors`. */
 export function planSchemaValidator(): ValidateFunction {
-  if (validator === undefined) {
-    const schema = JSON.parse(readFileSync(PLAN_SCHEMA_URL, 'utf8')) as AnySchemaObject;
-    validator = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  }
-  return validator;
+  return generated as ValidateFunction;
 }
 
 export type ParsedPlan =

@@ -4,7 +4,7 @@
  * must be in scope) and, under `unlisted: disable`, every other in-scope user too.
  */
 import type { ReadRequest } from '../model/read-request.js';
-import { closestMatch } from '../util/suggest.js';
+import { createSuggester, type Suggester } from '../util/suggest.js';
 
 /** The facts about a live user that scope depends on. `tags` is undefined when they were not read. */
 export interface ScopeCandidate {
@@ -48,8 +48,6 @@ export function resolveScope(request: ReadRequest, users: readonly ScopeCandidat
     pathInScope(request, u.path) && wantedTags.every(([k, v]) => u.tags?.[k] === v);
   const listed = new Set(request.listed);
   const byName = new Map(users.map((u) => [u.name, u]));
-  let names: string[] | undefined;
-  const allNames = () => (names ??= users.map((u) => u.name));
 
   const resolution: ScopeResolution = { governed: [], unlistedIgnored: [], inScopeCount: 0, outOfScopeCount: 0, unresolved: [] };
   for (const u of users) {
@@ -61,16 +59,18 @@ export function resolveScope(request: ReadRequest, users: readonly ScopeCandidat
     if (listed.has(u.name) || scope.unlisted === 'disable') resolution.governed.push(u.name);
     else resolution.unlistedIgnored.push(u.name);
   }
+  let suggester: Suggester | undefined; // built once, on the first missing name
+  const closest = (name: string) => (suggester ??= createSuggester(users.map((u) => u.name))).closest(name) ?? null;
   for (const name of request.listed) {
     const user = byName.get(name);
     if (!user) {
-      resolution.unresolved.push({ name, problem: 'missing', detail: closestMatch(name, allNames()) ?? null });
+      resolution.unresolved.push({ name, problem: 'missing', detail: closest(name) });
     } else if (!inScope(user)) {
       resolution.unresolved.push({ name, problem: 'out-of-scope', detail: whyOutOfScope(request, user) });
     }
   }
   for (const name of scope.protected) {
-    if (!byName.has(name)) resolution.unresolved.push({ name, problem: 'protected-missing', detail: closestMatch(name, allNames()) ?? null });
+    if (!byName.has(name)) resolution.unresolved.push({ name, problem: 'protected-missing', detail: closest(name) });
   }
   return resolution;
 }

@@ -171,6 +171,10 @@ export function driftLiveText(item: DriftItem): string {
         : `no console password${item.passwordLastUsed ? ` (a password was last used ${item.passwordLastUsed})` : ''}`;
     case 'pending-reset':
       return `a password reset pending${profileDates(item)}`;
+    case 'password':
+      return item.unconfirmed
+        ? `a password nobody could confirm (an earlier apply lost IAM's answer)${profileDates(item)}`
+        : `a password under rotation token ${item.live === null ? '(none recorded)' : `"${item.live}"`}${profileDates(item)}`;
   }
 }
 
@@ -185,10 +189,12 @@ export function driftDesiredText(item: DriftItem): string {
       return item.desired ? 'a console password (console: true)' : 'no console password';
     case 'pending-reset':
       return 'no pending reset (passwordResetRequired: false)';
+    case 'password':
+      return item.desired === null ? 'a password apply has set and delivered' : `a password set under rotation token "${item.desired}"`;
   }
 }
 
-function profileDates(item: Extract<DriftItem, { kind: 'console' | 'pending-reset' }>): string {
+function profileDates(item: Extract<DriftItem, { kind: 'console' | 'pending-reset' | 'password' }>): string {
   const parts: string[] = [];
   if (item.loginProfileCreated) parts.push(`created ${item.loginProfileCreated}`);
   parts.push(item.passwordLastUsed ? `last used ${item.passwordLastUsed}` : 'no recorded sign-in');

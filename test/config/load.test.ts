@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,7 +274,7 @@ const broken: BrokenCase[] = [
     name: 'unknown top-level key',
     source: 'version: 1\ncolour: blue\n',
     expected: ['f.yaml:2:1: error: unknown key `colour` at the top level'],
-    fixes: ['valid keys at the top level: `version`, `account`, `passwordPolicy`, `scope`, `defaults`, `users`, `advisories`'],
+    fixes: ['valid keys at the top level: `version`, `account`, `organization`, `passwordPolicy`, `scope`, `defaults`, `users`, `advisories`, `accounts`'],
   },
   {
     name: 'top-level key that belongs in a section',
@@ -394,13 +395,13 @@ const broken: BrokenCase[] = [
   {
     name: 'duplicate key (YAML)',
     source: 'version: 1\nusers:\n  alice: { console: true }\n  alice: { console: false }\n',
-    expected: ['f.yaml:4:3: error: duplicate key `alice`'],
-    fixes: ['`alice` is already set on line 3; a key may appear only once in a map, so keep one of them'],
+    expected: ['f.yaml:4:3: error: duplicate key `alice` (first at 3:3)'],
+    fixes: ['a key may appear only once in a map: keep one of the two (lines 3 and 4)'],
   },
   {
     name: 'keys that YAML reads differently but name the same user',
     source: 'version: 1\nusers:\n  123: { console: true }\n  "123": { console: true }\n',
-    expected: ['f.yaml:4:3: error: duplicate key `123`'],
+    expected: ['f.yaml:4:3: error: duplicate key `123` (first at 3:3)'],
   },
   {
     name: 'bad indentation',
@@ -681,7 +682,7 @@ describe('loadConfig: broken fixture files', () => {
     const file = fixture('duplicate-key.iampass.yaml');
     const ds = failed(await loadConfig(file));
     expect(ds.map(formatDiagnostic)).toEqual([
-      `${file}:5:3: error: duplicate key \`alice\`\n  fix: \`alice\` is already set on line 3; a key may appear only once in a map, so keep one of them`,
+      `${file}:5:3: error: duplicate key \`alice\` (first at 3:3)\n  fix: a key may appear only once in a map: keep one of the two (lines 3 and 5)`,
     ]);
   });
 
@@ -695,6 +696,86 @@ describe('loadConfig: broken fixture files', () => {
   });
 });
 
+describe('parseConfig: many problems', () => {
+  it('reports a problem on each of 2,000 users, each at its own line', () => {
+    const users = Array.from({ length: 2000 }, (_, i) => `  u${i}: { console: maybe, password: x }`);
+    const ds = failed(parseConfig(`version: 1\nusers:\n${users.join('\n')}\n`, 'f.yaml'));
+    const consoles = ds.filter((d) => d.message === 'console must be true or false, got "maybe"');
+    const passwords = ds.filter((d) => d.message === 'passwords never go in this file');
+    expect(consoles.map((d) => d.line)).toEqual(users.map((_, i) => i + 3));
+    expect(passwords.map((d) => d.line)).toEqual(users.map((_, i) => i + 3));
+    expect(ds).toHaveLength(4000);
+  });
+});
+
+describe('parseConfig: hostile files', () => {
+  it.each([
+    ['as people write it (the plain reader)', ''],
+    ['with an anchor (the yaml library)', '\ndefaults: &d { passwordResetRequired: true }\nadvisories: *d'],
+  ])('finds duplicate keys in a 20,000-entry map with both positions, %s', (_, extra) => {
+    const users = Array.from({ length: 20_000 }, (_, i) => `  user-${String(i).padStart(5, '0')}: { console: true }`);
+    users.push('  user-00007: { console: false }', '  user-19999: { console: false }');
+    const ds = failed(parseConfig(`version: 1\nusers:\n${users.join('\n')}${extra}\n`, 'f.yaml'));
+    const duplicates = heads(ds).filter((h) => h.includes('duplicate key'));
+    expect(duplicates).toEqual([
+      'f.yaml:20003:3: error: duplicate key `user-00007` (first at 10:3)',
+      'f.yaml:20004:3: error: duplicate key `user-19999` (first at 20002:3)',
+    ]);
+    expect(ds.find((d) => d.line === 20003)?.hint).toBe('a key may appear only once in a map: keep one of the two (lines 10 and 20003)');
+  });
+
+  it.each([
+    ['100,000 `[`', `version: 1\nusers: ${'['.repeat(100_000)}`, 'f.yaml:2:'],
+    ['100,000 `{a: `', `version: 1\nusers: ${'{a: '.repeat(100_000)}`, 'f.yaml:2:'],
+    ['70 levels of indented maps', `version: 1\n${Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')}\n`, 'f.yaml:'],
+    ['100,000 `- `', `version: 1\nusers:\n${'- '.repeat(100_000)}x\n`, 'f.yaml:3:'],
+  ])('stops at a stated nesting depth for %s, never a stack overflow', (_, source, where) => {
+    const ds = failed(parseConfig(source, 'f.yaml'));
+    expect(ds).toHaveLength(1);
+    expect(heads(ds)[0]).toMatch(new RegExp(`^${where}.*error: lists and maps are nested more than 64 levels deep here`));
+  });
+
+  it('stops at the same depth when aliases nest within aliases', () => {
+    const chain = Array.from({ length: 100 }, (_, i) => (i === 0 ? 'a0: &a0 [x]' : `a${i}: &a${i} [*a${i - 1}]`));
+    const ds = failed(parseConfig(`version: 1\nx:\n${chain.map((l) => `  ${l}`).join('\n')}\n`, 'f.yaml'));
+    expect(ds.map((d) => d.message).filter((m) => m.startsWith('lists and maps'))).toEqual([
+      'lists and maps are nested more than 64 levels deep here, counting what aliases bring in',
+    ]);
+    expect(ds.some((d) => /stack/i.test(d.message))).toBe(false);
+  });
+
+  it('bounds what aliases expand to ("billion laughs")', () => {
+    const levels = Array.from({ length: 12 }, (_, i) => (i === 0 ? 'l0: &l0 [x, x, x, x, x, x, x, x, x, x]' : `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`));
+    const ds = failed(parseConfig(`version: 1\nx:\n${levels.map((l) => `  ${l}`).join('\n')}\n`, 'f.yaml'));
+    expect(ds.map((d) => d.message).filter((m) => m.startsWith('aliases expand'))).toEqual(['aliases expand the document to more than 100000 values']);
+  });
+
+  it('prints control characters and bidi overrides from keys as escapes, never raw', () => {
+    const ds = failed(parseConfig('version: 1\n"\u001b[31mred\u001b[0m": 1\n"evil\u202eexe.txt": 2\n', 'f.yaml'));
+    const printed = ds.map(formatDiagnostic).join('\n');
+    expect(printed).toContain('unknown key `\\x1b[31mred\\x1b[0m` at the top level');
+    expect(printed).toContain('unknown key `evil\\u202eexe.txt` at the top level');
+    const raw = [...printed].filter((c) => c !== '\n' && (/\p{Cc}|\p{Cf}/u.test(c)));
+    expect(raw).toEqual([]);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('explains a top-level key `%s` like any unknown key', (key) => {
+    const ds = failed(parseConfig(`version: 1\n${key}: { polluted: true }\n`, 'f.yaml'));
+    expect(heads(ds)).toEqual([`f.yaml:2:1: error: unknown key \`${key}\` at the top level`]);
+    expect(ds[0]?.hint).toMatch(/^valid keys at the top level: `version`/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts users named like JavaScript built-ins (legal IAM names), with their own settings', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    const src = `version: 1\nusers:\n${names.map((n, i) => `  ${n}: { console: ${i % 2 === 0}, rotation: r${i} }`).join('\n')}\n`;
+    const { state } = succeeded(parseConfig(src, 'f.yaml'));
+    expect(state.users.map((u) => [u.name, u.console, u.rotation])).toEqual(
+      names.map((n, i) => [n, i % 2 === 0, `r${i}`]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    );
+  });
+});
+
 describe('loadConfig: unreadable files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iampass-config-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -703,13 +784,37 @@ describe('loadConfig: unreadable files', () => {
     const file = join(dir, 'nope.yaml');
     const ds = failed(await loadConfig(file));
     expect(ds).toEqual([
-      { severity: 'error', file, line: 0, col: 0, message: 'file not found', hint: `check the path (looked for ${file})` },
+      {
+        severity: 'error',
+        file,
+        line: 0,
+        col: 0,
+        message: 'file not found',
+        hint: `check the path (looked for ${file}), or write one from the account: \`iampass import -o ${file}\``,
+      },
     ]);
-    expect(formatDiagnostic(ds[0] as Diagnostic)).toBe(`${file}: error: file not found\n  fix: check the path (looked for ${file})`);
+    expect(formatDiagnostic(ds[0] as Diagnostic)).toBe(
+      `${file}: error: file not found\n  fix: check the path (looked for ${file}), or write one from the account: \`iampass import -o ${file}\``,
+    );
   });
 
   it('reports a directory given as the file', async () => {
     const ds = failed(await loadConfig(dir));
-    expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a file`]);
+    expect(heads(ds)).toEqual([`${dir}: error: this is a directory, not a regular file`]);
+  });
+
+  it('refuses a file over the stated limit without reading it', async () => {
+    const file = join(dir, 'huge.yaml');
+    writeFileSync(file, 'version: 1\n');
+    truncateSync(file, 16 * 1024 * 1024 + 1); // sparse: nothing is written
+    const ds = failed(await loadConfig(file));
+    expect(heads(ds)).toEqual([`${file}: error: this is over the 16 MiB limit for a desired-state file`]);
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+    const file = join(dir, 'fifo.yaml');
+    spawnSync('mkfifo', [file]);
+    const ds = failed(await loadConfig(file));
+    expect(heads(ds)).toEqual([`${file}: error: this is a named pipe (FIFO), not a regular file`]);
   });
 });

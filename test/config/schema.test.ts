@@ -56,21 +56,21 @@ describe('schema/iampass.schema.json', () => {
     const open: string[] = [];
     for (const [path, s] of walk(schema, '#')) {
       if (s.type === 'object' && s.properties !== undefined && s.additionalProperties !== false) open.push(path);
-      if (s.type === 'object' && s.properties === undefined && s.additionalProperties === undefined) open.push(path);
+      // a `$ref` to a closed definition closes it too (`user` is `userSettings` with `console` required)
+      if (s.type === 'object' && s.properties === undefined && s.additionalProperties === undefined && s.$ref === undefined) open.push(path);
     }
     expect(open).toEqual([]);
   });
 
-  it('keeps the passwordPolicy oneOf branches inline (error translation relies on their schema paths)', () => {
-    const oneOf = ((schema.properties as Json).passwordPolicy as Json).oneOf as Json[];
-    expect(oneOf.map((b) => [b.type, '$ref' in b])).toEqual([
-      ['string', false],
-      ['object', false],
-    ]);
+  it('types every branch of the passwordPolicy alternatives (the error explainer picks the branch by the value\'s type)', () => {
+    const sectionPolicy = ((((schema.$defs as Json).accountSection as Json).properties as Json).passwordPolicy as Json).oneOf as Json[];
+    for (const oneOf of [((schema.properties as Json).passwordPolicy as Json).oneOf as Json[], sectionPolicy]) {
+      expect(oneOf.map((b) => b.type)).toEqual(['string', 'object']);
+    }
   });
 
   it('agrees with the policy model: the same fields and IAM ranges', () => {
-    const policy = (((schema.properties as Json).passwordPolicy as Json).oneOf as Json[])[1] as Json;
+    const policy = (schema.$defs as Json).passwordPolicySettings as Json;
     const props = policy.properties as Record<string, Json>;
     expect(Object.keys(props)).toEqual([...POLICY_FIELDS]);
     for (const [field, range] of Object.entries(POLICY_RANGES)) {
@@ -80,7 +80,7 @@ describe('schema/iampass.schema.json', () => {
 
   it('accepts in acknowledge exactly the warning ids the advisories raise, each where it belongs', () => {
     const defs = schema.$defs as Record<string, Json>;
-    const userAck = ((defs.user?.properties as Json).acknowledge as Json).propertyNames as Json;
+    const userAck = ((defs.userSettings?.properties as Json).acknowledge as Json).propertyNames as Json;
     const accountAck = ((defs.advisories?.properties as Json).acknowledge as Json).propertyNames as Json;
     expect(userAck.enum).toEqual([...USER_ADVISORIES]);
     expect(accountAck.enum).toEqual([...ACCOUNT_ADVISORIES]);
@@ -108,6 +108,53 @@ describe('examples/', () => {
       expect(validate(parse(source)), `${f}: ${JSON.stringify(validate.errors)}`).toBe(true);
       const r = parseConfig(source, path);
       expect(r.ok, r.ok ? '' : formatDiagnostics(r.diagnostics)).toBe(true);
+    }
+  });
+});
+
+describe('schema/iampass-account.schema.json (one account section in a file of its own)', () => {
+  const sectionSchema = JSON.parse(readFileSync(new URL('../../schema/iampass-account.schema.json', import.meta.url), 'utf8')) as Json;
+
+  it('is $defs.accountSection of the desired-state schema, with the definitions it uses (written by the build)', () => {
+    const section = (schema.$defs as Json).accountSection as Json;
+    expect(sectionSchema.properties).toEqual(section.properties);
+    expect(sectionSchema.additionalProperties).toBe(false);
+    for (const [name, def] of Object.entries(sectionSchema.$defs as Json)) expect(def, name).toEqual((schema.$defs as Json)[name]);
+    expect(sectionSchema.$id).toBe('https://iampass.dev/schema/iampass-account.schema.json');
+  });
+
+  it('would be rewritten when the section definition changes', async () => {
+    const { accountSectionSchema } = await import('../../scripts/generate-validators.mjs');
+    const changed = structuredClone(schema) as { $defs: { accountSection: { properties: Json } } };
+    changed.$defs.accountSection.properties.colour = { title: 'Colour', description: 'A new field.', type: 'string' };
+    expect((accountSectionSchema(changed) as { properties: Json }).properties.colour).toBeDefined();
+    expect(sectionSchema.properties as Json).not.toHaveProperty('colour');
+  });
+});
+
+describe('examples/organization/', () => {
+  const dir = new URL('../../examples/organization/', import.meta.url);
+  const sectionFiles = readdirSync(new URL('accounts/', dir)).filter((f) => f.endsWith('.yaml'));
+
+  it('validates with the published schemas, as an editor or another tool compiles them', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ allErrors: true });
+    const read = (url: URL) => parse(readFileSync(url, 'utf8')) as unknown;
+    const main = ajv.compile(loadSchema());
+    const section = ajv.compile(JSON.parse(readFileSync(new URL('../../schema/iampass-account.schema.json', import.meta.url), 'utf8')) as Json);
+    expect(main(read(new URL('iampass.yaml', dir))), JSON.stringify(main.errors)).toBe(true);
+    expect(sectionFiles.length).toBe(2);
+    for (const f of sectionFiles) expect(section(read(new URL(`accounts/${f}`, dir))), `${f}: ${JSON.stringify(section.errors)}`).toBe(true);
+  });
+
+  it('points each file at its schema on its first line, for the YAML language server', () => {
+    const first = (url: URL) => readFileSync(url, 'utf8').split('\n')[0] ?? '';
+    const target = (url: URL) => new URL(first(url).replace(/^# yaml-language-server: \$schema=/, ''), url);
+    expect(fileURLToPath(target(new URL('iampass.yaml', dir)))).toBe(fileURLToPath(SCHEMA_URL));
+    for (const f of sectionFiles) {
+      const url = new URL(`accounts/${f}`, dir);
+      expect(first(url)).toMatch(/^# yaml-language-server: \$schema=/);
+      expect(fileURLToPath(target(url))).toBe(fileURLToPath(new URL('../../schema/iampass-account.schema.json', import.meta.url)));
     }
   });
 });

@@ -142,7 +142,7 @@ describe('the credential report, through the SDK', () => {
     replyError(expectCall('GenerateCredentialReport'), 403, 'AccessDenied', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GenerateCredentialReport');
     const r = await readCredentialReport(gateway().gateway, { concurrency: 1, ...fakeTime() });
     expect(r).toEqual({
-      unknown: 'GenerateCredentialReport: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GenerateCredentialReport',
+      unknown: 'GenerateCredentialReport: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GenerateCredentialReport (answered by https://iam.nock.test)',
     });
   });
 
@@ -218,7 +218,7 @@ describe('readAccountFacts: at most one extra call per governed user', () => {
     simulate(arn('carol'), 'allowed');
     replyError(expectCall('SimulatePrincipalPolicy', { PolicySourceArn: arn('dan') }), 403, 'AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy');
     const facts = await readAccountFacts(gateway().gateway, desired, live, plan, { concurrency: 1, ...fakeTime() });
-    expect(facts.changePassword.get('dan')).toEqual({ unknown: 'SimulatePrincipalPolicy: AccessDenied: not authorized to perform: iam:SimulatePrincipalPolicy' });
+    expect(facts.changePassword.get('dan')).toEqual({ unknown: 'SimulatePrincipalPolicy: AccessDenied: not authorized to perform: iam:SimulatePrincipalPolicy (answered by https://iam.nock.test)' });
   });
 
   it('without the report, lists the access keys of users losing console access instead', async () => {
@@ -233,7 +233,7 @@ describe('readAccountFacts: at most one extra call per governed user', () => {
     );
     const { gateway: gw, caller } = gateway();
     const facts = await readAccountFacts(gw, desired, live, plan, { concurrency: 3, ...fakeTime() });
-    expect(facts.credentialReport).toEqual({ unknown: 'GenerateCredentialReport: AccessDenied: denied' });
+    expect(facts.credentialReport).toEqual({ unknown: 'GenerateCredentialReport: AccessDenied: denied (answered by https://iam.nock.test)' });
     expect([...facts.activeAccessKeys]).toEqual([['bob', 1]]);
     expect(caller.stats.calls).toBe(4);
   });

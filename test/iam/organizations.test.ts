@@ -13,7 +13,7 @@ import { Caller } from '../../src/iam/retry.js';
 import { roleArn, roleCredentials } from '../../src/iam/role-credentials.js';
 import { createStsGateway } from '../../src/iam/sts-aws.js';
 import { connect } from '../../src/operations/session.js';
-import { PaginationError } from '../../src/util/next-token-pages.js';
+import { PaginationError } from '../../src/util/paginate.js';
 
 const ORGS = 'https://organizations.nock.test';
 const STS = 'https://sts.nock.test';

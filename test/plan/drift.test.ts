@@ -55,6 +55,31 @@ describe('drift', () => {
     ]);
   });
 
+  it('words a rotation not yet done, and a password nobody could confirm, as password items with the tokens', () => {
+    const report = drift(
+      desiredState({ users: [{ name: 'erin', rotation: 'r2' }, { name: 'fay' }] }),
+      liveState({ users: [liveUser('erin', profile(), { rotation: 'r1' }), liveUser('fay', profile(), { unconfirmed: true })] }),
+      'user:erin:password',
+    );
+    expect(report.summary).toEqual({ drifted: 1, ignored: 1 });
+    expect(report.items).toEqual([
+      {
+        kind: 'password',
+        address: 'user:fay:password',
+        user: 'fay',
+        live: null,
+        desired: null,
+        unconfirmed: true,
+        reason: 'an earlier apply could not confirm which password IAM holds (recorded in the IAM group iampass-unconfirmed-passwords)',
+        fix: 'update-login-profile',
+        loginProfileCreated: '2026-01-02T03:04:05.000Z',
+        passwordLastUsed: null,
+      },
+    ]);
+    const rotation = drift(desiredState({ users: [{ name: 'erin', rotation: 'r2' }] }), liveState({ users: [liveUser('erin', profile(), { rotation: 'r1' })] }));
+    expect(rotation.items[0]).toMatchObject({ kind: 'password', address: 'user:erin:password', live: 'r1', desired: 'r2', unconfirmed: false });
+  });
+
   it('says when the profile was created and the password last used, where IAM said', () => {
     const report = drift(
       desiredState({ users: [{ name: 'bob', console: false }, { name: 'carol' }, { name: 'dave', passwordResetRequired: false }] }),

@@ -4,8 +4,8 @@
  * 2 error), see the README. Optionally posts the JSON report to a webhook: on drift, or on every run with
  * `--heartbeat` (so a silent receiver means the check itself stopped running).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { FILE_LIMITS, FileError, readRegularTextFile } from '../../util/files.js';
 import { driftReport, isDrifted } from '../../plan/drift.js';
 import { parseIgnoreRules, type IgnoreProblem, type IgnoreRule } from '../../plan/ignore.js';
 import { DRIFT_RENDERERS, type DriftFormat } from '../../render/formats.js';
@@ -88,12 +88,11 @@ export async function loadIgnoreRules(flags: DriftFlags): Promise<IgnoreRule[]> 
   const file = flags.ignoreFile ?? join(dirname(flags.config), IGNORE_FILE);
   let text: string | null = null;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularTextFile(file, FILE_LIMITS.ignoreFile);
   } catch (error) {
+    if (!(error instanceof FileError)) throw error;
     // The default file is optional; one named on the command line is not.
-    if (flags.ignoreFile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new UserError(`error: cannot read the ignore file ${file}: ${(error as Error).message}`);
-    }
+    if (flags.ignoreFile !== undefined || error.reason !== 'absent') throw new UserError(`error: ${error.message}\n  fix: ${error.hint}`);
   }
   if (text !== null) {
     const parsed = parseIgnoreRules(text, file);

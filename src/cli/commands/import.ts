@@ -4,12 +4,12 @@
  * merges (keeping its comments) only when asked, or replaces it only when forced: a person's notes are never lost
  * by accident.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { emitDesiredState, mergeDesiredState, type ImportedState } from '../../config/emit.js';
-import { parseConfig } from '../../config/load.js';
+import { parseConfig, readConfigFile } from '../../config/load.js';
 import { SCHEMA_URL } from '../../config/schema.js';
 import { DEFAULT_ADVISORY_SETTINGS, type DesiredState } from '../../model/desired.js';
 import { readRequestOf } from '../../model/read-request.js';
@@ -158,7 +158,9 @@ async function readExisting(target: string, flags: ImportFlags): Promise<{ sourc
         `  fix: pass --merge to update it in place (comments and settings kept), --force to replace it, or -o another file\nNothing was written.`,
     );
   }
-  const source = await readFile(target, 'utf8');
+  const read = await readConfigFile(target);
+  if (!read.ok) throw diagnosticsError(read.diagnostics, target);
+  const source = read.text;
   const loaded = parseConfig(source, target);
   if (!loaded.ok) {
     const error = diagnosticsError(loaded.diagnostics, target);

@@ -1,0 +1,108 @@
+/**
+ * The caller's retry rules, on a fake clock: how many attempts each kind of failure gets, and the budget that
+ * bounds a call across attempts and pauses.
+ */
+import { describe, expect, it } from 'vitest';
+import { IamError } from '../../src/iam/errors.js';
+import { Caller, type AttemptContext, type RetryPolicy } from '../../src/iam/retry.js';
+
+const POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, throttleBaseDelayMs: 500, maxDelayMs: 20_000, fewAttempts: 3, budgetMs: 75_000 };
+
+/** A caller whose clock moves only when an attempt "takes" time or the caller sleeps. */
+function fakeTime(policy: RetryPolicy = POLICY) {
+  let now = 1_000_000;
+  const caller = new Caller({ policy, clock: () => now, sleep: async (ms) => void (now += ms), random: () => 0.5 });
+  return { caller, advance: (ms: number) => void (now += ms), now: () => now };
+}
+
+describe('attempts by kind of failure', () => {
+  const cases: Array<{ name: string; error: () => IamError; attempts: number }> = [
+    { name: 'throttling: the policy\'s many', error: () => new IamError('Throttling', 'Rate exceeded', 400, undefined), attempts: 10 },
+    { name: 'a 5xx: the policy\'s many', error: () => new IamError('ServiceFailure', 'failure', 500, undefined), attempts: 10 },
+    { name: 'a timeout: a few', error: () => new IamError('Timeout', 'no reply', undefined, undefined), attempts: 3 },
+    { name: 'nothing listening: a few', error: () => new IamError('ConnectionRefused', 'nothing is listening', undefined, undefined), attempts: 3 },
+    { name: 'a wrong document: once', error: () => new IamError('UnexpectedReply', 'html', 200, undefined), attempts: 1 },
+    { name: 'a reply too large: once', error: () => new IamError('ReplyTooLarge', 'huge', undefined, undefined), attempts: 1 },
+    { name: 'access denied: once', error: () => new IamError('AccessDenied', 'no', 403, undefined), attempts: 1 },
+  ];
+  it.each(cases)('$name', async ({ error, attempts }) => {
+    // A budget long enough for every pause: this is about the attempt rule alone.
+    const { caller } = fakeTime({ ...POLICY, budgetMs: 600_000 });
+    let calls = 0;
+    await expect(
+      caller.run('ListUsers', async () => {
+        calls += 1;
+        throw error();
+      }),
+    ).rejects.toMatchObject({ attempts });
+    expect(calls).toBe(attempts);
+  });
+});
+
+describe('the call budget', () => {
+  it('by default, a silent endpoint gets three full 20 s attempts', async () => {
+    const { caller, advance, now } = fakeTime({ ...POLICY, budgetMs: undefined });
+    const timeLeft: number[] = [];
+    const error = await caller
+      .run('GetCallerIdentity', async (a) => {
+        timeLeft.push(a.deadlineAt - now());
+        advance(20_000);
+        throw new IamError('Timeout', 'no reply within 20 s', undefined, undefined);
+      })
+      .catch((e: IamError) => e);
+    expect(error.attempts).toBe(3);
+    expect(timeLeft.every((ms) => ms >= 20_000)).toBe(true);
+  });
+
+  it('bounds throttling too: in 60 s, nine attempts fit (pauses of 0.4, 0.8, 1.5, 3, 6, 12, 15, 15 s)', async () => {
+    const { caller } = fakeTime({ ...POLICY, budgetMs: 60_000 });
+    const error = await caller
+      .run('GetLoginProfile', async () => {
+        throw new IamError('Throttling', 'Rate exceeded', 400, undefined);
+      })
+      .catch((e: IamError) => e);
+    expect(error.attempts).toBe(9);
+    expect(error.message).toBe('Rate exceeded (9 attempts in 53.6 s)');
+  });
+
+  it('stops retrying when the next attempt would start past the budget, and says how long it tried', async () => {
+    const { caller, advance } = fakeTime({ ...POLICY, fewAttempts: 10, budgetMs: 60_000 });
+    const deadlines: number[] = [];
+    const error = await caller
+      .run('ListUsers', async (a: AttemptContext) => {
+        deadlines.push(a.deadlineAt);
+        advance(20_000); // each attempt waits out a 20 s first-byte deadline
+        throw new IamError('Timeout', 'no reply within 20 s after the request was sent to IAM at https://iam.amazonaws.com', undefined, undefined);
+      })
+      .catch((e: IamError) => e);
+    // 0-20 s, 20-40 s, 40-60 s: a fourth would start at the budget's end.
+    expect(error.attempts).toBe(3);
+    expect(error.message).toBe('no reply within 20 s after the request was sent to IAM at https://iam.amazonaws.com (3 attempts in 60.2 s)');
+    expect(new Set(deadlines).size).toBe(1);
+  });
+
+  it('every attempt is given the same deadline: the start of the call plus the budget', async () => {
+    const { caller, now } = fakeTime();
+    const start = now();
+    let seen: AttemptContext | undefined;
+    await caller.run('GetUser', async (a) => {
+      seen = a;
+      return 1;
+    });
+    expect(seen).toEqual({ deadlineAt: start + 75_000, attempt: 1 });
+  });
+
+  it('a call that retries for IAM\'s eventual consistency gets a budget as long as its window', async () => {
+    const { caller, now } = fakeTime();
+    const start = now();
+    let deadline = 0;
+    await caller.run(
+      'UpdateLoginProfile',
+      async (a) => {
+        deadline = a.deadlineAt;
+      },
+      { retryCodes: ['EntityTemporarilyUnmodifiable'], retryWindowMs: 120_000 },
+    );
+    expect(deadline).toBe(start + 120_000);
+  });
+});

@@ -129,7 +129,8 @@ export function organizationSummaryLine(doc: OrganizationDocument): string {
   const changed = doc.kind === 'organization-drift' ? 'drifted' : doc.kind === 'organization-status' ? 'not as the file says' : 'with changes';
   const parts = [`${s.inSync} in sync`, `${s.changes} ${changed}`, `${s.error} ${s.error === 1 ? 'error' : 'errors'}`, `${s.unreachable} unreachable`];
   const skipped = s.skipped > 0 ? `; ${s.skipped} skipped` : '';
-  const actions = s.add !== undefined ? ` ${summaryLine({ add: s.add, change: s.change ?? 0, destroy: s.destroy ?? 0 })}` : '';
+  // Not the one-account "No changes" sentence: with accounts that failed, nothing is known to match.
+  const actions = s.add !== undefined ? ` Plan: ${s.add} to add, ${s.change ?? 0} to change, ${s.destroy ?? 0} to destroy.` : '';
   return `${plural(s.accounts, 'account')}: ${parts.join(', ')}${skipped}.${actions}`;
 }
 

@@ -71,6 +71,15 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
   const sts = createStsGateway({ ...base, ...(stsUrl ? { endpointUrl: stsUrl } : {}) }, caller);
   const organizations = createOrganizationsGateway(base, caller);
   const identity = await sts.callerIdentity().catch(asUserError);
+  // The window the last closed account's session ended with: where the next account's starts (see startWindow).
+  let learned: number | undefined;
+  const remembering = (session: Session): Session => ({
+    ...session,
+    close() {
+      learned = session.window();
+      session.close();
+    },
+  });
   // One provider per role and ExternalId for the whole run: apply's plan and apply phases share its credentials.
   const providers = new Map<string, ReturnType<typeof roles.roleCredentials>>();
 
@@ -83,7 +92,8 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
       organizations.destroy();
     },
     async connect(target, access) {
-      if (target.id === identity.account) return { session: await connect(settings), roleArn: null };
+      const start = learned === undefined ? {} : { startWindow: learned };
+      if (target.id === identity.account) return { session: remembering(await connect({ ...settings, ...start })), roleArn: null };
       const arn = roles.roleArn(identity.arn, target.id, access.roleName);
       const key = `${arn}\u0000${access.externalId ?? ''}`;
       let credentials = providers.get(key);
@@ -96,7 +106,7 @@ export async function connectOrganization(settings: ConnectionSettings): Promise
       } catch (error) {
         throw unreachable(error, target, arn, access, identity.arn);
       }
-      return { session: await connect({ ...settings, credentials }), roleArn: arn };
+      return { session: remembering(await connect({ ...settings, ...start, credentials })), roleArn: arn };
     },
   };
 }

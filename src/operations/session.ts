@@ -24,6 +24,11 @@ export interface ConnectionSettings {
   credentials?: CredentialsProvider;
   /** The most IAM calls in flight; fewer while IAM throttles. */
   concurrency: number;
+  /**
+   * How many calls in flight to start with (default `concurrency`): IAM's limits are the same in every account unless
+   * raised, so an organization run starts each account at the window the last one ended with, and adapts from there.
+   */
+  startWindow?: number;
   /** Attempts per call, retries included (the standard `AWS_MAX_ATTEMPTS`); default iampass's own. */
   maxAttempts?: number;
   /** `--verbose`: one line per call attempt and the SDK's own log, both redacted. */
@@ -41,6 +46,8 @@ export interface Session {
   trail(): Promise<TrailConnection>;
   /** Closes the session's connections; an organization run opens one session per account. Idempotent. */
   close(): void;
+  /** The calls in flight IAM allows now, as the adaptive window has learned it. */
+  window(): number;
 }
 
 /** CloudTrail for one account: its gateway, paced to LookupEvents' limit, and its own call counter. */
@@ -57,8 +64,9 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
   ]);
   const { trace } = settings;
   const callsByOperation: Record<string, number> = {};
+  const limiter = new AdaptiveLimiter(settings.concurrency, Date.now, settings.startWindow);
   const caller = new Caller({
-    limiter: new AdaptiveLimiter(settings.concurrency),
+    limiter,
     ...(settings.maxAttempts !== undefined ? { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts } } : {}),
     onAttempt: (e: AttemptEvent) => {
       callsByOperation[e.operation] = (callsByOperation[e.operation] ?? 0) + 1;
@@ -84,6 +92,7 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
     concurrency: settings.concurrency,
     callsByOperation,
     trail: () => (trail ??= connectTrail(settings)),
+    window: () => limiter.limit,
     close() {
       gateway.destroy();
       void trail?.then((t) => t.destroy(), () => {});

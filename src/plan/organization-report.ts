@@ -201,15 +201,24 @@ const ORGANIZATION_KEY_ORDER = [
  * Built an account at a time, so only one account's report is ever held as objects.
  */
 export function serializeOrganizationDocument(doc: OrganizationDocument): string {
+  return [...organizationDocumentChunks(doc)].join('');
+}
+
+/** The same text, an account at a time: for a writer that never holds the whole document. */
+export function* organizationDocumentChunks(doc: OrganizationDocument): Generator<string, void, undefined> {
+  const marker = JSON.stringify('\u0000accounts');
   const envelope = JSON.stringify(canonicalize({ ...doc, accounts: '\u0000accounts' }, ORGANIZATION_KEY_ORDER), null, 2);
-  const accounts = doc.accounts.map((entry) => {
+  const at = envelope.indexOf(marker);
+  yield envelope.slice(0, at);
+  if (doc.accounts.length === 0) yield '[]';
+  for (let k = 0; k < doc.accounts.length; k++) {
+    const entry = doc.accounts[k] as OrganizationAccountEntry<unknown>;
     const { account, name, status, roleArn, problem } = entry;
     const report = entry.report;
     const canonical = { ...(canonicalize({ account, name, status, roleArn, problem }, ORGANIZATION_KEY_ORDER) as object), report: report === null ? null : canonicalReport(doc.kind, report) };
-    return JSON.stringify(canonical, null, 2).replace(/\n/g, '\n    ');
-  });
-  const list = accounts.length === 0 ? '[]' : `[\n    ${accounts.join(',\n    ')}\n  ]`;
-  return `${envelope.replace(JSON.stringify('\u0000accounts'), list)}\n`;
+    yield `${k === 0 ? '[\n    ' : ',\n    '}${JSON.stringify(canonical, null, 2).replace(/\n/g, '\n    ')}${k === doc.accounts.length - 1 ? '\n  ]' : ''}`;
+  }
+  yield `${envelope.slice(at + marker.length)}\n`;
 }
 
 function canonicalReport(kind: OrganizationDocument['kind'], report: unknown): unknown {

@@ -13,6 +13,11 @@ import { organizationSummaryLine, organizationTable } from './organization.js';
 import { statusSummaryLine } from './status-words.js';
 
 export function renderHtmlOrganization(doc: OrganizationDocument<'drift'> | OrganizationDocument<'status'>): string {
+  return [...htmlOrganizationChunks(doc)].join('');
+}
+
+/** The same page, an account's section at a time: for a writer that never holds the whole page. */
+export function* htmlOrganizationChunks(doc: OrganizationDocument<'drift'> | OrganizationDocument<'status'>): Generator<string, void, undefined> {
   const noun = doc.kind === 'organization-drift' ? 'drift' : 'status';
   const [columns = [], ...cellRows] = organizationTable(doc).cells;
   const rows = doc.accounts.map((entry, k) => {
@@ -23,7 +28,7 @@ export function renderHtmlOrganization(doc: OrganizationDocument<'drift'> | Orga
       .map((c) => `<td class="n">${escapeHtml(c)}</td>`)
       .join('')}</tr>`;
   });
-  const sections = doc.accounts.map((entry) => {
+  const section = (entry: (typeof doc.accounts)[number]) => {
     const via = entry.roleArn ? `via ${entry.roleArn}` : entry.status === 'unreachable' ? 'unreachable' : 'as the caller';
     const parts = [`<section id="account-${escapeHtml(entry.account)}">`, `<h2>${escapeHtml(`${entry.account} ${entry.name}`)} <span class="muted">${escapeHtml(via)}</span></h2>`];
     if (entry.report) {
@@ -37,9 +42,10 @@ export function renderHtmlOrganization(doc: OrganizationDocument<'drift'> | Orga
     }
     parts.push('</section>');
     return parts.join('\n');
-  });
+  };
   const failed = doc.summary.failed;
-  return htmlPage({
+  const marker = '\u0000sections';
+  const page = htmlPage({
     title: `iampass ${noun} · organization ${doc.organization.id}`,
     meta: [`organization ${doc.organization.id}`, `management account ${doc.organization.managementAccount}`, `read as ${doc.callerArn}`, `checked ${doc.checkedAt}`, `from ${doc.config.file}`],
     headline: organizationSummaryLine(doc),
@@ -51,7 +57,11 @@ export function renderHtmlOrganization(doc: OrganizationDocument<'drift'> | Orga
     body: [
       '<h2>Accounts</h2>',
       `<table id="accounts">\n<thead><tr>${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
-      ...sections,
+      marker,
     ].join('\n'),
   });
+  const at = page.indexOf(marker);
+  yield page.slice(0, at);
+  for (const entry of doc.accounts) yield `${section(entry)}\n`;
+  yield page.slice(at + marker.length + 1);
 }

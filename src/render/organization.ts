@@ -4,7 +4,7 @@
  * folded, the whole within GitHub's comment limit). JSON is the document itself (plan/organization-report.ts).
  */
 import type { OrganizationAccountEntry, OrganizationDocument, OrganizationKind, OrganizationReports } from '../plan/organization-report.js';
-import { exceedsTolerance, serializeOrganizationDocument } from '../plan/organization-report.js';
+import { exceedsTolerance, organizationDocumentChunks, serializeOrganizationDocument } from '../plan/organization-report.js';
 import type { PlanDocument } from '../plan/document.js';
 import type { DriftReport } from '../plan/drift.js';
 import type { StatusReport } from '../plan/status.js';
@@ -70,21 +70,27 @@ function viewOf<K extends OrganizationKind>(doc: OrganizationDocument<K>): KindV
 
 /** The text report: the targets, a section per account, one closing table and the verdict. */
 export function renderTextOrganization<K extends OrganizationKind>(doc: OrganizationDocument<K>, style: Style): string {
+  return [...textOrganizationChunks(doc, style)].join('');
+}
+
+/** The same text, an account's section at a time: for a writer that never holds the whole report. */
+export function* textOrganizationChunks<K extends OrganizationKind>(doc: OrganizationDocument<K>, style: Style): Generator<string, void, undefined> {
   const view = viewOf(doc);
-  const out = [...headLines(doc).map((l, i) => (i === 0 ? style.bold(l) : l)), ''];
+  yield `${[...headLines(doc).map((l, i) => (i === 0 ? style.bold(l) : l)), ''].join('\n')}\n`;
   for (const entry of doc.accounts) {
     const via = entry.roleArn ? `via ${entry.roleArn}` : entry.status === 'unreachable' ? 'unreachable' : 'as the caller';
-    out.push(style.bold(`══ ${entry.account} ${entry.name} ══ ${via}`), '');
-    if (entry.report) out.push(view.text(entry.report, style).trimEnd(), '');
+    const out = [style.bold(`══ ${entry.account} ${entry.name} ══ ${via}`), ''];
+    const report = entry.report;
+    if (report) out.push(view.text(report, style).trimEnd(), '');
     if (entry.problem) {
       const paint = entry.status === 'unreachable' ? style.red : style.yellow;
       out.push(paint(`  ${entry.status}: ${indent(entry.problem.message)}`));
       if (entry.problem.fix) out.push(`  fix: ${indent(entry.problem.fix)}`);
       out.push('');
     }
+    yield `${out.join('\n')}\n`;
   }
-  out.push(...tableLines(doc, view), '', ...verdictLines(doc, style));
-  return `${out.join('\n')}\n`;
+  yield `${[...tableLines(doc, view), '', ...verdictLines(doc, style)].join('\n')}\n`;
 }
 
 function indent(text: string): string {
@@ -207,4 +213,9 @@ function cell(text: string): string {
 /** JSON: the document itself, keys in a fixed order. */
 export function renderJsonOrganization(doc: OrganizationDocument): string {
   return serializeOrganizationDocument(doc);
+}
+
+/** The same JSON, an account at a time. */
+export function jsonOrganizationChunks(doc: OrganizationDocument): Iterable<string> {
+  return organizationDocumentChunks(doc);
 }

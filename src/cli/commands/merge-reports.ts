@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { mergeOrganizationDocuments } from '../../plan/organization-merge.js';
 import { exceedsTolerance, type OrganizationDocument } from '../../plan/organization-report.js';
 import { parseOrganizationDocument } from '../../plan/organization-saved.js';
-import { renderHtmlOrganization } from '../../render/organization-html.js';
-import { renderJsonOrganization, renderMarkdownOrganization, renderTextOrganization } from '../../render/organization.js';
+import { htmlOrganizationChunks } from '../../render/organization-html.js';
+import { jsonOrganizationChunks, renderMarkdownOrganization, textOrganizationChunks } from '../../render/organization.js';
 import { UserError } from '../../util/user-error.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
@@ -43,11 +43,11 @@ export async function mergeReportsCommand(files: readonly string[], flags: Merge
   }
   const shown = presentation(environment, { ...(flags.color !== undefined ? { color: flags.color } : {}), interactive: false });
   const text = {
-    text: () => renderTextOrganization(doc, shown.style),
-    json: () => renderJsonOrganization(doc),
+    text: () => textOrganizationChunks(doc, shown.style),
+    json: () => jsonOrganizationChunks(doc),
     markdown: () => renderMarkdownOrganization(doc),
-    html: () => renderHtmlOrganization(doc as OrganizationDocument<'drift'> | OrganizationDocument<'status'>),
-  } satisfies Record<MergeFormat, () => string>;
+    html: () => htmlOrganizationChunks(doc as OrganizationDocument<'drift'> | OrganizationDocument<'status'>),
+  } satisfies Record<MergeFormat, () => string | Iterable<string>>;
   await writeReport(text[flags.format](), flags.output, environment);
   environment.stderr.write(`Merged ${files.length} report${files.length === 1 ? '' : 's'}: ${doc.summary.accounts} accounts, ${doc.summary.failed} failed.\n`);
   return mergedExit(doc, flags);

@@ -19,7 +19,8 @@ import { liveStaleness, verifySavedPlanLive } from '../../operations/verify-plan
 import { unacknowledged } from '../../plan/advisories.js';
 import { planOf, type ConfigFingerprint, type PlanDocument } from '../../plan/document.js';
 import type { OrganizationAccountEntry, OrganizationDocument } from '../../plan/organization-report.js';
-import { renderTextOrganization } from '../../render/organization.js';
+import { textOrganizationChunks } from '../../render/organization.js';
+import { writeReport } from '../output.js';
 import { renderTextPlan } from '../../render/text.js';
 import { UserError } from '../../util/user-error.js';
 import { applyAccount, applyFailed, type ApplyOutput, type ReadyToApply } from '../apply-account.js';
@@ -70,7 +71,7 @@ export async function organizationApplyCommand(org: OrganizationDesired, config:
   const run = await startOrganizationRun(org, config, flags, environment);
   try {
     const planned = await planOrganization(run, org, config, context.keys, flags, environment, stop);
-    environment.stdout.write(renderTextOrganization(planned, shown.style));
+    await writeReport(textOrganizationChunks(planned, shown.style), undefined, environment);
     const { ready, refused } = await gateAccounts(planned, context);
     if (ready.length === 0) return finish(planned, refused, new Map(), context);
     await approveOrganization(ready, context);

@@ -15,8 +15,8 @@ import { exceedsTolerance, organizationDocument, storeReport, type OrganizationD
 import { driftSummaryLine } from '../../render/describe.js';
 import type { DriftFormat } from '../../render/formats.js';
 import { driftDocument } from '../../render/json.js';
-import { renderHtmlOrganization } from '../../render/organization-html.js';
-import { organizationSummaryLine, renderJsonOrganization, renderMarkdownOrganization, renderTextOrganization } from '../../render/organization.js';
+import { htmlOrganizationChunks } from '../../render/organization-html.js';
+import { jsonOrganizationChunks, organizationSummaryLine, renderMarkdownOrganization, textOrganizationChunks } from '../../render/organization.js';
 import { UserError } from '../../util/user-error.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
@@ -28,12 +28,13 @@ import type { StopSignal } from '../stop.js';
 import { postJson, webhookUrl } from '../webhook.js';
 import { loadIgnoreRules, type DriftFlags } from './drift.js';
 
+/** Each format as chunks (an account at a time) or, for the size-bounded comment, one string. */
 export const ORGANIZATION_DRIFT_RENDERERS = {
-  text: (doc, shown) => renderTextOrganization(doc, shown.style),
-  json: (doc) => renderJsonOrganization(doc),
+  text: (doc, shown) => textOrganizationChunks(doc, shown.style),
+  json: (doc) => jsonOrganizationChunks(doc),
   markdown: (doc) => renderMarkdownOrganization(doc),
-  html: (doc) => renderHtmlOrganization(doc),
-} satisfies Record<DriftFormat, (doc: OrganizationDocument<'drift'>, shown: Presentation) => string>;
+  html: (doc) => htmlOrganizationChunks(doc),
+} satisfies Record<DriftFormat, (doc: OrganizationDocument<'drift'>, shown: Presentation) => string | Iterable<string>>;
 
 export async function organizationDriftCommand(
   org: OrganizationDesired,
@@ -67,7 +68,7 @@ export async function organizationDriftCommand(
   }
   await writeReport(ORGANIZATION_DRIFT_RENDERERS[flags.format](doc, shown), flags.output, environment);
   if (flags.html !== undefined) {
-    await writeReport(renderHtmlOrganization(doc), flags.html, environment);
+    await writeReport(htmlOrganizationChunks(doc), flags.html, environment);
     environment.stderr.write(`Wrote the HTML drift report to ${flags.html}.\n`);
   }
   const drifted = doc.summary.changes > 0;

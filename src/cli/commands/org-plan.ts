@@ -14,7 +14,8 @@ import type { Session } from '../../operations/session.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { deliveryKeys, planBasis, planDocument, type ConfigFingerprint, type PlanDocument } from '../../plan/document.js';
 import { exceedsTolerance, organizationDocument, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
-import { renderJsonOrganization, renderMarkdownOrganization, renderTextOrganization } from '../../render/organization.js';
+import { jsonOrganizationChunks, renderMarkdownOrganization, textOrganizationChunks } from '../../render/organization.js';
+import { writeReport } from '../output.js';
 import { summaryLine } from '../../render/describe.js';
 import type { PlanFormat } from '../../render/formats.js';
 import { UserError } from '../../util/user-error.js';
@@ -29,11 +30,12 @@ import { presentation, type Presentation } from '../presentation.js';
 import type { StopSignal } from '../stop.js';
 import type { PlanFlags } from './plan.js';
 
+/** Each format as chunks (an account at a time) or, for the size-bounded comment, one string. */
 export const ORGANIZATION_PLAN_RENDERERS = {
-  text: (doc, shown) => renderTextOrganization(doc, shown.style),
-  json: (doc) => renderJsonOrganization(doc),
+  text: (doc, shown) => textOrganizationChunks(doc, shown.style),
+  json: (doc) => jsonOrganizationChunks(doc),
   markdown: (doc) => renderMarkdownOrganization(doc),
-} satisfies Record<PlanFormat, (doc: OrganizationDocument<'plan'>, shown: Presentation) => string>;
+} satisfies Record<PlanFormat, (doc: OrganizationDocument<'plan'>, shown: Presentation) => string | Iterable<string>>;
 
 export async function organizationPlanCommand(
   org: OrganizationDesired,
@@ -59,7 +61,7 @@ export async function organizationPlanCommand(
     const { browseOrganization } = await import('../../ui/run.js');
     await browseOrganization(doc, dirname(resolve(environment.cwd, config.file)), shown.ui);
   } else {
-    environment.stdout.write(ORGANIZATION_PLAN_RENDERERS[flags.format](doc, shown));
+    await writeReport(ORGANIZATION_PLAN_RENDERERS[flags.format](doc, shown), undefined, environment);
   }
   return organizationPlanExit(doc, org, flags);
 }
@@ -121,7 +123,7 @@ export async function organizationKeys(org: OrganizationDesired): Promise<Map<st
 /** Written atomically, so a reader (an upload step) never sees half a plan. */
 export async function writeOrganizationPlan(path: string, doc: OrganizationDocument<'plan'>): Promise<void> {
   try {
-    await writeFileAtomic(path, renderJsonOrganization(doc));
+    await writeFileAtomic(path, jsonOrganizationChunks(doc));
   } catch (error) {
     throw new UserError(`cannot write the saved plan to ${path}: ${(error as Error).message}`);
   }

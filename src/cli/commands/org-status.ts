@@ -10,8 +10,8 @@ import type { ConfigFingerprint } from '../../plan/document.js';
 import { exceedsTolerance, organizationDocument, statusReportStatus, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
 import type { StatusReport } from '../../plan/status.js';
 import type { StatusFormat } from '../../render/formats.js';
-import { renderHtmlOrganization } from '../../render/organization-html.js';
-import { renderJsonOrganization, renderTextOrganization } from '../../render/organization.js';
+import { htmlOrganizationChunks } from '../../render/organization-html.js';
+import { jsonOrganizationChunks, textOrganizationChunks } from '../../render/organization.js';
 import { statusSummaryLine } from '../../render/status-words.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
@@ -22,11 +22,12 @@ import { presentation, type Presentation } from '../presentation.js';
 import type { StopSignal } from '../stop.js';
 import type { StatusFlags } from './status.js';
 
+/** Each format as chunks: an account at a time. */
 export const ORGANIZATION_STATUS_RENDERERS = {
-  text: (doc, shown) => renderTextOrganization(doc, shown.style),
-  json: (doc) => renderJsonOrganization(doc),
-  html: (doc) => renderHtmlOrganization(doc),
-} satisfies Record<StatusFormat, (doc: OrganizationDocument<'status'>, shown: Presentation) => string>;
+  text: (doc, shown) => textOrganizationChunks(doc, shown.style),
+  json: (doc) => jsonOrganizationChunks(doc),
+  html: (doc) => htmlOrganizationChunks(doc),
+} satisfies Record<StatusFormat, (doc: OrganizationDocument<'status'>, shown: Presentation) => Iterable<string>>;
 
 export async function organizationStatusCommand(
   org: OrganizationDesired,

@@ -11,6 +11,8 @@
 //   5. Never slower than the naive loop: a sequential ListUsers then GetLoginProfile per user with the same SDK
 //      and `new IAMClient()` defaults, run against the same endpoint in the same run. With no latency, iampass's
 //      plan of 5,000 users takes no longer than the loop; at 20 ms latency, 1,000 users, at most 15% of its time.
+//   6, 7. An organization of 50 accounts x 1,000 users, each account limited to its own rate, within 1.3x of its
+//      floor and under 300 MB (scripts/bench-organization.mjs, run last).
 // Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N --runs 15 --only validate]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -244,6 +246,18 @@ console.log(`node -e 0 costs ${nodeCpuMs.toFixed(0)} ms of CPU now (${load()}); 
   const { plan, calls, loop } = await scenario(small, { latencyMs: 20, rate: 0, burst: 0 }, { naive: true });
   console.log(`20 ms latency, ${small} users: iampass ${s(plan.wallMs)} (${calls} calls, CPU ${s(plan.cpuMs)}); naive loop ${s(loop.wallMs)} (CPU ${s(loop.cpuMs)})`);
   report(`plan / naive loop, 20 ms latency, ${small} users`, `${((100 * plan.wallMs) / loop.wallMs).toFixed(1)}%`, '<= 15%', plan.wallMs <= 0.15 * loop.wallMs);
+}
+
+// 6 and 7. An organization of 50 accounts x 1,000 users, each account rate-limited on its own (its own script).
+{
+  console.log('');
+  const organization = spawnSync(process.execPath, [join(root, 'scripts', 'bench-organization.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const line of organization.stdout.split('\n')) {
+    const m = /^(PASS|MISS) {2}(.*)$/.exec(line);
+    if (m) results.push({ name: m[2], pass: m[1] === 'PASS' });
+    if (line !== '' && !/targets met\.$/.test(line)) console.log(line);
+  }
+  if (organization.status !== 0 && !results.some((r) => !r.pass)) results.push({ name: 'organization bench', pass: false });
 }
 
 rmSync(work, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import { Argument, Command, Option } from '@commander-js/extra-typings';
 import { addAwsOptions, duration, positiveInt } from './aws-options.js';
+import { addOrganizationOptions } from './organization-options.js';
 import { nodeSupportNote, type Environment } from './environment.js';
 import { EXIT } from './errors.js';
 import { UserError } from '../util/user-error.js';
@@ -102,18 +103,20 @@ program
   .option('--no-color', 'no ANSI colours (also NO_COLOR)')
   .action((opts) => run(async () => (await import('./commands/lint.js')).lintCommand(opts, environment)));
 
-addAwsOptions(
-  program
-    .command('plan')
-    .description('show what apply would change, and why')
-    .addOption(configOption())
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
-    .addOption(failOnOption())
-    .addOption(formatOption(PLAN_FORMATS, 'text for people, json for machines, markdown for pull-request comments'))
-    .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
-    .option('--no-interactive', 'plain text output, no live terminal UI'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('plan')
+      .description('show what apply would change, and why')
+      .addOption(configOption())
+      .option('--detailed-exitcode', 'exit 2 when there are changes (0 when none, 1 on error)')
+      .addOption(failOnOption())
+      .addOption(formatOption(PLAN_FORMATS, 'text for people, json for machines, markdown for pull-request comments'))
+      .option('--out <file>', 'also save the plan (versioned JSON, no secrets) for `iampass apply FILE`')
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'use the live terminal UI even if the session does not look interactive')
+      .option('--no-interactive', 'plain text output, no live terminal UI'),
+  ),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();
@@ -122,29 +125,31 @@ addAwsOptions(
   }),
 );
 
-addAwsOptions(
-  program
-    .command('apply')
-    .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
-    .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
-    .addOption(
-      new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)').env(
-        'IAMPASS_CONFIG',
-      ),
-    )
-    .option('--auto-approve', 'apply without asking (for CI)')
-    .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')
-    .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written (DIR/ACCOUNT/USER.STAMP.password.asc)', 'iampass-delivery')
-    .addOption(
-      new Option('--lock-timeout <duration>', 'wait this long for another apply\'s lock on the account (e.g. 30s, 10m); 0 refuses at once')
-        .argParser(duration('--lock-timeout'))
-        .default(0, '0'),
-    )
-    .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
-    .addOption(failOnOption())
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'treat the session as interactive even if it does not look like one')
-    .option('--no-interactive', 'never prompt; refuse instead of asking'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('apply')
+      .description('carry out the plan after confirmation, or exactly a saved plan once it is checked to still hold')
+      .argument('[planfile]', 'a saved plan (`plan --out`): applied without a prompt, refused if anything it depends on changed')
+      .addOption(
+        new Option('-c, --config <file>', 'the desired-state file (default: iampass.yaml; with a saved plan, the file it was made from)').env(
+          'IAMPASS_CONFIG',
+        ),
+      )
+      .option('--auto-approve', 'apply without asking (for CI)')
+      .option('--password-dir <dir>', 'write generated passwords without an OpenPGP key to DIR/ACCOUNT/USER.STAMP.password (plain text, mode 0600)')
+      .option('--delivery-dir <dir>', 'where passwords encrypted to users\' OpenPGP keys are written (DIR/ACCOUNT/USER.STAMP.password.asc)', 'iampass-delivery')
+      .addOption(
+        new Option('--lock-timeout <duration>', 'wait this long for another apply\'s lock on the account (e.g. 30s, 10m); 0 refuses at once')
+          .argParser(duration('--lock-timeout'))
+          .default(0, '0'),
+      )
+      .option('--reveal', 'show generated passwords without an OpenPGP key once, on this terminal, then clear it')
+      .addOption(failOnOption())
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'treat the session as interactive even if it does not look like one')
+      .option('--no-interactive', 'never prompt; refuse instead of asking'),
+  ),
 ).action((planfile, opts) =>
   run(async () => {
     noteNodeSupport();
@@ -160,26 +165,28 @@ addAwsOptions(
     .argument('<id>', 'the lock id'),
 ).action((id, opts) => run(async () => (await import('./commands/force-unlock.js')).forceUnlockCommand(id, opts, environment)));
 
-addAwsOptions(
-  program
-    .command('drift')
-    .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
-    .addOption(configOption())
-    .addOption(formatOption(DRIFT_FORMATS, 'text for people, json for machines, markdown for comments, html for a page to keep or print'))
-    .addOption(outputOption())
-    .option('--html <file>', 'also write the HTML report to FILE, whatever --format prints (a CI artifact)')
-    .option('--no-attribution', 'do not ask CloudTrail who made each drifted item what it is')
-    .addOption(
-      new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
-    )
-    .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
-    .addOption(
-      new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
-        .argParser(collect)
-        .default([] as string[], 'none'),
-    )
-    .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('drift')
+      .description('report where live IAM differs from the file, for a schedule (exit 0 in sync, 2 drifted, 1 error)')
+      .addOption(configOption())
+      .addOption(formatOption(DRIFT_FORMATS, 'text for people, json for machines, markdown for comments, html for a page to keep or print'))
+      .addOption(outputOption())
+      .option('--html <file>', 'also write the HTML report to FILE, whatever --format prints (a CI artifact)')
+      .option('--no-attribution', 'do not ask CloudTrail who made each drifted item what it is')
+      .addOption(
+        new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
+      )
+      .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
+      .addOption(
+        new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
+          .argParser(collect)
+          .default([] as string[], 'none'),
+      )
+      .option('--ignore-file <file>', `more rules, one a line (default: ${'.iampassignore'} next to the config, if present)`)
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
+  ),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();
@@ -188,17 +195,19 @@ addAwsOptions(
   }),
 );
 
-addAwsOptions(
-  program
-    .command('status')
-    .description('every governed user\'s console access, last sign-in, password age and expiry, MFA, access keys and rotation token')
-    .addOption(configOption())
-    .addOption(formatOption(STATUS_FORMATS, 'text for people (a sortable table at a terminal), json for machines, html for a page to keep or print'))
-    .addOption(outputOption())
-    .option('--fast', 'no call per user: console access from the credential report (up to 4 hours old); profile creation and pending resets not read')
-    .option('--no-color', 'no ANSI colours (also NO_COLOR)')
-    .option('--interactive', 'use the live terminal table even if the session does not look interactive')
-    .option('--no-interactive', 'plain text output, no live terminal table'),
+addOrganizationOptions(
+  addAwsOptions(
+    program
+      .command('status')
+      .description('every governed user\'s console access, last sign-in, password age and expiry, MFA, access keys and rotation token')
+      .addOption(configOption())
+      .addOption(formatOption(STATUS_FORMATS, 'text for people (a sortable table at a terminal), json for machines, html for a page to keep or print'))
+      .addOption(outputOption())
+      .option('--fast', 'no call per user: console access from the credential report (up to 4 hours old); profile creation and pending resets not read')
+      .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+      .option('--interactive', 'use the live terminal table even if the session does not look interactive')
+      .option('--no-interactive', 'plain text output, no live terminal table'),
+  ),
 ).action((opts) =>
   run(async () => {
     process.on('SIGINT', onInterrupt);
@@ -214,7 +223,10 @@ addAwsOptions(
     .option('--tag <key=value>', 'only users with this tag (repeatable; all must match)', collect, [] as string[])
     .option('-o, --output <file>', 'write here instead of standard output')
     .option('--merge', 'update an existing file in place, keeping its comments and other settings')
-    .option('--force', 'replace an existing file'),
+    .option('--force', 'replace an existing file')
+    .option('--account <id>', 'import a member account of the caller\'s organization, reached by assuming a role in it')
+    .option('--role-name <name>', 'with --account: the role to assume (default OrganizationAccountAccessRole)')
+    .option('--external-id <id>', 'with --account: the sts:ExternalId the role requires'),
 ).action((opts) =>
   run(async () => {
     noteNodeSupport();
@@ -222,6 +234,17 @@ addAwsOptions(
     return (await import('./commands/import.js')).importCommand(opts, environment, stop);
   }),
 );
+
+program
+  .command('merge-reports')
+  .description('merge the JSON reports of the shards of one organization run (--shard i/N) into one, with that run\'s exit code')
+  .argument('<reports...>', 'the shards\' JSON reports (plan --out, or --format json -o FILE)')
+  .addOption(new Option('--format <format>', 'output format: text, json, markdown (plan, drift) or html (drift, status)').choices(['text', 'json', 'markdown', 'html'] as const).default('text' as const))
+  .addOption(outputOption())
+  .addOption(new Option('--failure-tolerance <n>', 'exit 1 when more accounts than this failed (default: the shards\' own)').argParser(positiveIntOrZeroTolerance))
+  .option('--detailed-exitcode', 'for plans: exit 2 when any account has changes')
+  .option('--no-color', 'no ANSI colours (also NO_COLOR)')
+  .action((reports, opts) => run(async () => (await import('./commands/merge-reports.js')).mergeReportsCommand(reports, opts, environment)));
 
 program
   .command('sandbox')
@@ -233,6 +256,8 @@ program
   .option('--latency-ms <n>', 'fault: added latency per call', Number)
   .option('--rate <n>', 'fault: calls per second before Throttling', Number)
   .option('--burst <n>', 'fault: burst size of the rate limit', Number)
+  .option('--account-rate <n>', 'fault: calls per second per calling account before Throttling (as AWS limits each account)', Number)
+  .option('--account-burst <n>', 'fault: burst size of each account\'s rate limit', Number)
   .option('--failure-rate <p>', 'fault: probability 0..1 of ServiceFailure', Number)
   .option('--drop-rate <p>', 'fault: probability 0..1 of a dropped connection', Number)
   .option('--empty-page-rate <p>', 'fault: probability 0..1 of an empty Organizations/CloudTrail page with a NextToken', Number)
@@ -266,6 +291,10 @@ program
       return EXIT.ok;
     }),
   );
+
+function positiveIntOrZeroTolerance(value: string): number {
+  return value === '0' ? 0 : positiveInt('--failure-tolerance', 100_000)(value);
+}
 
 function positiveIntOrZero(value: string): number {
   return value === '0' ? 0 : positiveInt('--port', 65535)(value);

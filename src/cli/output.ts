@@ -6,9 +6,11 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { UserError } from '../util/user-error.js';
 import type { Environment } from './environment.js';
 
-export async function writeReport(text: string, file: string | undefined, environment: Environment): Promise<void> {
+/** `text` may come in chunks: a large report (an organization's) is then written a part at a time, never held whole. */
+export async function writeReport(text: string | Iterable<string>, file: string | undefined, environment: Environment): Promise<void> {
   if (file === undefined) {
-    environment.stdout.write(text);
+    if (typeof text === 'string') environment.stdout.write(text);
+    else for (const chunk of text) await writeOut(environment.stdout, chunk);
     return;
   }
   try {
@@ -18,4 +20,10 @@ export async function writeReport(text: string, file: string | undefined, enviro
     const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new UserError(`error: cannot write the report to ${file}: ${why}\n  fix: name a file in a directory that exists and that you can write to`);
   }
+}
+
+/** Writes a chunk, waiting for the stream to drain when it says its buffer is full (a slow pipe holds no more). */
+async function writeOut(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
 }

@@ -6,6 +6,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailGateway, RawTrailEvent } from './cloudtrail.js';
 import type { Caller } from './retry.js';
+import type { CredentialsProvider } from './sdk-options.js';
 import type { TokenBucket } from './token-bucket.js';
 
 export interface CloudTrailOptions {
@@ -13,14 +14,15 @@ export interface CloudTrailOptions {
   region: string;
   endpointUrl?: string;
   profile?: string;
+  credentials?: CredentialsProvider;
   userAgent?: [string, string];
 }
 
-export function createCloudTrailGateway(options: CloudTrailOptions, caller: Caller, bucket: TokenBucket): CloudTrailGateway {
+export function createCloudTrailGateway(options: CloudTrailOptions, caller: Caller, bucket: TokenBucket): CloudTrailGateway & { destroy(): void } {
   const client = new CloudTrailClient({
     region: options.region,
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
     ...(options.userAgent ? { customUserAgent: [options.userAgent] } : {}),
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
@@ -48,5 +50,6 @@ export function createCloudTrailGateway(options: CloudTrailOptions, caller: Call
       }));
       return { events, nextToken: out.NextToken ? out.NextToken : null };
     },
+    destroy: () => client.destroy(),
   };
 }

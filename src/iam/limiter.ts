@@ -15,8 +15,10 @@ export class AdaptiveLimiter {
   constructor(
     private readonly ceiling: number,
     private readonly now: () => number = Date.now,
+    /** Where the window starts (default: the ceiling); an organization run starts each account where the last one ended. */
+    start?: number,
   ) {
-    this.window = ceiling;
+    this.window = Math.max(1, Math.min(ceiling, start ?? ceiling));
   }
 
   /** Calls allowed in flight now. */

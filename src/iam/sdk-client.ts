@@ -9,12 +9,15 @@ import { FAST_OPERATIONS, readError, readOutput } from './fast-replies.js';
 import { speedUpSigner, type SdkSigner } from './http/sigv4.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
 import { smithyTransport } from './sdk.js';
+import type { CredentialsProvider } from './sdk-options.js';
 
 const { getSmithyContext, HttpResponse, toEndpointV1 } = smithyTransport;
 
 export interface ClientSettings {
   region: string;
   profile?: string;
+  /** Signs every call instead of the default chain (an assumed role's credentials, in an organization run). */
+  credentials?: CredentialsProvider;
   /** An endpoint override; absent, the SDK picks AWS's endpoint for the region's partition. */
   endpoint?: string;
   transport: Transport;
@@ -27,7 +30,7 @@ export interface ClientSettings {
 export function clientConfig(settings: ClientSettings) {
   return {
     region: settings.region,
-    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.logger ? { logger: settings.logger } : {}),
     ...(settings.userAgent ? { customUserAgent: [[settings.userAgent[0], settings.userAgent[1]] as [string, string]] } : {}),

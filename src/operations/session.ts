@@ -6,6 +6,7 @@ import type { CloudTrailGateway } from '../iam/cloudtrail.js';
 import type { EndpointChoices } from '../iam/endpoints.js';
 import type { IamGateway } from '../iam/gateway.js';
 import type { AttemptEvent, Caller } from '../iam/retry.js';
+import type { CredentialsProvider } from '../iam/sdk-options.js';
 import { USER_AGENT_NAME, VERSION } from '../util/version.js';
 
 /** How to reach AWS, resolved once from flags and the environment by the CLI. */
@@ -16,8 +17,18 @@ export interface ConnectionSettings {
   /** IAM's and STS's endpoints, checked and with where each came from (flag or variable), by the CLI. */
   endpoints?: EndpointChoices;
   profile?: string;
+  /**
+   * Signs every call instead of the SDK's default chain: an organization run reaches each account with a role it
+   * assumed (iam/role-credentials.ts). Absent: the caller's own credentials (profile, environment, SSO, ...).
+   */
+  credentials?: CredentialsProvider;
   /** The most IAM calls in flight; fewer while IAM throttles. */
   concurrency: number;
+  /**
+   * How many calls in flight to start with (default `concurrency`): IAM's limits are the same in every account unless
+   * raised, so an organization run starts each account at the window the last one ended with, and adapts from there.
+   */
+  startWindow?: number;
   /** Attempts per call, retries included (the standard `AWS_MAX_ATTEMPTS`); default iampass's own. */
   maxAttempts?: number;
   /** `--verbose`: one line per call attempt and the SDK's own log, both redacted. */
@@ -33,6 +44,10 @@ export interface Session {
   callsByOperation: Record<string, number>;
   /** CloudTrail in the same account, connected on first use (most runs never need it). */
   trail(): Promise<TrailConnection>;
+  /** Closes the session's connections; an organization run opens one session per account. Idempotent. */
+  close(): void;
+  /** The calls in flight IAM allows now, as the adaptive window has learned it. */
+  window(): number;
 }
 
 /** CloudTrail for one account: its gateway, paced to LookupEvents' limit, and its own call counter. */
@@ -49,8 +64,9 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
   ]);
   const { trace } = settings;
   const callsByOperation: Record<string, number> = {};
+  const limiter = new AdaptiveLimiter(settings.concurrency, Date.now, settings.startWindow);
   const caller = new Caller({
-    limiter: new AdaptiveLimiter(settings.concurrency),
+    limiter,
     ...(settings.maxAttempts !== undefined ? { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts } } : {}),
     onAttempt: (e: AttemptEvent) => {
       callsByOperation[e.operation] = (callsByOperation[e.operation] ?? 0) + 1;
@@ -65,20 +81,26 @@ export async function connect(settings: ConnectionSettings): Promise<Session> {
       ...(trace ? { sdkLog: trace } : {}),
       ...(settings.endpoints ? { endpoints: settings.endpoints } : settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
     },
     caller,
   );
-  let trail: Promise<TrailConnection> | undefined;
+  let trail: Promise<TrailConnection & { destroy(): void }> | undefined;
   return {
     gateway,
     caller,
     concurrency: settings.concurrency,
     callsByOperation,
     trail: () => (trail ??= connectTrail(settings)),
+    window: () => limiter.limit,
+    close() {
+      gateway.destroy();
+      void trail?.then((t) => t.destroy(), () => {});
+    },
   };
 }
 
-async function connectTrail(settings: ConnectionSettings): Promise<TrailConnection> {
+async function connectTrail(settings: ConnectionSettings): Promise<TrailConnection & { destroy(): void }> {
   const [{ createCloudTrailGateway }, { iamEventsRegion, LOOKUP_EVENTS_PER_SECOND }, { Caller }, { TokenBucket }] = await Promise.all([
     import('../iam/cloudtrail-aws.js'),
     import('../iam/cloudtrail.js'),
@@ -95,9 +117,10 @@ async function connectTrail(settings: ConnectionSettings): Promise<TrailConnecti
       userAgent: [USER_AGENT_NAME, VERSION],
       ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
       ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
     },
     caller,
     new TokenBucket(LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_PER_SECOND),
   );
-  return { gateway, caller };
+  return { gateway, caller, destroy: () => gateway.destroy() };
 }

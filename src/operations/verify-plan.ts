@@ -51,17 +51,35 @@ export async function verifySavedPlanOffline<K extends { fingerprint: string }>(
   const desired = await resolveKeyDirectory(parsed.state);
   const keys = await loadKeys(configuredKeys(desired));
   const configDir = dirname(resolve(cwd, configFile));
+  verifyAgainstConfiguration(path, doc, desired, configDir, keys, configFile);
+  return { desired, configDir, keys };
+}
+
+/**
+ * The offline check proper, once the configuration is loaded: the plan's actions must be exactly what the pure diff
+ * gives from `desired` and the live values the plan recorded, with the same key fingerprints. Throws the refusal,
+ * naming every difference. An organization plan runs it for each account's plan against that account's desired state.
+ */
+export function verifyAgainstConfiguration(
+  path: string,
+  doc: PlanDocument,
+  desired: DesiredState,
+  configDir: string,
+  keys: ReadonlyMap<string, { fingerprint: string }>,
+  configFile: string,
+  /** An organization plan: name the account, since the file holds many. */
+  nameAccount = false,
+): void {
   const fingerprints = new Map([...keys].map(([p, k]) => [p, k.fingerprint]));
   const differences = savedPlanDifferences(doc, { desired, configDir, fingerprints });
   if (differences.length > 0) {
     throw new UserError(
-      `error: saved plan ${path} is not what its configuration gives: ${differences.length} difference${differences.length === 1 ? '' : 's'}\n` +
+      `error: saved plan ${path} is not what its configuration gives${nameAccount ? ` for account ${doc.account}` : ''}: ${differences.length} difference${differences.length === 1 ? '' : 's'}\n` +
         differences.map((d) => `  - ${d}`).join('\n') +
         `\n  fix: apply only a plan \`iampass plan --out\` wrote from this configuration, unmodified; make a new one ` +
         `(\`iampass plan -c ${configFile} --out ${path}\`) and review it\nNothing was changed.`,
     );
   }
-  return { desired, configDir, keys };
 }
 
 /** Re-reads what the plan depends on; resolves with the notes when it still holds, throws the "stale" refusal otherwise. */

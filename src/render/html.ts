@@ -60,7 +60,8 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 }
 `;
 
-interface Page {
+/** One self-contained page: a title, what it is about, the summary first, then the body. */
+export interface Page {
   title: string;
   meta: string[];
   headline: string;
@@ -70,7 +71,7 @@ interface Page {
   body: string;
 }
 
-function page(p: Page): string {
+export function htmlPage(p: Page): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -99,11 +100,24 @@ ${p.body}
 const cell = (text: string, cls?: string) => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</td>`;
 
 export function renderHtmlStatus(report: StatusReport): string {
+  const untouched = untouchedLine({ unchangedCount: 0, unlistedIgnoredCount: report.unlistedIgnoredCount, outOfScopeCount: report.outOfScopeCount });
+  const s = report.summary;
+  return htmlPage({
+    title: `iampass status · account ${report.account}`,
+    meta: [`account ${report.account}`, `read as ${report.callerArn}`, `checked ${report.checkedAt}`, `from ${report.config.file}`, ...(report.mode === 'fast' ? ['--fast'] : [])],
+    headline: statusSummaryLine(report),
+    attention: s.expired > 0 || s.withoutMfa > 0,
+    notes: [statusPolicyLine(report), statusReportLine(report), ...(untouched ? [untouched] : [])],
+    body: statusHtmlBody(report),
+  });
+}
+
+/** The status page's body: the users table, what is not known, and what each column cost. Already escaped. */
+export function statusHtmlBody(report: StatusReport): string {
   const head = `<tr>${STATUS_COLUMNS.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('')}</tr>`;
   const rows = report.users.map((u) => `<tr id="user-${escapeHtml(u.user)}">${STATUS_COLUMNS.map((c) => cell(c.cell(u), statusCellClass(c.id, u))).join('')}</tr>`);
   const unknowns = report.users.filter((u) => u.unknown.length > 0);
   const costs = report.cost.sources.map((s) => `<li><b>${escapeHtml(s.columns.join(', '))}</b>: ${s.calls} call${s.calls === 1 ? '' : 's'}; ${escapeHtml(s.source)}</li>`);
-  const untouched = untouchedLine({ unchangedCount: 0, unlistedIgnoredCount: report.unlistedIgnoredCount, outOfScopeCount: report.outOfScopeCount });
   const body = [
     '<h2>Users</h2>',
     report.users.length === 0
@@ -114,15 +128,7 @@ export function renderHtmlStatus(report: StatusReport): string {
       : '',
     `<h2>What each column cost</h2>\n<p>${report.cost.calls} IAM call${report.cost.calls === 1 ? '' : 's'} in all.</p>\n<ul class="plain">${costs.join('\n')}</ul>`,
   ];
-  const s = report.summary;
-  return page({
-    title: `iampass status · account ${report.account}`,
-    meta: [`account ${report.account}`, `read as ${report.callerArn}`, `checked ${report.checkedAt}`, `from ${report.config.file}`, ...(report.mode === 'fast' ? ['--fast'] : [])],
-    headline: statusSummaryLine(report),
-    attention: s.expired > 0 || s.withoutMfa > 0,
-    notes: [statusPolicyLine(report), statusReportLine(report), ...(untouched ? [untouched] : [])],
-    body: body.filter((b) => b !== '').join('\n'),
-  });
+  return body.filter((b) => b !== '').join('\n');
 }
 
 function statusCellClass(id: string, u: StatusUser): string | undefined {
@@ -134,6 +140,19 @@ function statusCellClass(id: string, u: StatusUser): string | undefined {
 }
 
 export function renderHtmlDrift(report: DriftReport): string {
+  const untouched = untouchedLine(report);
+  return htmlPage({
+    title: `iampass drift · account ${report.account}`,
+    meta: [`account ${report.account}`, `read as ${report.callerArn}`, `checked ${report.checkedAt}`, `from ${report.config.file}`],
+    headline: driftSummaryLine(report),
+    attention: report.status === 'drifted',
+    notes: [...(report.attribution ? [report.attribution.note] : []), ...(untouched ? [untouched] : [])],
+    body: driftHtmlBody(report),
+  });
+}
+
+/** The drift page's body: the drifted items with who changed each, the warnings, the ignore rules. Already escaped. */
+export function driftHtmlBody(report: DriftReport): string {
   const rows = report.items.map((item) => driftRow(item));
   const body: string[] = ['<h2>Drifted items</h2>'];
   if (report.items.length === 0) body.push('<p class="muted">Nothing drifted.</p>');
@@ -154,15 +173,7 @@ export function renderHtmlDrift(report: DriftReport): string {
   if (report.ignored.length > 0) {
     body.push('<h2>Ignore rules</h2>', `<ul class="plain">${ignoredLines(report).map((l) => `<li><code>${escapeHtml(l)}</code></li>`).join('\n')}</ul>`);
   }
-  const untouched = untouchedLine(report);
-  return page({
-    title: `iampass drift · account ${report.account}`,
-    meta: [`account ${report.account}`, `read as ${report.callerArn}`, `checked ${report.checkedAt}`, `from ${report.config.file}`],
-    headline: driftSummaryLine(report),
-    attention: report.status === 'drifted',
-    notes: [...(report.attribution ? [report.attribution.note] : []), ...(untouched ? [untouched] : [])],
-    body: body.join('\n'),
-  });
+  return body.join('\n');
 }
 
 function driftRow(item: DriftItem): string {

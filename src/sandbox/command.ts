@@ -13,13 +13,15 @@ export interface RunSandboxOptions {
   latencyMs?: number;
   rate?: number;
   burst?: number;
+  accountRate?: number;
+  accountBurst?: number;
   failureRate?: number;
   dropRate?: number;
   emptyPageRate?: number;
   lookupEventsRate?: number;
 }
 
-const FAULT_KEYS = ['latencyMs', 'rate', 'burst', 'failureRate', 'dropRate', 'emptyPageRate', 'lookupEventsRate'] as const;
+const FAULT_KEYS = ['latencyMs', 'rate', 'burst', 'accountRate', 'accountBurst', 'failureRate', 'dropRate', 'emptyPageRate', 'lookupEventsRate'] as const;
 
 /**
  * Prints `iampass sandbox listening on URL (account ID)` to stdout first (scripts wait for that line to learn the

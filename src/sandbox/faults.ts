@@ -16,6 +16,13 @@ export interface FaultOptions {
   rate: number;
   /** Requests allowed in a burst above `rate`; 0 = one second's worth of `rate`. */
   burst: number;
+  /**
+   * Sustained requests per second per calling account before `Throttling` (AWS limits IAM per account, so an
+   * organization run is paced by each account's own limit); 0 = unlimited. Applies beside `rate`.
+   */
+  accountRate: number;
+  /** Burst of each account's bucket; 0 = one second's worth of `accountRate`. */
+  accountBurst: number;
   /** Probability (0..1) of answering 500 `ServiceFailure`. */
   failureRate: number;
   /** Probability (0..1) of destroying the connection without answering. */
@@ -35,6 +42,8 @@ const ENVIRONMENT: Record<keyof FaultOptions, string> = {
   latencyMs: 'IAMPASS_SANDBOX_LATENCY_MS',
   rate: 'IAMPASS_SANDBOX_RATE',
   burst: 'IAMPASS_SANDBOX_BURST',
+  accountRate: 'IAMPASS_SANDBOX_ACCOUNT_RATE',
+  accountBurst: 'IAMPASS_SANDBOX_ACCOUNT_BURST',
   failureRate: 'IAMPASS_SANDBOX_FAILURE_RATE',
   dropRate: 'IAMPASS_SANDBOX_DROP_RATE',
   emptyPageRate: 'IAMPASS_SANDBOX_EMPTY_PAGE_RATE',
@@ -46,6 +55,8 @@ const LIMITS: Record<keyof FaultOptions, { max: number; integer?: boolean }> = {
   latencyMs: { max: Number.MAX_SAFE_INTEGER },
   rate: { max: Number.MAX_SAFE_INTEGER },
   burst: { max: Number.MAX_SAFE_INTEGER, integer: true },
+  accountRate: { max: Number.MAX_SAFE_INTEGER },
+  accountBurst: { max: Number.MAX_SAFE_INTEGER, integer: true },
   failureRate: { max: 1 },
   dropRate: { max: 1 },
   emptyPageRate: { max: 1 },
@@ -61,7 +72,7 @@ export const LOOKUP_EVENTS_RATE = 2;
  * refused with their source named.
  */
 export function resolveFaults(given: Partial<FaultOptions> = {}, env: NodeJS.ProcessEnv = process.env): FaultOptions {
-  const resolved: FaultOptions = { latencyMs: 0, rate: 0, burst: 0, failureRate: 0, dropRate: 0, emptyPageRate: 0, lookupEventsRate: LOOKUP_EVENTS_RATE };
+  const resolved: FaultOptions = { latencyMs: 0, rate: 0, burst: 0, accountRate: 0, accountBurst: 0, failureRate: 0, dropRate: 0, emptyPageRate: 0, lookupEventsRate: LOOKUP_EVENTS_RATE };
   for (const key of Object.keys(ENVIRONMENT) as (keyof FaultOptions)[]) {
     const fromOptions = given[key];
     const fromEnv = env[ENVIRONMENT[key]];
@@ -81,13 +92,25 @@ export function resolveFaults(given: Partial<FaultOptions> = {}, env: NodeJS.Pro
 export class FaultInjector {
   private readonly random: () => number;
   private readonly bucket: TokenBucket | undefined;
+  private readonly accountBuckets = new Map<string, TokenBucket>();
 
   constructor(
     readonly options: FaultOptions,
-    clock: () => number = () => performance.now(),
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.random = options.faultSeed === undefined ? Math.random : mulberry32(options.faultSeed);
     this.bucket = options.rate > 0 ? new TokenBucket(options.rate, options.burst, clock) : undefined;
+  }
+
+  /** Whether the calling account's own bucket refuses this request (called once per request, on arrival). */
+  accountThrottled(account: string): boolean {
+    if (this.options.accountRate <= 0) return false;
+    let bucket = this.accountBuckets.get(account);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.accountRate, this.options.accountBurst, this.clock);
+      this.accountBuckets.set(account, bucket);
+    }
+    return !bucket.take();
   }
 
   /** The fault for the request arriving now, if any. Called once per request, in arrival order. */

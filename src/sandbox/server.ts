@@ -157,7 +157,7 @@ class Sandbox {
     if (url.pathname === '/moto-api/reset') return this.reset(request, response);
     const requestId = randomUUID();
     // Decided on arrival, in arrival order, so a seeded run faults the same requests every time.
-    const fault = this.parts.faults.decide();
+    let fault = this.parts.faults.decide();
     let action = '-';
     let user = '-';
     let status: number | 'dropped';
@@ -166,6 +166,7 @@ class Sandbox {
       const call = decode(request, await readBody(request), url);
       action = call.kind === 'query' ? (call.params.string('Action') ?? '-') : call.operation;
       user = call.kind === 'query' ? (call.params.string('UserName') ?? '-') : '-';
+      if (fault === undefined && this.parts.faults.options.accountRate > 0 && this.parts.faults.accountThrottled(this.accountOf(request))) fault = 'throttle';
       if (this.parts.faults.options.latencyMs > 0) await sleep(this.parts.faults.options.latencyMs);
       if (fault === 'drop') {
         request.socket.destroy();
@@ -240,6 +241,15 @@ class Sandbox {
       const error = known ? thrown : (service?.failed() ?? new JsonError('InternalFailure', SERVICE_FAILURE_MESSAGE, 500));
       const note = fault ? `injected ${fault}` : known ? undefined : `internal error: ${(thrown as Error).message}`;
       return { status: error.status, body: renderJsonError(error, messageKey), contentType: JSON_CONTENT_TYPE, note, errorType: error.code };
+    }
+  }
+
+  /** The account a request acts in, for its account's rate limit: the signer's, else the default caller's. */
+  private accountOf(request: IncomingMessage): string {
+    try {
+      return this.callerOf(request, this.parts.clock(), () => new Error('refused')).account.id;
+    } catch {
+      return this.state.data.defaultCaller.account;
     }
   }
 

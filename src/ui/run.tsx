@@ -13,6 +13,9 @@ import { hasChanges, type Plan } from '../model/plan.js';
 import { applyEvent, startApply } from './apply-progress.js';
 import { ApplyView } from './ApplyView.js';
 import { PlanView } from './PlanView.js';
+import { AccountListView } from './AccountListView.js';
+import { planOf } from '../plan/document.js';
+import type { OrganizationDocument } from '../plan/organization-report.js';
 import { RefreshView } from './RefreshView.js';
 import { StatusView } from './StatusView.js';
 import type { StatusReport } from '../plan/status.js';
@@ -63,6 +66,27 @@ export async function browsePlan(plan: Plan, header: PlanHeader, opts: UiOptions
     opts,
     hasChanges(plan) ? undefined : { value: undefined },
   );
+}
+
+/**
+ * An organization plan: the list of accounts; enter opens one account's plan in the plan view, whose `q` comes back
+ * to the list; `q` on the list ends it. Each account's plan is rebuilt from its document only when opened.
+ */
+export async function browseOrganization(doc: OrganizationDocument<'plan'>, configDir: string, opts: UiOptions): Promise<void> {
+  for (let cursor = 0; ; ) {
+    const chosen = await interact<number | null>((done) => <AccountListView doc={doc} cursor={cursor} color={opts.color} onChoose={done} />, opts);
+    const entry = chosen === null ? undefined : doc.accounts[chosen];
+    if (chosen === null || entry === undefined) return;
+    cursor = chosen;
+    if (!entry.report) continue;
+    const plan = planOf(entry.report, configDir);
+    const header = { account: plan.account, callerArn: plan.callerArn, configFile: doc.config.file };
+    await interact<void>(
+      (done) => <PlanView mode="browse" plan={plan} header={header} color={opts.color} onQuit={() => done()} />,
+      opts,
+      hasChanges(plan) ? undefined : { value: undefined },
+    );
+  }
 }
 
 /** The status command's table: resolves when the person presses `q` (at once when there is nobody to browse). */

@@ -17,12 +17,14 @@ export function temporaryNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+/** `content` may come in chunks (a large report written a part at a time, never held whole). */
+export async function writeFileAtomic(path: string, content: string | Uint8Array | Iterable<string>, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = temporaryNameFor(path);
   const handle = await open(temp, 'wx', options.mode ?? 0o644);
   try {
     try {
-      await handle.writeFile(content);
+      if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
+      else for (const chunk of content) await handle.write(chunk);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,23 +1,19 @@
-import { execute, tally, type ApplyReport, type ExecutorEvent } from '../../apply/execute.js';
 import { configuredKeys } from '../../config/keys.js';
 import type { DesiredState, FailOn } from '../../model/desired.js';
 import { unacknowledged } from '../../plan/advisories.js';
 import { planBasis, planDocument, planOf } from '../../plan/document.js';
 import type { Plan } from '../../model/plan.js';
-import { createResultLog, renderApplySummary } from '../../render/apply-log.js';
 import { summaryLine } from '../../render/describe.js';
 import { renderTextPlan } from '../../render/text.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect, type Session } from '../../operations/session.js';
 import { liveStaleness, verifySavedPlanLive, verifySavedPlanOffline } from '../../operations/verify-plan.js';
 import { readRequestOf } from '../../model/read-request.js';
-import { acquireApplyLock, describeHolder } from '../../operations/lock.js';
-import { asUserError } from '../../operations/refresh.js';
-import { iamJournal } from '../../iam/journal.js';
-import { sweepLeftovers } from '../../apply/delivery.js';
 import type { EncryptionKey } from '../../apply/pgp.js';
+import { applyAccount, applyFailed, type AccountApplied, type ApplyOutput } from '../apply-account.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
-import { loadOrFail } from '../config.js';
+import { loadConfiguration } from '../config.js';
+import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
@@ -26,10 +22,12 @@ import { loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords 
 import { confirmOnTerminal } from '../prompt.js';
 import { revealOnce } from '../reveal.js';
 import { readPlanFile } from '../saved-plan.js';
+import type { OrganizationDocument } from '../../plan/organization-report.js';
+import { readFile } from 'node:fs/promises';
 import type { StopSignal } from '../stop.js';
 import { followRefresh, planHeader, presentation, type Presentation } from '../presentation.js';
 
-export interface ApplyFlags extends AwsFlags, DeliveryFlags {
+export interface ApplyFlags extends AwsFlags, DeliveryFlags, OrganizationFlags {
   /** Absent: `iampass.yaml`, or with a saved plan, the file the plan was made from. */
   config?: string;
   autoApprove?: boolean;
@@ -48,9 +46,20 @@ export async function applyCommand(
   environment: Environment,
   stop: StopSignal,
 ): Promise<number> {
-  if (planFile !== undefined) return applySavedPlan(planFile, flags, environment, stop);
+  if (planFile !== undefined) {
+    const organizationPlan = await readOrganizationPlan(planFile);
+    if (organizationPlan !== null) return applySavedOrganizationPlan(planFile, organizationPlan, flags, environment, stop);
+    refuseOrganizationFlags(flags, planFile);
+    return applySavedPlan(planFile, flags, environment, stop);
+  }
   const config = flags.config ?? DEFAULT_CONFIG;
-  const desired = await loadOrFail(config, environment);
+  const loaded = await loadConfiguration(config, environment);
+  if (loaded.kind === 'organization') {
+    const { organizationApplyCommand } = await import('./org-apply.js');
+    return organizationApplyCommand(loaded.organization, loaded.config, flags, environment, stop);
+  }
+  refuseOrganizationFlags(flags, config);
+  const { desired } = loaded;
   const keys = await loadKeys(configuredKeys(desired));
   const shown = presentation(environment, flags);
   const session = await connect(connectionSettings(flags, environment));
@@ -60,29 +69,30 @@ export async function applyCommand(
   const first = await refresh();
   const ready = await gates(first.plan, context);
   if (ready === null) return EXIT.ok;
-  return withApplyLock(session, first.plan.account, flags, environment, async () => {
-    // Under the lock, what the plan depends on is read again: another apply may have changed it while this one
-    // waited. If so, the plan is made again (and shown again) rather than applied stale.
-    let refreshed = first;
-    let passwords = ready;
-    const basis = planBasis(first.plan, first.live, readRequestOf(desired));
-    const stale = await liveStaleness(planDocument(first.plan, { file: config, sha256: '' }, basis, [], environment.cwd), session, () => stop.requested());
-    if (stale.changes.length > 0) {
-      environment.stderr.write(`Live IAM changed since it was read (${stale.changes.join('; ')}): reading it again.\n`);
-      refreshed = await refresh();
-      const again = await gates(refreshed.plan, context);
-      if (again === null) return EXIT.ok;
-      passwords = again;
-    }
-    const { plan, live } = refreshed;
-    if (!(await approved(plan, context.flags, environment, shown))) {
-      environment.stderr.write('\nApply cancelled. Nothing was changed.\n');
-      return EXIT.error;
-    }
-    if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
-    const journaled = new Set(live.users.filter((u) => u.unconfirmed).map((u) => u.name));
-    return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
-  });
+  const applied = await applyAccount(
+    session,
+    first.plan.account,
+    async () => {
+      // Under the lock, what the plan depends on is read again: another apply may have changed it while this one
+      // waited. If so, the plan is made again (and shown again) rather than applied stale.
+      let refreshed = first;
+      let passwords = ready;
+      const basis = planBasis(first.plan, first.live, readRequestOf(desired));
+      const stale = await liveStaleness(planDocument(first.plan, { file: config, sha256: '' }, basis, [], environment.cwd), session, () => stop.requested());
+      if (stale.changes.length > 0) {
+        environment.stderr.write(`Live IAM changed since it was read (${stale.changes.join('; ')}): reading it again.\n`);
+        refreshed = await refresh();
+        const again = await gates(refreshed.plan, context);
+        if (again === null) return null;
+        passwords = again;
+      }
+      const { plan, live } = refreshed;
+      if (!(await approved(plan, context.flags, environment, shown))) throw new UserError('\nApply cancelled. Nothing was changed.');
+      return { plan, passwords, journaled: new Set(live.users.filter((u) => u.unconfirmed).map((u) => u.name)) };
+    },
+    { flags, output: terminalOutput(environment, shown), shown, stop },
+  );
+  return finished(applied, environment);
 }
 
 /** What an apply from the config carries from one step to the next. */
@@ -118,40 +128,6 @@ async function gates(plan: Plan, { desired, keys, flags, environment, shown }: A
 }
 
 /**
- * Runs `work` holding the account's apply lock (operations/lock.ts), released however `work` ends: taken only once
- * there is something to write, and `work` re-reads what it depends on under it. Leftover temporary delivery files of
- * a killed run are swept once it is held. A mismatched account is left for the read to report, without a lock.
- */
-async function withApplyLock(
-  session: Session,
-  expectedAccount: string | null,
-  flags: ApplyFlags,
-  environment: Environment,
-  work: () => Promise<number>,
-): Promise<number> {
-  const identity = await session.gateway.callerIdentity().catch(asUserError);
-  if (expectedAccount !== null && identity.account !== expectedAccount) return work();
-  const lock = await acquireApplyLock(session.gateway, {
-    callerArn: identity.arn,
-    account: identity.account,
-    waitMs: flags.lockTimeout ?? 0,
-    onWait: (info) => environment.stderr.write(`Waiting for the apply lock on account ${identity.account}: ${describeHolder(info)}...\n`),
-  }).catch(async (error: unknown) => {
-    if (error instanceof UserError) throw error;
-    return asUserError(error);
-  });
-  try {
-    for (const dir of [flags.deliveryDir ?? 'iampass-delivery', flags.passwordDir]) {
-      if (dir) await sweepLeftovers(dir, identity.account);
-    }
-    return await work();
-  } finally {
-    const note = await lock.release();
-    if (note) environment.stderr.write(`warning: ${note}\n`);
-  }
-}
-
-/**
  * `apply FILE`: exactly the saved actions, never a new diff. The file was the review, so there is no prompt (as
  * `terraform apply PLANFILE`); instead everything the plan depends on is checked first, and a stale plan is
  * refused before any write. Passwords are resolved now: the saved plan holds only their references.
@@ -167,55 +143,63 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
   const session = await connect(connectionSettings(flags, environment));
   // Checked once before the lock (a stale plan is refused without a single write), and again under it.
   const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
-  return withApplyLock(session, doc.account, flags, environment, async () => {
-    await verifySavedPlanLive(file, doc, session, () => stop.requested());
-    for (const note of notes) environment.stderr.write(`note: ${note}\n`);
-    environment.stderr.write('The saved plan still holds.\n\n');
-    environment.stdout.write(renderTextPlan(plan, shown.style));
-    if (plan.actions.length === 0) return EXIT.ok;
-    if (stop.requested()) throw new UserError('Interrupted before applying. Nothing was changed.');
-    const journaled = new Set(doc.basis.users.filter((u) => u.unconfirmed).map((u) => u.name));
-    return carryOut(plan, journaled, session, passwords, flags, environment, shown, stop);
-  });
+  const applied = await applyAccount(
+    session,
+    doc.account,
+    async () => {
+      await verifySavedPlanLive(file, doc, session, () => stop.requested());
+      for (const note of notes) environment.stderr.write(`note: ${note}\n`);
+      environment.stderr.write('The saved plan still holds.\n\n');
+      environment.stdout.write(renderTextPlan(plan, shown.style));
+      if (plan.actions.length === 0) return null;
+      return { plan, passwords, journaled: new Set(doc.basis.users.filter((u) => u.unconfirmed).map((u) => u.name)) };
+    },
+    { flags, output: terminalOutput(environment, shown), shown, stop },
+  );
+  return finished(applied, environment);
 }
 
-/** Executes `plan` with the live view at a terminal, one line per action elsewhere, and the closing summary. */
-async function carryOut(
-  plan: Plan,
-  journaled: ReadonlySet<string>,
-  session: Session,
-  passwords: PreparedPasswords,
-  flags: ApplyFlags,
-  environment: Environment,
-  shown: Presentation,
-  stop: StopSignal,
-): Promise<number> {
-  const view = shown.interactive ? await followInTerminal(plan, shown) : null;
-  const log = createResultLog((line) => environment.stdout.write(`${line}\n`), shown.style);
-  if (!view) environment.stdout.write('\n');
-  stop.onRequest(() =>
-    view ? view.stopping() : environment.stderr.write('\nInterrupt received: finishing calls in flight, starting no new ones...\n'),
-  );
-  const report: ApplyReport = await execute(plan, {
-    gateway: session.gateway,
-    passwords: passwords.handling,
-    journal: iamJournal(session.gateway),
-    journaled,
-    concurrency: flags.concurrency,
-    shouldStop: () => stop.requested(),
-    onEvent: (event: ExecutorEvent) => (view ? view.onEvent(event) : log.onEvent(event)),
-  });
-  if (view) await view.finish(report);
-  else {
-    log.finish(report);
-    environment.stdout.write(`\n${renderApplySummary(report, shown.style)}`);
+/** A saved plan that is an organization plan (by its `kind`), or `null` for any other file (read as one account's). */
+async function readOrganizationPlan(file: string): Promise<OrganizationDocument<'plan'> | null> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return null; // readPlanFile says what is wrong with it
   }
-  if (passwords.reveal) {
-    const shownOnce = passwords.reveal.take().map(({ user, password, confirmed }): [string, string] => [confirmed ? user : `${user} (unconfirmed)`, password]);
+  const { isOrganizationDocument, parseOrganizationDocument } = await import('../../plan/organization-saved.js');
+  if (!isOrganizationDocument(data)) return null;
+  const parsed = parseOrganizationDocument(data);
+  if (!parsed.ok) throw new UserError(`error: saved plan ${file} cannot be applied: ${parsed.problem}\n  fix: give the file \`iampass plan --out FILE\` wrote, unmodified\nNothing was changed.`);
+  if (parsed.doc.kind !== 'organization-plan') {
+    throw new UserError(`error: ${file} is an organization ${parsed.doc.kind.slice('organization-'.length)} report, not a plan\n  fix: give the file \`iampass plan --out FILE\` wrote\nNothing was changed.`);
+  }
+  return parsed.doc as OrganizationDocument<'plan'>;
+}
+
+/** `apply PLANFILE` of an organization plan: its configuration must still be an organization file. */
+async function applySavedOrganizationPlan(file: string, doc: OrganizationDocument<'plan'>, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
+  const configFile = flags.config ?? doc.config.file;
+  const loaded = await loadConfiguration(configFile, environment);
+  if (loaded.kind !== 'organization') {
+    throw new UserError(`error: saved plan ${file} is an organization plan, but ${configFile} governs one account (it has no \`organization\` section)\n  fix: pass the organization file it was made from with -c\nNothing was changed.`);
+  }
+  const { organizationApplySaved } = await import('./org-apply.js');
+  return organizationApplySaved(file, doc, loaded.organization, loaded.config, flags, environment, stop);
+}
+
+/** A lone account's apply writes straight to the terminal, with the live view when there is one. */
+function terminalOutput(environment: Environment, shown: Presentation): ApplyOutput {
+  return { out: (text) => environment.stdout.write(text), err: (text) => environment.stderr.write(text), live: shown.interactive };
+}
+
+/** Shows `--reveal`'s passwords once, then the exit code: 1 when any action failed or did not run. */
+async function finished(applied: AccountApplied, environment: Environment): Promise<number> {
+  if (applied.passwords?.reveal) {
+    const shownOnce = applied.passwords.reveal.take().map(({ user, password, confirmed }): [string, string] => [confirmed ? user : `${user} (unconfirmed)`, password]);
     await revealOnce(shownOnce, environment);
   }
-  const counts = tally(report);
-  return counts.failed > 0 || counts['not-run'] > 0 ? EXIT.error : EXIT.ok;
+  return applied.report !== null && applyFailed(applied.report) ? EXIT.error : EXIT.ok;
 }
 
 /** `--auto-approve`, or a person who typed `yes` (the command has already refused when there is no one to ask). */
@@ -250,9 +234,4 @@ function refuseWithoutApproval(plan: Plan, environment: Environment, shown: Pres
     'apply needs approval, and there is no terminal to ask on.\n' +
       '  fix: review the plan above, then run again with --auto-approve\nNothing was changed.',
   );
-}
-
-async function followInTerminal(plan: Plan, shown: Presentation) {
-  const { followApply } = await import('../../ui/run.js');
-  return followApply(plan, shown.ui);
 }

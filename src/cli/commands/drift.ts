@@ -15,7 +15,8 @@ import { attributeDrift } from '../../operations/attribution.js';
 import { refreshAccount } from '../../operations/refresh.js';
 import { connect } from '../../operations/session.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
-import { loadWithFingerprint } from '../config.js';
+import { loadConfiguration } from '../config.js';
+import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
@@ -24,7 +25,7 @@ import { writeReport } from '../output.js';
 import { postJson, webhookUrl } from '../webhook.js';
 import { followRefresh, presentation } from '../presentation.js';
 
-export interface DriftFlags extends AwsFlags {
+export interface DriftFlags extends AwsFlags, OrganizationFlags {
   config: string;
   format: DriftFormat;
   output?: string;
@@ -45,7 +46,13 @@ export const IGNORE_FILE = '.iampassignore';
 export async function driftCommand(flags: DriftFlags, environment: Environment, stop: StopSignal): Promise<number> {
   const webhook = flags.webhook ? webhookUrl(flags.webhook) : null;
   if (flags.heartbeat && !webhook) throw new UserError('error: --heartbeat needs --webhook (or IAMPASS_WEBHOOK_URL)');
-  const { desired, config } = await loadWithFingerprint(flags.config, environment);
+  const loaded = await loadConfiguration(flags.config, environment);
+  if (loaded.kind === 'organization') {
+    const { organizationDriftCommand } = await import('./org-drift.js');
+    return organizationDriftCommand(loaded.organization, loaded.config, flags, environment, stop);
+  }
+  refuseOrganizationFlags(flags, flags.config);
+  const { desired, config } = loaded;
   const rules = await loadIgnoreRules(flags);
   const shown = presentation(environment, { ...(flags.color !== undefined ? { color: flags.color } : {}), interactive: false });
   const session = await connect(connectionSettings(flags, environment));
@@ -70,7 +77,7 @@ export async function driftCommand(flags: DriftFlags, environment: Environment, 
 }
 
 /** `--ignore` rules, then the ignore file's; every problem in either is reported at once. */
-async function loadIgnoreRules(flags: DriftFlags): Promise<IgnoreRule[]> {
+export async function loadIgnoreRules(flags: DriftFlags): Promise<IgnoreRule[]> {
   const rules: IgnoreRule[] = [];
   const problems: IgnoreProblem[] = [];
   for (const text of flags.ignore) {

@@ -16,7 +16,7 @@ import { readRequestOf } from '../../model/read-request.js';
 import { diff } from '../../plan/diff.js';
 import { diagnosticsError } from '../../operations/errors.js';
 import { readAccount } from '../../operations/refresh.js';
-import { connect } from '../../operations/session.js';
+import { connect, type Session } from '../../operations/session.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import type { Environment } from '../environment.js';
@@ -30,6 +30,10 @@ export interface ImportFlags extends AwsFlags {
   output?: string;
   merge?: boolean;
   force?: boolean;
+  /** A member account of the caller's organization, reached by AssumeRole (the organization's way in). */
+  account?: string;
+  roleName?: string;
+  externalId?: string;
 }
 
 export async function importCommand(flags: ImportFlags, environment: Environment, stop: StopSignal): Promise<number> {
@@ -49,7 +53,7 @@ export async function importCommand(flags: ImportFlags, environment: Environment
   };
   checkScope(scope);
 
-  const session = await connect(connectionSettings(flags, environment));
+  const session = await sessionFor(flags, environment);
   environment.stderr.write('Reading live IAM...\n');
   const desired: DesiredState = {
     version: 1,
@@ -118,6 +122,28 @@ export async function importCommand(flags: ImportFlags, environment: Environment
     );
   }
   return EXIT.ok;
+}
+
+/**
+ * The caller's own account; or with `--account`, a member account of its organization reached as an organization
+ * run reaches it: AssumeRole of `--role-name` (OrganizationAccountAccessRole unless given) with `--external-id`.
+ */
+async function sessionFor(flags: ImportFlags, environment: Environment): Promise<Session> {
+  if ((flags.roleName !== undefined || flags.externalId !== undefined) && flags.account === undefined) {
+    throw new UserError('error: --role-name and --external-id say how to reach another account; name it with --account ID\nNothing was read or written.');
+  }
+  const settings = connectionSettings(flags, environment);
+  if (flags.account === undefined) return connect(settings);
+  const { connectOrganization, Unreachable } = await import('../../operations/org-access.js');
+  const access = await connectOrganization(settings);
+  try {
+    const { session } = await access.connect({ id: flags.account, name: flags.account }, { roleName: flags.roleName ?? 'OrganizationAccountAccessRole', externalId: flags.externalId ?? null });
+    return session;
+  } catch (error) {
+    access.close();
+    if (error instanceof Unreachable) throw new UserError(`error: account ${flags.account} is unreachable: ${error.message}\n  fix: ${error.fix}\nNothing was read or written.`);
+    throw error;
+  }
 }
 
 async function readExisting(target: string, flags: ImportFlags): Promise<{ source: string; state: DesiredState } | null> {

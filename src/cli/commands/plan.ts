@@ -7,7 +7,8 @@ import { connect } from '../../operations/session.js';
 import { deliveryKeys, planBasis, planDocument } from '../../plan/document.js';
 import { PLAN_RENDERERS, type PlanFormat } from '../../render/formats.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
-import { loadWithFingerprint } from '../config.js';
+import { loadConfiguration } from '../config.js';
+import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
@@ -16,7 +17,7 @@ import { followRefresh, planHeader, presentation } from '../presentation.js';
 import { writePlanFile } from '../saved-plan.js';
 import type { StopSignal } from '../stop.js';
 
-export interface PlanFlags extends AwsFlags {
+export interface PlanFlags extends AwsFlags, OrganizationFlags {
   config: string;
   detailedExitcode?: boolean;
   failOn?: FailOn;
@@ -28,7 +29,13 @@ export interface PlanFlags extends AwsFlags {
 }
 
 export async function planCommand(flags: PlanFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const { desired, config } = await loadWithFingerprint(flags.config, environment);
+  const loaded = await loadConfiguration(flags.config, environment);
+  if (loaded.kind === 'organization') {
+    const { organizationPlanCommand } = await import('./org-plan.js');
+    return organizationPlanCommand(loaded.organization, loaded.config, flags, environment, stop);
+  }
+  refuseOrganizationFlags(flags, flags.config);
+  const { desired, config } = loaded;
   // Only the terminal format can be a live view; json and markdown are for machines and comments.
   const shown = presentation(environment, { ...flags, interactive: flags.format === 'text' ? flags.interactive : false });
   const keys = await loadKeys(configuredKeys(desired));

@@ -6,14 +6,15 @@ import { statusOfAccount } from '../../operations/status.js';
 import { connect } from '../../operations/session.js';
 import { STATUS_RENDERERS, type StatusFormat } from '../../render/formats.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
-import { loadWithFingerprint } from '../config.js';
+import { loadConfiguration } from '../config.js';
+import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { writeReport } from '../output.js';
 import { followRefresh, presentation } from '../presentation.js';
 import type { StopSignal } from '../stop.js';
 
-export interface StatusFlags extends AwsFlags {
+export interface StatusFlags extends AwsFlags, OrganizationFlags {
   config: string;
   format: StatusFormat;
   output?: string;
@@ -23,7 +24,13 @@ export interface StatusFlags extends AwsFlags {
 }
 
 export async function statusCommand(flags: StatusFlags, environment: Environment, stop: StopSignal): Promise<number> {
-  const { desired, config } = await loadWithFingerprint(flags.config, environment);
+  const loaded = await loadConfiguration(flags.config, environment);
+  if (loaded.kind === 'organization') {
+    const { organizationStatusCommand } = await import('./org-status.js');
+    return organizationStatusCommand(loaded.organization, loaded.config, flags, environment, stop);
+  }
+  refuseOrganizationFlags(flags, flags.config);
+  const { desired, config } = loaded;
   // Only the text format at a terminal, and not into a file, is the live table.
   const live = flags.format === 'text' && flags.output === undefined;
   const shown = presentation(environment, { ...flags, interactive: live ? flags.interactive : false });

@@ -2,7 +2,8 @@
  * Reads what the advisories need beyond the live state, as cheaply as IAM allows: the credential report once
  * (MFA, console use and access keys of every user in one report), and at most one more call per governed user:
  * `SimulatePrincipalPolicy` for a user who would be forced to reset a password the policy does not let users
- * change, or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
+ * change (one per class of users with the same permission set, when that is cheaper: see `change-password.ts`),
+ * or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
  * the plan: a fact that cannot be read is recorded as unknown, with the reason, and the advisories say so.
  */
 import type { DesiredState } from '../model/desired.js';
@@ -11,6 +12,7 @@ import type { AccountFacts, ChangePasswordDecision, CredentialReport, Unknown } 
 import type { LiveState } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
+import { readChangePassword } from './change-password.js';
 import { CredentialReportFormatError, parseCredentialReport } from './credential-report.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';
@@ -27,6 +29,22 @@ export interface FactsOptions {
   /** For tests: how to wait between polls, and what time it is. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+}
+
+/** Every operation the advisories' facts may call; no other part of a plan calls them. */
+export const FACT_OPERATIONS = [
+  'GenerateCredentialReport',
+  'GetCredentialReport',
+  'SimulatePrincipalPolicy',
+  'GetAccountAuthorizationDetails',
+  'GetPolicy',
+  'GetPolicyVersion',
+  'ListAccessKeys',
+] as const;
+
+/** The fact operations' calls between two readings of a session's counters (`callsByOperation`). */
+export function factCalls(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(FACT_OPERATIONS.map((op) => [op, (after[op] ?? 0) - (before[op] ?? 0)]));
 }
 
 export const DEFAULT_REPORT_WAIT_MS = 30_000;
@@ -49,33 +67,31 @@ export async function readAccountFacts(
   // Nobody governed: no user-level advisory can fire, so the report is not worth its calls (or its wait).
   const credentialReport = live.users.length === 0 ? null : await (options.credentialReport ?? readCredentialReport(gateway, options));
   const arnOf = new Map(live.users.map((u) => [u.name, u.arn]));
-
-  type Task = { kind: 'simulate'; user: string } | { kind: 'keys'; user: string };
+  const toSimulate = usersToSimulate(desired, live, plan).map((name) => ({ name, arn: arnOf.get(name) ?? '' }));
   // The two lists never share a user (a reset is forced on users who keep or get a password, keys are listed for
   // users losing it), so no user costs more than one call.
-  const tasks: Task[] = [
-    ...usersToSimulate(desired, live, plan).map((user): Task => ({ kind: 'simulate', user })),
-    ...(credentialReport !== null && 'unknown' in credentialReport ? usersLosingConsole(plan) : []).map((user): Task => ({ kind: 'keys', user })),
-  ];
-  const changePassword = new Map<string, ChangePasswordDecision>();
+  const keyUsers = credentialReport !== null && 'unknown' in credentialReport ? usersLosingConsole(plan) : [];
+  const accountUsers = live.users.length + live.unlistedIgnored.length + live.outOfScopeCount;
   const activeAccessKeys = new Map<string, number | Unknown>();
-  await mapLimit(
-    tasks,
-    options.concurrency,
-    async (task) => {
-      if (task.kind === 'simulate') {
-        const arn = arnOf.get(task.user) ?? '';
-        // The user's own ARN as the resource: iam:ChangePassword is only ever asked for on oneself.
-        changePassword.set(task.user, await known(() => gateway.simulatePrincipalPolicy(arn, 'iam:ChangePassword', arn), 'SimulatePrincipalPolicy'));
-      } else {
-        const keys = await known(() => gateway.listAccessKeys(task.user), 'ListAccessKeys');
-        activeAccessKeys.set(task.user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
-      }
-    },
-    shouldStop,
-  );
+  const [answers] = await Promise.all([
+    toSimulate.length === 0 ? null : readChangePassword(gateway, toSimulate, accountUsers, options),
+    mapLimit(
+      keyUsers,
+      options.concurrency,
+      async (user) => {
+        const keys = await known(() => gateway.listAccessKeys(user), 'ListAccessKeys');
+        activeAccessKeys.set(user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
+      },
+      shouldStop,
+    ),
+  ]);
   if (shouldStop()) throw interrupted();
-  return { credentialReport, changePassword, activeAccessKeys };
+  return {
+    credentialReport,
+    changePassword: answers?.decisions ?? new Map<string, ChangePasswordDecision>(),
+    activeAccessKeys,
+    ...(answers ? { changePasswordCost: answers.cost } : {}),
+  };
 }
 
 /**

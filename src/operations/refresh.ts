@@ -30,7 +30,8 @@ export interface Refreshed {
 
 /** `file` names the desired-state file in messages about it. */
 export async function refreshAccount(session: Session, desired: DesiredState, file: string, hooks: RefreshHooks = {}): Promise<Refreshed> {
-  const { readAccountFacts, readCredentialReport } = await import('../iam/facts.js');
+  const { readAccountFacts, readCredentialReport, factCalls } = await import('../iam/facts.js');
+  const callsBefore = { ...session.callsByOperation };
   const factOptions = { concurrency: session.concurrency, ...(hooks.aborted ? { aborted: hooks.aborted } : {}) };
   let latest: ReadProgress | undefined;
   const onProgress = (p: ReadProgress) => {
@@ -53,7 +54,8 @@ export async function refreshAccount(session: Session, desired: DesiredState, fi
   }).catch(asUserError);
   if (latest) onProgress({ ...latest, phase: 'done' });
   const now = new Date();
-  return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now), live };
+  const calls = factCalls(session.callsByOperation, callsBefore);
+  return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now, calls), live };
 }
 
 export interface ReadAccountOptions extends RefreshHooks {

@@ -9,6 +9,7 @@ import {
   actionSymbol,
   type Action,
   type Delivery,
+  type FactsCost,
   type PasswordSource,
   type Plan,
   type PlanSummary,
@@ -113,6 +114,20 @@ export function warningDetail(warning: PlanWarning): string {
 export function reportLine(note: ReportNote): string {
   const at = `${note.generatedTime.slice(0, 10)} ${note.generatedTime.slice(11, 16)} UTC`;
   return `Advisories used the credential report generated ${at}, ${formatAge(note.ageMinutes)} before this plan.`;
+}
+
+/**
+ * What the advisories cost in IAM calls, by operation, and how the `iam:ChangePassword` answers were had. `null`
+ * when they cost nothing (nobody governed, or an offline plan).
+ */
+export function factsCostLine(cost: FactsCost): string | null {
+  if (cost.calls === 0) return null;
+  const ops = Object.entries(cost.byOperation).map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`).join(', ');
+  const line = `The advisories cost ${cost.calls.toLocaleString('en-US')} IAM call${s(cost.calls)} (${ops}).`;
+  const c = cost.changePassword;
+  if (!c) return line;
+  const shared = c.shared.classes > 0 ? `, ${c.shared.members.toLocaleString('en-US')} of them in ${c.shared.classes} class${c.shared.classes === 1 ? '' : 'es'} of identical permissions` : '';
+  return `${line} iam:ChangePassword: ${c.simulations.toLocaleString('en-US')} simulation${s(c.simulations)} for ${c.usersAsked.toLocaleString('en-US')} user${s(c.usersAsked)}${shared} (${c.why}).`;
 }
 
 function formatAge(minutes: number): string {

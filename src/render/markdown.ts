@@ -15,6 +15,7 @@ import {
   driftLiveText,
   driftSummaryLine,
   driftSymbol,
+  factsCostLine,
   ignoredCount,
   policyDiffLines,
   subject,
@@ -48,12 +49,13 @@ export function renderMarkdownPlan(doc: PlanDocument, limit = GITHUB_COMMENT_LIM
   }
   for (const k of doc.kept) body.push(`= ${k.user}: kept: ${k.reason}`);
   const untouched = untouchedLine(doc);
+  const cost = doc.factsCost ? factsCostLine(doc.factsCost) : null;
   return fitComment({
     head,
     warnings: doc.warnings,
     body,
     summary: `${doc.actions.length} action${doc.actions.length === 1 ? '' : 's'}`,
-    tail: untouched ? [`_${untouched}_`] : [],
+    tail: [...(untouched ? [`_${untouched}_`] : []), ...(cost ? [...(untouched ? [''] : []), `_${escapeMarkdown(cost)}_`] : [])],
     omittedHint: 'the saved plan and the job log have every action',
     limit,
   });

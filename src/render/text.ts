@@ -9,6 +9,7 @@ import {
   driftLiveText,
   driftSummaryLine,
   driftSymbol,
+  factsCostLine,
   ignoredLines,
   policyDiffLines,
   reportLine,
@@ -45,6 +46,8 @@ export function renderTextPlan(plan: Plan, style: Style): string {
   if (plan.kept.length > 0) out.push('');
   out.push(...renderWarnings(plan.warnings, style));
   if (plan.credentialReport) out.push(style.dim(reportLine(plan.credentialReport)), '');
+  const cost = plan.factsCost ? factsCostLine(plan.factsCost) : null;
+  if (cost) out.push(style.dim(cost), '');
   const untouched = untouchedLine(plan);
   if (untouched) out.push(style.dim(untouched), '');
   out.push(style.bold(summaryLine(plan.summary)));

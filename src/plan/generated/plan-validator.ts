@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/plan.schema.json","title":"iampass saved plan","description":"What `iampass plan --out FILE` writes and `iampass plan --format json` prints: the plan (actions in execution order, users kept, warnings, summary) plus what `iampass apply FILE` checks before any write (the config file's sha256, the account, and the live objects each action was computed from). It never holds a password: a new password is described only by where it will come from, and is generated at apply time.","type":"object","additionalProperties":false,"required":["formatVersion","account","callerArn","summary","actions","kept","warnings","unchangedCount","unlistedIgnoredCount","outOfScopeCount","passwordRules","config","basis"],"properties":{"formatVersion":{"title":"Format version","description":"Version of this document's format. This iampass writes and applies 1 only.","const":1},"account":{"title":"AWS account id","type":"string","pattern":"^[0-9]{12}$"},"callerArn":{"title":"Who made the plan","description":"The STS caller ARN the plan was read as. apply notes a different caller in the same account but does not refuse.","type":"string"},"summary":{"type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"type":"integer","minimum":0},"change":{"type":"integer","minimum":0},"destroy":{"type":"integer","minimum":0}},"title":"Counts of actions by Terraform change type"},"actions":{"title":"Actions, in execution order","description":"Password policy first, then creates and updates by user name, then deletes by user name.","type":"array","items":{"$ref":"#/$defs/action"}},"kept":{"title":"Users deliberately left alone","type":"array","items":{"type":"object","additionalProperties":false,"required":["user","reason"],"properties":{"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"}}}},"warnings":{"title":"Warnings for a reviewer","description":"Sorted by id, then user. They never change what apply does.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","message","fix"],"properties":{"id":{"type":"string"},"user":{"$ref":"#/$defs/userName"},"message":{"type":"string"},"fix":{"type":"string"},"acknowledged":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1}},"description":"Known and accepted in the file, with the reason: still shown, but does not fail --fail-on warning."}}}},"unchangedCount":{"type":"integer","minimum":0,"description":"Governed users already in the desired state."},"unlistedIgnoredCount":{"type":"integer","minimum":0,"description":"Users in scope, unlisted, left alone by scope.unlisted: ignore."},"outOfScopeCount":{"type":"integer","minimum":0},"passwordRules":{"type":"object","additionalProperties":false,"required":["source","minimumLength","requiredClasses","minimumClasses"],"properties":{"source":{"enum":["desired policy","live policy","AWS default"]},"minimumLength":{"type":"integer","minimum":1,"maximum":128},"requiredClasses":{"type":"array","uniqueItems":true,"items":{"enum":["uppercase","lowercase","numbers","symbols"]}},"minimumClasses":{"type":"integer","minimum":0,"maximum":4}},"title":"What generated passwords must meet","description":"The policy that will be in force when apply sets passwords."},"credentialReport":{"title":"The credential report the advisories used","type":"object","additionalProperties":false,"required":["generatedTime","ageMinutes"],"properties":{"generatedTime":{"$ref":"#/$defs/timestamp"},"ageMinutes":{"type":"integer","minimum":0}}},"config":{"type":"object","additionalProperties":false,"required":["file","sha256"],"properties":{"file":{"type":"string","minLength":1,"description":"The path the plan was made from, as given."},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"Of the file's exact bytes. apply refuses when the file now differs."}},"title":"The desired-state file the plan was made from"},"basis":{"type":"object","additionalProperties":false,"required":["passwordPolicy","users"],"properties":{"passwordPolicy":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}],"description":"The live policy when planned; null: the AWS default."},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","loginProfile"],"properties":{"name":{"$ref":"#/$defs/userName"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"For a rotation only: the token recorded on the user when planned; apply re-reads it."},"loginProfile":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/loginProfile"}]}}},"description":"One per user an action touches, sorted by name."}},"title":"Live facts the actions were computed from","description":"apply re-reads each of these and refuses, naming every difference, when any has changed."}},"$defs":{"userName":{"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"timestamp":{"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"},"policy":{"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"},"loginProfile":{"type":"object","additionalProperties":false,"required":["createDate","passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"profileState":{"type":"object","additionalProperties":false,"required":["passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"passwordSource":{"title":"Where a new password comes from","description":"Only a reference, resolved at apply time: a source never carries the password itself.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","length"],"properties":{"kind":{"const":"generate"},"length":{"type":"integer","minimum":8,"maximum":128}}},{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"env"},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"type":"object","additionalProperties":false,"required":["kind","path"],"properties":{"kind":{"const":"file"},"path":{"type":"string","minLength":1}}}]},"action":{"oneOf":[{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"update-password-policy"},"reason":{"type":"string"},"before":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}]},"after":{"$ref":"#/$defs/policy"}}},{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"delete-password-policy"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/policy"},"after":{"type":"null"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","delivery"],"properties":{"kind":{"const":"create-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"type":"null"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password","rotation"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"The rotation token recorded on the user once the profile exists."}}},"delivery":{"$ref":"#/$defs/delivery"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","rotation","delivery"],"properties":{"kind":{"const":"update-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/passwordSource"}]}}},"rotation":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}]},"to":{"type":"string","minLength":1,"maxLength":256}}}],"description":"Set when the update is a rotation: a new password, then the new token recorded."},"delivery":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/delivery"}]}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","passwordLastUsed"],"properties":{"kind":{"const":"delete-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"null"},"passwordLastUsed":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/timestamp"}],"description":"Display only: the last console sign-in, when known."}}}]},"delivery":{"title":"How a new password reaches its user","description":"pgp: encrypted to the OpenPGP key at `key`; operator: --password-dir or --reveal at apply; supplied: not delivered again.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","key"],"properties":{"kind":{"const":"pgp"},"key":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"operator"}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"supplied"}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/plan.schema.json","title":"iampass saved plan","description":"What `iampass plan --out FILE` writes and `iampass plan --format json` prints: the plan (actions in execution order, users kept, warnings, summary) plus what `iampass apply FILE` checks before any write (the config file's sha256, the account, and the live objects each action was computed from). It never holds a password: a new password is described only by where it will come from, and is generated at apply time.","type":"object","additionalProperties":false,"required":["formatVersion","account","callerArn","summary","actions","kept","warnings","unchangedCount","unlistedIgnoredCount","outOfScopeCount","passwordRules","keys","config","basis"],"properties":{"formatVersion":{"title":"Format version","description":"Version of this document's format. This iampass writes and applies 2 only (1 lacked key fingerprints and each user's scope facts).","const":2},"account":{"title":"AWS account id","type":"string","pattern":"^[0-9]{12}$"},"callerArn":{"title":"Who made the plan","description":"The STS caller ARN the plan was read as. apply notes a different caller in the same account but does not refuse.","type":"string"},"summary":{"type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"type":"integer","minimum":0},"change":{"type":"integer","minimum":0},"destroy":{"type":"integer","minimum":0}},"title":"Counts of actions by Terraform change type"},"actions":{"title":"Actions, in execution order","description":"Password policy first, then creates and updates by user name, then deletes by user name.","type":"array","items":{"$ref":"#/$defs/action"}},"kept":{"title":"Users deliberately left alone","type":"array","items":{"type":"object","additionalProperties":false,"required":["user","reason"],"properties":{"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"}}}},"warnings":{"title":"Warnings for a reviewer","description":"Sorted by id, then user. They never change what apply does.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","message","fix"],"properties":{"id":{"type":"string"},"user":{"$ref":"#/$defs/userName"},"message":{"type":"string"},"fix":{"type":"string"},"acknowledged":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1}},"description":"Known and accepted in the file, with the reason: still shown, but does not fail --fail-on warning."}}}},"unchangedCount":{"type":"integer","minimum":0,"description":"Governed users already in the desired state."},"unlistedIgnoredCount":{"type":"integer","minimum":0,"description":"Users in scope, unlisted, left alone by scope.unlisted: ignore."},"outOfScopeCount":{"type":"integer","minimum":0},"passwordRules":{"type":"object","additionalProperties":false,"required":["source","minimumLength","requiredClasses","minimumClasses"],"properties":{"source":{"enum":["desired policy","live policy","AWS default"]},"minimumLength":{"type":"integer","minimum":1,"maximum":128},"requiredClasses":{"type":"array","uniqueItems":true,"items":{"enum":["uppercase","lowercase","numbers","symbols"]}},"minimumClasses":{"type":"integer","minimum":0,"maximum":4}},"title":"What generated passwords must meet","description":"The policy that will be in force when apply sets passwords."},"credentialReport":{"title":"The credential report the advisories used","type":"object","additionalProperties":false,"required":["generatedTime","ageMinutes"],"properties":{"generatedTime":{"$ref":"#/$defs/timestamp"},"ageMinutes":{"type":"integer","minimum":0}}},"factsCost":{"title":"What the advisories cost in IAM calls","description":"Every call made to read the advisories' facts (the credential report, SimulatePrincipalPolicy, GetAccountAuthorizationDetails, GetPolicy, GetPolicyVersion, ListAccessKeys), attempts and pages included. Display only.","type":"object","additionalProperties":false,"required":["calls","byOperation"],"properties":{"calls":{"type":"integer","minimum":0},"byOperation":{"type":"object","additionalProperties":{"type":"integer","minimum":1}},"changePassword":{"title":"How the iam:ChangePassword answers of IP102 were had","type":"object","additionalProperties":false,"required":["method","usersAsked","simulations","shared","why"],"properties":{"method":{"enum":["per-user","by-permission-set"],"description":"per-user: one SimulatePrincipalPolicy each; by-permission-set: GetAccountAuthorizationDetails, then one simulation per class of users proven to get the same answer."},"usersAsked":{"type":"integer","minimum":1},"simulations":{"type":"integer","minimum":0},"shared":{"type":"object","additionalProperties":false,"required":["classes","members"],"properties":{"classes":{"type":"integer","minimum":0},"members":{"type":"integer","minimum":0}}},"why":{"type":"string"}}}}},"keys":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","fingerprint"],"properties":{"path":{"type":"string","minLength":1,"description":"Relative to the config file's directory."},"fingerprint":{"type":"string","pattern":"^[0-9A-F]{40,64}$"}}},"description":"Every OpenPGP key a delivery in the plan encrypts to, with its fingerprint when planned: apply refuses a key file that changed since.","title":"Delivery keys"},"config":{"type":"object","additionalProperties":false,"required":["file","sha256"],"properties":{"file":{"type":"string","minLength":1,"description":"The path the plan was made from, as given."},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"Of the file's exact bytes. apply refuses when the file now differs."}},"title":"The desired-state file the plan was made from"},"basis":{"type":"object","additionalProperties":false,"required":["passwordPolicy","users"],"properties":{"passwordPolicy":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}],"description":"The live policy when planned; null: the AWS default."},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","path","tags","loginProfile"],"properties":{"name":{"$ref":"#/$defs/userName"},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","maxLength":512,"description":"The user's IAM path when planned."},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"For a user whose entry sets a rotation token: the token recorded on the user when planned; apply re-reads it."},"tags":{"type":"object","additionalProperties":{"type":"string","maxLength":256},"description":"The values of the file's scope.tags keys on the user when planned."},"loginProfile":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/loginProfile"}]},"unconfirmed":{"const":true,"description":"The journal (IAM group iampass-unconfirmed-passwords) recorded that an earlier apply could not confirm which password IAM holds for this user."}}},"description":"One per user an action touches, sorted by name: what decided the action and that the file governs the user."}},"title":"Live facts the actions were computed from","description":"apply re-reads each of these and refuses, naming every difference, when any has changed."}},"$defs":{"userName":{"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"timestamp":{"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"},"policy":{"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"},"loginProfile":{"type":"object","additionalProperties":false,"required":["createDate","passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"profileState":{"type":"object","additionalProperties":false,"required":["passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"passwordSource":{"title":"Where a new password comes from","description":"Only a reference, resolved at apply time: a source never carries the password itself.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","length"],"properties":{"kind":{"const":"generate"},"length":{"type":"integer","minimum":8,"maximum":128}}},{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"env"},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"type":"object","additionalProperties":false,"required":["kind","path"],"properties":{"kind":{"const":"file"},"path":{"type":"string","minLength":1}}}]},"action":{"oneOf":[{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"update-password-policy"},"reason":{"type":"string"},"before":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}]},"after":{"$ref":"#/$defs/policy"}}},{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"delete-password-policy"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/policy"},"after":{"type":"null"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","delivery"],"properties":{"kind":{"const":"create-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"type":"null"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password","rotation"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"The rotation token recorded on the user once the profile exists."}}},"delivery":{"$ref":"#/$defs/delivery"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","rotation","delivery"],"properties":{"kind":{"const":"update-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/passwordSource"}]}}},"rotation":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}]},"to":{"type":"string","minLength":1,"maxLength":256}}}],"description":"Set when the update is a rotation: a new password, then the new token recorded."},"delivery":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/delivery"}]}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","passwordLastUsed"],"properties":{"kind":{"const":"delete-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"null"},"passwordLastUsed":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/timestamp"}],"description":"Display only: the last console sign-in, when known."}}}]},"delivery":{"title":"How a new password reaches its user","description":"pgp: encrypted to the OpenPGP key at `key`; operator: --password-dir or --reveal at apply; supplied: not delivered again.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","key"],"properties":{"kind":{"const":"pgp"},"key":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"operator"}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"supplied"}}}]}}};
 const schema36 = {"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"};
 const schema37 = {"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"};
 const schema33 = {"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"};
@@ -16,7 +16,9 @@ const func0 = require("ajv/dist/runtime/equal").default;
 const pattern4 = new RegExp("^[0-9]{12}$", "u");
 const pattern5 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
 const pattern6 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T", "u");
-const pattern17 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern17 = new RegExp("^[0-9A-F]{40,64}$", "u");
+const pattern18 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern20 = new RegExp("^/([\\x21-\\x7E]*/)?$", "u");
 const schema32 = {"oneOf":[{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"update-password-policy"},"reason":{"type":"string"},"before":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}]},"after":{"$ref":"#/$defs/policy"}}},{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"delete-password-policy"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/policy"},"after":{"type":"null"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","delivery"],"properties":{"kind":{"const":"create-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"type":"null"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password","rotation"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"The rotation token recorded on the user once the profile exists."}}},"delivery":{"$ref":"#/$defs/delivery"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","rotation","delivery"],"properties":{"kind":{"const":"update-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/passwordSource"}]}}},"rotation":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}]},"to":{"type":"string","minLength":1,"maxLength":256}}}],"description":"Set when the update is a rotation: a new password, then the new token recorded."},"delivery":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/delivery"}]}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","passwordLastUsed"],"properties":{"kind":{"const":"delete-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"null"},"passwordLastUsed":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/timestamp"}],"description":"Display only: the last console sign-in, when known."}}}]};
 const schema38 = {"title":"Where a new password comes from","description":"Only a reference, resolved at apply time: a source never carries the password itself.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","length"],"properties":{"kind":{"const":"generate"},"length":{"type":"integer","minimum":8,"maximum":128}}},{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"env"},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"type":"object","additionalProperties":false,"required":["kind","path"],"properties":{"kind":{"const":"file"},"path":{"type":"string","minLength":1}}}]};
 const schema39 = {"title":"How a new password reaches its user","description":"pgp: encrypted to the OpenPGP key at `key`; operator: --password-dir or --reveal at apply; supplied: not delivered again.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","key"],"properties":{"kind":{"const":"pgp"},"key":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"operator"}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"supplied"}}}]};
@@ -4092,8 +4094,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.config === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(data.keys === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "keys"},message:"must have required property '"+"keys"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4102,8 +4104,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.basis === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "basis"},message:"must have required property '"+"basis"+"'"};
+if(data.config === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4112,9 +4114,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.basis === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "basis"},message:"must have required property '"+"basis"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4123,10 +4124,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.formatVersion !== undefined){
-if(1 !== data.formatVersion){
-const err14 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4136,11 +4136,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.account !== undefined){
-let data1 = data.account;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err15 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\""};
+if(data.formatVersion !== undefined){
+if(2 !== data.formatVersion){
+const err15 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4150,8 +4148,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.account !== undefined){
+let data1 = data.account;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err16 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4161,9 +4162,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.callerArn !== undefined){
-if(typeof data.callerArn !== "string"){
-const err17 = {instancePath:instancePath+"/callerArn",schemaPath:"#/properties/callerArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err17 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4173,11 +4173,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.summary !== undefined){
-let data3 = data.summary;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.add === undefined){
-const err18 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'"};
+if(data.callerArn !== undefined){
+if(typeof data.callerArn !== "string"){
+const err18 = {instancePath:instancePath+"/callerArn",schemaPath:"#/properties/callerArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4186,8 +4184,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.change === undefined){
-const err19 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'"};
+}
+if(data.summary !== undefined){
+let data3 = data.summary;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.add === undefined){
+const err19 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4196,8 +4198,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.destroy === undefined){
-const err20 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'"};
+if(data3.change === undefined){
+const err20 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4206,9 +4208,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(((key1 === "add") || (key1 === "change")) || (key1 === "destroy"))){
-const err21 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data3.destroy === undefined){
+const err21 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4217,11 +4218,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data3.add !== undefined){
-let data4 = data3.add;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err22 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key1 in data3){
+if(!(((key1 === "add") || (key1 === "change")) || (key1 === "destroy"))){
+const err22 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4230,9 +4229,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err23 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data3.add !== undefined){
+let data4 = data3.add;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err23 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4241,12 +4242,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-}
-if(data3.change !== undefined){
-let data5 = data3.change;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err24 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err24 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4255,9 +4253,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err25 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data3.change !== undefined){
+let data5 = data3.change;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err25 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4266,12 +4267,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-if(data3.destroy !== undefined){
-let data6 = data3.destroy;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err26 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err26 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4280,9 +4278,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err27 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data3.destroy !== undefined){
+let data6 = data3.destroy;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err27 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4291,16 +4292,27 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err28 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -4317,12 +4329,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err30 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err30];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -4335,17 +4347,7 @@ for(let i1=0; i1<len1; i1++){
 let data10 = data9[i1];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.user === undefined){
-const err30 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(data10.reason === undefined){
-const err31 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err31 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4354,9 +4356,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key2 in data10){
-if(!((key2 === "user") || (key2 === "reason"))){
-const err32 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data10.reason === undefined){
+const err32 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4365,12 +4366,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data10.user !== undefined){
-let data11 = data10.user;
-if(typeof data11 === "string"){
-if(!pattern5.test(data11)){
-const err33 = {instancePath:instancePath+"/kept/" + i1+"/user",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+for(const key2 in data10){
+if(!((key2 === "user") || (key2 === "reason"))){
+const err33 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4380,8 +4378,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/kept/" + i1+"/user",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data10.user !== undefined){
+let data11 = data10.user;
+if(typeof data11 === "string"){
+if(!pattern5.test(data11)){
+const err34 = {instancePath:instancePath+"/kept/" + i1+"/user",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4391,9 +4392,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.reason !== undefined){
-if(typeof data10.reason !== "string"){
-const err35 = {instancePath:instancePath+"/kept/" + i1+"/reason",schemaPath:"#/properties/kept/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err35 = {instancePath:instancePath+"/kept/" + i1+"/user",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4403,9 +4403,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.reason !== undefined){
+if(typeof data10.reason !== "string"){
+const err36 = {instancePath:instancePath+"/kept/" + i1+"/reason",schemaPath:"#/properties/kept/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4417,12 +4417,24 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/kept",schemaPath:"#/properties/kept/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err37 = {instancePath:instancePath+"/kept/" + i1,schemaPath:"#/properties/kept/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/kept",schemaPath:"#/properties/kept/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
 }
 errors++;
 }
@@ -4435,17 +4447,7 @@ for(let i2=0; i2<len2; i2++){
 let data14 = data13[i2];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.id === undefined){
-const err38 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(data14.message === undefined){
-const err39 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+const err39 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4454,8 +4456,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data14.fix === undefined){
-const err40 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "fix"},message:"must have required property '"+"fix"+"'"};
+if(data14.message === undefined){
+const err40 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4464,9 +4466,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-for(const key3 in data14){
-if(!(((((key3 === "id") || (key3 === "user")) || (key3 === "message")) || (key3 === "fix")) || (key3 === "acknowledged"))){
-const err41 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data14.fix === undefined){
+const err41 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/required",keyword:"required",params:{missingProperty: "fix"},message:"must have required property '"+"fix"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4475,10 +4476,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data14.id !== undefined){
-if(typeof data14.id !== "string"){
-const err42 = {instancePath:instancePath+"/warnings/" + i2+"/id",schemaPath:"#/properties/warnings/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data14){
+if(!(((((key3 === "id") || (key3 === "user")) || (key3 === "message")) || (key3 === "fix")) || (key3 === "acknowledged"))){
+const err42 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4488,11 +4488,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data14.user !== undefined){
-let data16 = data14.user;
-if(typeof data16 === "string"){
-if(!pattern5.test(data16)){
-const err43 = {instancePath:instancePath+"/warnings/" + i2+"/user",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+if(data14.id !== undefined){
+if(typeof data14.id !== "string"){
+const err43 = {instancePath:instancePath+"/warnings/" + i2+"/id",schemaPath:"#/properties/warnings/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4502,8 +4500,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/warnings/" + i2+"/user",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.user !== undefined){
+let data16 = data14.user;
+if(typeof data16 === "string"){
+if(!pattern5.test(data16)){
+const err44 = {instancePath:instancePath+"/warnings/" + i2+"/user",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4513,9 +4514,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data14.message !== undefined){
-if(typeof data14.message !== "string"){
-const err45 = {instancePath:instancePath+"/warnings/" + i2+"/message",schemaPath:"#/properties/warnings/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err45 = {instancePath:instancePath+"/warnings/" + i2+"/user",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4525,9 +4525,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data14.fix !== undefined){
-if(typeof data14.fix !== "string"){
-const err46 = {instancePath:instancePath+"/warnings/" + i2+"/fix",schemaPath:"#/properties/warnings/items/properties/fix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.message !== undefined){
+if(typeof data14.message !== "string"){
+const err46 = {instancePath:instancePath+"/warnings/" + i2+"/message",schemaPath:"#/properties/warnings/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4537,11 +4537,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data14.acknowledged !== undefined){
-let data19 = data14.acknowledged;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.reason === undefined){
-const err47 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(data14.fix !== undefined){
+if(typeof data14.fix !== "string"){
+const err47 = {instancePath:instancePath+"/warnings/" + i2+"/fix",schemaPath:"#/properties/warnings/items/properties/fix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4550,9 +4548,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-for(const key4 in data19){
-if(!(key4 === "reason")){
-const err48 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data14.acknowledged !== undefined){
+let data19 = data14.acknowledged;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.reason === undefined){
+const err48 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4561,12 +4562,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data19.reason !== undefined){
-let data20 = data19.reason;
-if(typeof data20 === "string"){
-if(func5(data20) < 1){
-const err49 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged/reason",schemaPath:"#/properties/warnings/items/properties/acknowledged/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key4 in data19){
+if(!(key4 === "reason")){
+const err49 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4576,8 +4574,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged/reason",schemaPath:"#/properties/warnings/items/properties/acknowledged/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.reason !== undefined){
+let data20 = data19.reason;
+if(typeof data20 === "string"){
+if(func5(data20) < 1){
+const err50 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged/reason",schemaPath:"#/properties/warnings/items/properties/acknowledged/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4587,9 +4588,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
 else {
-const err51 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err51 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged/reason",schemaPath:"#/properties/warnings/items/properties/acknowledged/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -4601,7 +4601,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/warnings/" + i2+"/acknowledged",schemaPath:"#/properties/warnings/items/properties/acknowledged/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -4613,7 +4613,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err53 = {instancePath:instancePath+"/warnings/" + i2,schemaPath:"#/properties/warnings/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -4623,10 +4623,9 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data.unchangedCount !== undefined){
-let data21 = data.unchangedCount;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err54 = {instancePath:instancePath+"/unchangedCount",schemaPath:"#/properties/unchangedCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err54 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -4635,9 +4634,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 0 || isNaN(data21)){
-const err55 = {instancePath:instancePath+"/unchangedCount",schemaPath:"#/properties/unchangedCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.unchangedCount !== undefined){
+let data21 = data.unchangedCount;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err55 = {instancePath:instancePath+"/unchangedCount",schemaPath:"#/properties/unchangedCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -4646,12 +4647,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-if(data.unlistedIgnoredCount !== undefined){
-let data22 = data.unlistedIgnoredCount;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err56 = {instancePath:instancePath+"/unlistedIgnoredCount",schemaPath:"#/properties/unlistedIgnoredCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err56 = {instancePath:instancePath+"/unchangedCount",schemaPath:"#/properties/unchangedCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -4660,9 +4658,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 0 || isNaN(data22)){
-const err57 = {instancePath:instancePath+"/unlistedIgnoredCount",schemaPath:"#/properties/unlistedIgnoredCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.unlistedIgnoredCount !== undefined){
+let data22 = data.unlistedIgnoredCount;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err57 = {instancePath:instancePath+"/unlistedIgnoredCount",schemaPath:"#/properties/unlistedIgnoredCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -4671,12 +4672,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-if(data.outOfScopeCount !== undefined){
-let data23 = data.outOfScopeCount;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err58 = {instancePath:instancePath+"/outOfScopeCount",schemaPath:"#/properties/outOfScopeCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err58 = {instancePath:instancePath+"/unlistedIgnoredCount",schemaPath:"#/properties/unlistedIgnoredCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -4685,14 +4683,28 @@ vErrors.push(err58);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-const err59 = {instancePath:instancePath+"/outOfScopeCount",schemaPath:"#/properties/outOfScopeCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.outOfScopeCount !== undefined){
+let data23 = data.outOfScopeCount;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err59 = {instancePath:instancePath+"/outOfScopeCount",schemaPath:"#/properties/outOfScopeCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err59];
 }
 else {
 vErrors.push(err59);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+const err60 = {instancePath:instancePath+"/outOfScopeCount",schemaPath:"#/properties/outOfScopeCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
 }
 errors++;
 }
@@ -4702,17 +4714,7 @@ if(data.passwordRules !== undefined){
 let data24 = data.passwordRules;
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 if(data24.source === undefined){
-const err60 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if(data24.minimumLength === undefined){
-const err61 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
+const err61 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -4721,8 +4723,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data24.requiredClasses === undefined){
-const err62 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "requiredClasses"},message:"must have required property '"+"requiredClasses"+"'"};
+if(data24.minimumLength === undefined){
+const err62 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -4731,8 +4733,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data24.minimumClasses === undefined){
-const err63 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "minimumClasses"},message:"must have required property '"+"minimumClasses"+"'"};
+if(data24.requiredClasses === undefined){
+const err63 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "requiredClasses"},message:"must have required property '"+"requiredClasses"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -4741,9 +4743,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key5 in data24){
-if(!((((key5 === "source") || (key5 === "minimumLength")) || (key5 === "requiredClasses")) || (key5 === "minimumClasses"))){
-const err64 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data24.minimumClasses === undefined){
+const err64 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/required",keyword:"required",params:{missingProperty: "minimumClasses"},message:"must have required property '"+"minimumClasses"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -4752,11 +4753,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data24.source !== undefined){
-let data25 = data24.source;
-if(!(((data25 === "desired policy") || (data25 === "live policy")) || (data25 === "AWS default"))){
-const err65 = {instancePath:instancePath+"/passwordRules/source",schemaPath:"#/properties/passwordRules/properties/source/enum",keyword:"enum",params:{allowedValues: schema31.properties.passwordRules.properties.source.enum},message:"must be equal to one of the allowed values"};
+for(const key5 in data24){
+if(!((((key5 === "source") || (key5 === "minimumLength")) || (key5 === "requiredClasses")) || (key5 === "minimumClasses"))){
+const err65 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -4766,10 +4765,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data24.minimumLength !== undefined){
-let data26 = data24.minimumLength;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err66 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data24.source !== undefined){
+let data25 = data24.source;
+if(!(((data25 === "desired policy") || (data25 === "live policy")) || (data25 === "AWS default"))){
+const err66 = {instancePath:instancePath+"/passwordRules/source",schemaPath:"#/properties/passwordRules/properties/source/enum",keyword:"enum",params:{allowedValues: schema31.properties.passwordRules.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -4778,9 +4777,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 128 || isNaN(data26)){
-const err67 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
+}
+if(data24.minimumLength !== undefined){
+let data26 = data24.minimumLength;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err67 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -4789,13 +4790,24 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data26 < 1 || isNaN(data26)){
-const err68 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 128 || isNaN(data26)){
+const err68 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
 if(vErrors === null){
 vErrors = [err68];
 }
 else {
 vErrors.push(err68);
+}
+errors++;
+}
+if(data26 < 1 || isNaN(data26)){
+const err69 = {instancePath:instancePath+"/passwordRules/minimumLength",schemaPath:"#/properties/passwordRules/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
 }
 errors++;
 }
@@ -4808,12 +4820,12 @@ const len3 = data27.length;
 for(let i3=0; i3<len3; i3++){
 let data28 = data27[i3];
 if(!((((data28 === "uppercase") || (data28 === "lowercase")) || (data28 === "numbers")) || (data28 === "symbols"))){
-const err69 = {instancePath:instancePath+"/passwordRules/requiredClasses/" + i3,schemaPath:"#/properties/passwordRules/properties/requiredClasses/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.passwordRules.properties.requiredClasses.items.enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/passwordRules/requiredClasses/" + i3,schemaPath:"#/properties/passwordRules/properties/requiredClasses/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.passwordRules.properties.requiredClasses.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err70];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -4825,12 +4837,12 @@ outer0:
 for(;i4--;){
 for(j0 = i4; j0--;){
 if(func0(data27[i4], data27[j0])){
-const err70 = {instancePath:instancePath+"/passwordRules/requiredClasses",schemaPath:"#/properties/passwordRules/properties/requiredClasses/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)"};
+const err71 = {instancePath:instancePath+"/passwordRules/requiredClasses",schemaPath:"#/properties/passwordRules/properties/requiredClasses/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err71];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err71);
 }
 errors++;
 break outer0;
@@ -4840,20 +4852,7 @@ break outer0;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/passwordRules/requiredClasses",schemaPath:"#/properties/passwordRules/properties/requiredClasses/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data24.minimumClasses !== undefined){
-let data29 = data24.minimumClasses;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err72 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err72 = {instancePath:instancePath+"/passwordRules/requiredClasses",schemaPath:"#/properties/passwordRules/properties/requiredClasses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -4862,9 +4861,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 4 || isNaN(data29)){
-const err73 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
+}
+if(data24.minimumClasses !== undefined){
+let data29 = data24.minimumClasses;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err73 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -4873,8 +4874,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data29 < 0 || isNaN(data29)){
-const err74 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 4 || isNaN(data29)){
+const err74 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -4883,11 +4885,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29 < 0 || isNaN(data29)){
+const err75 = {instancePath:instancePath+"/passwordRules/minimumClasses",schemaPath:"#/properties/passwordRules/properties/minimumClasses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -4897,11 +4896,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.credentialReport !== undefined){
-let data30 = data.credentialReport;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.generatedTime === undefined){
-const err76 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/required",keyword:"required",params:{missingProperty: "generatedTime"},message:"must have required property '"+"generatedTime"+"'"};
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/passwordRules",schemaPath:"#/properties/passwordRules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -4910,8 +4908,12 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data30.ageMinutes === undefined){
-const err77 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/required",keyword:"required",params:{missingProperty: "ageMinutes"},message:"must have required property '"+"ageMinutes"+"'"};
+}
+if(data.credentialReport !== undefined){
+let data30 = data.credentialReport;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.generatedTime === undefined){
+const err77 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/required",keyword:"required",params:{missingProperty: "generatedTime"},message:"must have required property '"+"generatedTime"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -4920,9 +4922,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key6 in data30){
-if(!((key6 === "generatedTime") || (key6 === "ageMinutes"))){
-const err78 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data30.ageMinutes === undefined){
+const err78 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/required",keyword:"required",params:{missingProperty: "ageMinutes"},message:"must have required property '"+"ageMinutes"+"'"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -4931,12 +4932,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data30.generatedTime !== undefined){
-let data31 = data30.generatedTime;
-if(typeof data31 === "string"){
-if(!pattern6.test(data31)){
-const err79 = {instancePath:instancePath+"/credentialReport/generatedTime",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T"+"\""};
+for(const key6 in data30){
+if(!((key6 === "generatedTime") || (key6 === "ageMinutes"))){
+const err79 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -4946,8 +4944,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/credentialReport/generatedTime",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.generatedTime !== undefined){
+let data31 = data30.generatedTime;
+if(typeof data31 === "string"){
+if(!pattern6.test(data31)){
+const err80 = {instancePath:instancePath+"/credentialReport/generatedTime",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T"+"\""};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -4957,10 +4958,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data30.ageMinutes !== undefined){
-let data32 = data30.ageMinutes;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err81 = {instancePath:instancePath+"/credentialReport/ageMinutes",schemaPath:"#/properties/credentialReport/properties/ageMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err81 = {instancePath:instancePath+"/credentialReport/generatedTime",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -4969,9 +4968,11 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 < 0 || isNaN(data32)){
-const err82 = {instancePath:instancePath+"/credentialReport/ageMinutes",schemaPath:"#/properties/credentialReport/properties/ageMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data30.ageMinutes !== undefined){
+let data32 = data30.ageMinutes;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err82 = {instancePath:instancePath+"/credentialReport/ageMinutes",schemaPath:"#/properties/credentialReport/properties/ageMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -4980,11 +4981,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err83 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 < 0 || isNaN(data32)){
+const err83 = {instancePath:instancePath+"/credentialReport/ageMinutes",schemaPath:"#/properties/credentialReport/properties/ageMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -4994,11 +4993,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data.config !== undefined){
-let data33 = data.config;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.file === undefined){
-const err84 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/credentialReport",schemaPath:"#/properties/credentialReport/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -5007,8 +5005,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data33.sha256 === undefined){
-const err85 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+}
+if(data.factsCost !== undefined){
+let data33 = data.factsCost;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.calls === undefined){
+const err85 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/required",keyword:"required",params:{missingProperty: "calls"},message:"must have required property '"+"calls"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -5017,9 +5019,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key7 in data33){
-if(!((key7 === "file") || (key7 === "sha256"))){
-const err86 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data33.byOperation === undefined){
+const err86 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/required",keyword:"required",params:{missingProperty: "byOperation"},message:"must have required property '"+"byOperation"+"'"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -5028,12 +5029,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data33.file !== undefined){
-let data34 = data33.file;
-if(typeof data34 === "string"){
-if(func5(data34) < 1){
-const err87 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key7 in data33){
+if(!(((key7 === "calls") || (key7 === "byOperation")) || (key7 === "changePassword"))){
+const err87 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -5043,8 +5041,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-else {
-const err88 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.calls !== undefined){
+let data34 = data33.calls;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err88 = {instancePath:instancePath+"/factsCost/calls",schemaPath:"#/properties/factsCost/properties/calls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -5053,12 +5053,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data33.sha256 !== undefined){
-let data35 = data33.sha256;
-if(typeof data35 === "string"){
-if(!pattern17.test(data35)){
-const err89 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+const err89 = {instancePath:instancePath+"/factsCost/calls",schemaPath:"#/properties/factsCost/properties/calls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -5068,8 +5065,14 @@ vErrors.push(err89);
 errors++;
 }
 }
-else {
-const err90 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data33.byOperation !== undefined){
+let data35 = data33.byOperation;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key8 in data35){
+let data36 = data35[key8];
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err90 = {instancePath:instancePath+"/factsCost/byOperation/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/factsCost/properties/byOperation/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -5078,10 +5081,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-else {
-const err91 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 1 || isNaN(data36)){
+const err91 = {instancePath:instancePath+"/factsCost/byOperation/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/factsCost/properties/byOperation/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -5091,11 +5093,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data.basis !== undefined){
-let data36 = data.basis;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.passwordPolicy === undefined){
-const err92 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "passwordPolicy"},message:"must have required property '"+"passwordPolicy"+"'"};
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/factsCost/byOperation",schemaPath:"#/properties/factsCost/properties/byOperation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -5104,8 +5105,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data36.users === undefined){
-const err93 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+}
+if(data33.changePassword !== undefined){
+let data37 = data33.changePassword;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.method === undefined){
+const err93 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -5114,9 +5119,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-for(const key8 in data36){
-if(!((key8 === "passwordPolicy") || (key8 === "users"))){
-const err94 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data37.usersAsked === undefined){
+const err94 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "usersAsked"},message:"must have required property '"+"usersAsked"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -5125,15 +5129,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data36.passwordPolicy !== undefined){
-let data37 = data36.passwordPolicy;
-const _errs84 = errors;
-let valid21 = false;
-let passing0 = null;
-const _errs85 = errors;
-if(data37 !== null){
-const err95 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data37.simulations === undefined){
+const err95 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "simulations"},message:"must have required property '"+"simulations"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -5142,15 +5139,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid0 = _errs85 === errors;
-if(_valid0){
-valid21 = true;
-passing0 = 0;
-}
-const _errs87 = errors;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.minimumLength === undefined){
-const err96 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
+if(data37.shared === undefined){
+const err96 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -5159,8 +5149,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data37.requireUppercase === undefined){
-const err97 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireUppercase"},message:"must have required property '"+"requireUppercase"+"'"};
+if(data37.why === undefined){
+const err97 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "why"},message:"must have required property '"+"why"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -5169,8 +5159,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data37.requireLowercase === undefined){
-const err98 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireLowercase"},message:"must have required property '"+"requireLowercase"+"'"};
+for(const key9 in data37){
+if(!(((((key9 === "method") || (key9 === "usersAsked")) || (key9 === "simulations")) || (key9 === "shared")) || (key9 === "why"))){
+const err98 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -5179,8 +5170,11 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data37.requireNumbers === undefined){
-const err99 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireNumbers"},message:"must have required property '"+"requireNumbers"+"'"};
+}
+if(data37.method !== undefined){
+let data38 = data37.method;
+if(!((data38 === "per-user") || (data38 === "by-permission-set"))){
+const err99 = {instancePath:instancePath+"/factsCost/changePassword/method",schemaPath:"#/properties/factsCost/properties/changePassword/properties/method/enum",keyword:"enum",params:{allowedValues: schema31.properties.factsCost.properties.changePassword.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -5189,8 +5183,11 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data37.requireSymbols === undefined){
-const err100 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireSymbols"},message:"must have required property '"+"requireSymbols"+"'"};
+}
+if(data37.usersAsked !== undefined){
+let data39 = data37.usersAsked;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err100 = {instancePath:instancePath+"/factsCost/changePassword/usersAsked",schemaPath:"#/properties/factsCost/properties/changePassword/properties/usersAsked/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -5199,8 +5196,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data37.allowUsersToChangePassword === undefined){
-const err101 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "allowUsersToChangePassword"},message:"must have required property '"+"allowUsersToChangePassword"+"'"};
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 1 || isNaN(data39)){
+const err101 = {instancePath:instancePath+"/factsCost/changePassword/usersAsked",schemaPath:"#/properties/factsCost/properties/changePassword/properties/usersAsked/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -5209,8 +5207,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data37.maxAgeDays === undefined){
-const err102 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "maxAgeDays"},message:"must have required property '"+"maxAgeDays"+"'"};
+}
+}
+if(data37.simulations !== undefined){
+let data40 = data37.simulations;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err102 = {instancePath:instancePath+"/factsCost/changePassword/simulations",schemaPath:"#/properties/factsCost/properties/changePassword/properties/simulations/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -5219,8 +5221,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data37.reusePrevention === undefined){
-const err103 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "reusePrevention"},message:"must have required property '"+"reusePrevention"+"'"};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 0 || isNaN(data40)){
+const err103 = {instancePath:instancePath+"/factsCost/changePassword/simulations",schemaPath:"#/properties/factsCost/properties/changePassword/properties/simulations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -5229,8 +5232,13 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data37.hardExpiry === undefined){
-const err104 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "hardExpiry"},message:"must have required property '"+"hardExpiry"+"'"};
+}
+}
+if(data37.shared !== undefined){
+let data41 = data37.shared;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.classes === undefined){
+const err104 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -5239,9 +5247,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key9 in data37){
-if(!(func1.call(schema33.properties, key9))){
-const err105 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data41.members === undefined){
+const err105 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/required",keyword:"required",params:{missingProperty: "members"},message:"must have required property '"+"members"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -5250,11 +5257,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data37.minimumLength !== undefined){
-let data38 = data37.minimumLength;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err106 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key10 in data41){
+if(!((key10 === "classes") || (key10 === "members"))){
+const err106 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -5263,9 +5268,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 > 128 || isNaN(data38)){
-const err107 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
+}
+if(data41.classes !== undefined){
+let data42 = data41.classes;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err107 = {instancePath:instancePath+"/factsCost/changePassword/shared/classes",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/classes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -5274,8 +5281,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data38 < 6 || isNaN(data38)){
-const err108 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6"};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 0 || isNaN(data42)){
+const err108 = {instancePath:instancePath+"/factsCost/changePassword/shared/classes",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/classes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -5286,9 +5294,10 @@ errors++;
 }
 }
 }
-if(data37.requireUppercase !== undefined){
-if(typeof data37.requireUppercase !== "boolean"){
-const err109 = {instancePath:instancePath+"/basis/passwordPolicy/requireUppercase",schemaPath:"#/$defs/policy/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data41.members !== undefined){
+let data43 = data41.members;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err109 = {instancePath:instancePath+"/factsCost/changePassword/shared/members",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/members/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -5297,10 +5306,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data37.requireLowercase !== undefined){
-if(typeof data37.requireLowercase !== "boolean"){
-const err110 = {instancePath:instancePath+"/basis/passwordPolicy/requireLowercase",schemaPath:"#/$defs/policy/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 < 0 || isNaN(data43)){
+const err110 = {instancePath:instancePath+"/factsCost/changePassword/shared/members",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/members/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -5310,9 +5318,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data37.requireNumbers !== undefined){
-if(typeof data37.requireNumbers !== "boolean"){
-const err111 = {instancePath:instancePath+"/basis/passwordPolicy/requireNumbers",schemaPath:"#/$defs/policy/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -5322,9 +5331,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data37.requireSymbols !== undefined){
-if(typeof data37.requireSymbols !== "boolean"){
-const err112 = {instancePath:instancePath+"/basis/passwordPolicy/requireSymbols",schemaPath:"#/$defs/policy/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data37.why !== undefined){
+if(typeof data37.why !== "string"){
+const err112 = {instancePath:instancePath+"/factsCost/changePassword/why",schemaPath:"#/properties/factsCost/properties/changePassword/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -5334,9 +5343,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data37.allowUsersToChangePassword !== undefined){
-if(typeof data37.allowUsersToChangePassword !== "boolean"){
-const err113 = {instancePath:instancePath+"/basis/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/$defs/policy/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err113 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -5346,14 +5355,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data37.maxAgeDays !== undefined){
-let data44 = data37.maxAgeDays;
-const _errs104 = errors;
-let valid24 = false;
-let passing1 = null;
-const _errs105 = errors;
-if(data44 !== null){
-const err114 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+else {
+const err114 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -5362,14 +5366,16 @@ vErrors.push(err114);
 }
 errors++;
 }
-var _valid1 = _errs105 === errors;
-if(_valid1){
-valid24 = true;
-passing1 = 0;
 }
-const _errs107 = errors;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err115 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.keys !== undefined){
+let data45 = data.keys;
+if(Array.isArray(data45)){
+const len4 = data45.length;
+for(let i5=0; i5<len4; i5++){
+let data46 = data45[i5];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.path === undefined){
+const err115 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -5378,9 +5384,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 > 1095 || isNaN(data44)){
-const err116 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095"};
+if(data46.fingerprint === undefined){
+const err116 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -5389,8 +5394,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data44 < 1 || isNaN(data44)){
-const err117 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key11 in data46){
+if(!((key11 === "path") || (key11 === "fingerprint"))){
+const err117 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -5400,19 +5406,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-var _valid1 = _errs107 === errors;
-if(_valid1 && valid24){
-valid24 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid24 = true;
-passing1 = 1;
-}
-}
-if(!valid24){
-const err118 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(data46.path !== undefined){
+let data47 = data46.path;
+if(typeof data47 === "string"){
+if(func5(data47) < 1){
+const err118 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -5421,26 +5419,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data37.reusePrevention !== undefined){
-let data45 = data37.reusePrevention;
-const _errs110 = errors;
-let valid25 = false;
-let passing2 = null;
-const _errs111 = errors;
-if(data45 !== null){
-const err119 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err119 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -5449,14 +5430,12 @@ vErrors.push(err119);
 }
 errors++;
 }
-var _valid2 = _errs111 === errors;
-if(_valid2){
-valid25 = true;
-passing2 = 0;
 }
-const _errs113 = errors;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err120 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data46.fingerprint !== undefined){
+let data48 = data46.fingerprint;
+if(typeof data48 === "string"){
+if(!pattern17.test(data48)){
+const err120 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^[0-9A-F]{40,64}$"},message:"must match pattern \""+"^[0-9A-F]{40,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -5465,9 +5444,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 24 || isNaN(data45)){
-const err121 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24"};
+}
+else {
+const err121 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -5476,8 +5455,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data45 < 1 || isNaN(data45)){
-const err122 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -5487,19 +5468,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-var _valid2 = _errs113 === errors;
-if(_valid2 && valid25){
-valid25 = false;
-passing2 = [passing2, 1];
 }
 else {
-if(_valid2){
-valid25 = true;
-passing2 = 1;
-}
-}
-if(!valid25){
-const err123 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+const err123 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -5508,21 +5479,12 @@ vErrors.push(err123);
 }
 errors++;
 }
-else {
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data37.hardExpiry !== undefined){
-if(typeof data37.hardExpiry !== "boolean"){
-const err124 = {instancePath:instancePath+"/basis/passwordPolicy/hardExpiry",schemaPath:"#/$defs/policy/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.config !== undefined){
+let data49 = data.config;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.file === undefined){
+const err124 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -5531,10 +5493,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data49.sha256 === undefined){
+const err125 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -5543,19 +5503,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-var _valid0 = _errs87 === errors;
-if(_valid0 && valid21){
-valid21 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid21 = true;
-passing0 = 1;
-}
-}
-if(!valid21){
-const err126 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+for(const key12 in data49){
+if(!((key12 === "file") || (key12 === "sha256"))){
+const err126 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -5564,27 +5514,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-else {
-errors = _errs84;
-if(vErrors !== null){
-if(_errs84){
-vErrors.length = _errs84;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data36.users !== undefined){
-let data47 = data36.users;
-if(Array.isArray(data47)){
-const len4 = data47.length;
-for(let i5=0; i5<len4; i5++){
-let data48 = data47[i5];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.name === undefined){
-const err127 = {instancePath:instancePath+"/basis/users/" + i5,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data49.file !== undefined){
+let data50 = data49.file;
+if(typeof data50 === "string"){
+if(func5(data50) < 1){
+const err127 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -5593,8 +5528,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data48.loginProfile === undefined){
-const err128 = {instancePath:instancePath+"/basis/users/" + i5,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "loginProfile"},message:"must have required property '"+"loginProfile"+"'"};
+}
+else {
+const err128 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -5603,9 +5539,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key10 in data48){
-if(!(((key10 === "name") || (key10 === "rotation")) || (key10 === "loginProfile"))){
-const err129 = {instancePath:instancePath+"/basis/users/" + i5,schemaPath:"#/properties/basis/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+if(data49.sha256 !== undefined){
+let data51 = data49.sha256;
+if(typeof data51 === "string"){
+if(!pattern18.test(data51)){
+const err129 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -5615,11 +5554,8 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data48.name !== undefined){
-let data49 = data48.name;
-if(typeof data49 === "string"){
-if(!pattern5.test(data49)){
-const err130 = {instancePath:instancePath+"/basis/users/" + i5+"/name",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+else {
+const err130 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -5629,8 +5565,9 @@ vErrors.push(err130);
 errors++;
 }
 }
+}
 else {
-const err131 = {instancePath:instancePath+"/basis/users/" + i5+"/name",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err131 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -5640,14 +5577,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data48.rotation !== undefined){
-let data50 = data48.rotation;
-const _errs126 = errors;
-let valid30 = false;
-let passing3 = null;
-const _errs127 = errors;
-if(data50 !== null){
-const err132 = {instancePath:instancePath+"/basis/users/" + i5+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.basis !== undefined){
+let data52 = data.basis;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.passwordPolicy === undefined){
+const err132 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "passwordPolicy"},message:"must have required property '"+"passwordPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -5656,15 +5590,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid3 = _errs127 === errors;
-if(_valid3){
-valid30 = true;
-passing3 = 0;
-}
-const _errs129 = errors;
-if(typeof data50 === "string"){
-if(func5(data50) > 256){
-const err133 = {instancePath:instancePath+"/basis/users/" + i5+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(data52.users === undefined){
+const err133 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -5673,8 +5600,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(func5(data50) < 1){
-const err134 = {instancePath:instancePath+"/basis/users/" + i5+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key13 in data52){
+if(!((key13 === "passwordPolicy") || (key13 === "users"))){
+const err134 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -5684,8 +5612,14 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/basis/users/" + i5+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data52.passwordPolicy !== undefined){
+let data53 = data52.passwordPolicy;
+const _errs120 = errors;
+let valid28 = false;
+let passing0 = null;
+const _errs121 = errors;
+if(data53 !== null){
+const err135 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -5694,19 +5628,15 @@ vErrors.push(err135);
 }
 errors++;
 }
-var _valid3 = _errs129 === errors;
-if(_valid3 && valid30){
-valid30 = false;
-passing3 = [passing3, 1];
+var _valid0 = _errs121 === errors;
+if(_valid0){
+valid28 = true;
+passing0 = 0;
 }
-else {
-if(_valid3){
-valid30 = true;
-passing3 = 1;
-}
-}
-if(!valid30){
-const err136 = {instancePath:instancePath+"/basis/users/" + i5+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+const _errs123 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.minimumLength === undefined){
+const err136 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -5715,26 +5645,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-else {
-errors = _errs126;
-if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data48.loginProfile !== undefined){
-let data51 = data48.loginProfile;
-const _errs132 = errors;
-let valid31 = false;
-let passing4 = null;
-const _errs133 = errors;
-if(data51 !== null){
-const err137 = {instancePath:instancePath+"/basis/users/" + i5+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data53.requireUppercase === undefined){
+const err137 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireUppercase"},message:"must have required property '"+"requireUppercase"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -5743,29 +5655,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-var _valid4 = _errs133 === errors;
-if(_valid4){
-valid31 = true;
-passing4 = 0;
-}
-const _errs135 = errors;
-if(!(validate26(data51, {instancePath:instancePath+"/basis/users/" + i5+"/loginProfile",parentData:data48,parentDataProperty:"loginProfile",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate26.errors.slice(); else for (const e of validate26.errors) vErrors.push(e);
-errors = vErrors.length;
-}
-var _valid4 = _errs135 === errors;
-if(_valid4 && valid31){
-valid31 = false;
-passing4 = [passing4, 1];
-}
-else {
-if(_valid4){
-valid31 = true;
-passing4 = 1;
-}
-}
-if(!valid31){
-const err138 = {instancePath:instancePath+"/basis/users/" + i5+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf"};
+if(data53.requireLowercase === undefined){
+const err138 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireLowercase"},message:"must have required property '"+"requireLowercase"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -5774,21 +5665,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-else {
-errors = _errs132;
-if(vErrors !== null){
-if(_errs132){
-vErrors.length = _errs132;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err139 = {instancePath:instancePath+"/basis/users/" + i5,schemaPath:"#/properties/basis/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53.requireNumbers === undefined){
+const err139 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireNumbers"},message:"must have required property '"+"requireNumbers"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -5797,10 +5675,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-else {
-const err140 = {instancePath:instancePath+"/basis/users",schemaPath:"#/properties/basis/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data53.requireSymbols === undefined){
+const err140 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireSymbols"},message:"must have required property '"+"requireSymbols"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -5809,10 +5685,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-}
-else {
-const err141 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53.allowUsersToChangePassword === undefined){
+const err141 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "allowUsersToChangePassword"},message:"must have required property '"+"allowUsersToChangePassword"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -5821,15 +5695,734 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-}
-else {
-const err142 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53.maxAgeDays === undefined){
+const err142 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "maxAgeDays"},message:"must have required property '"+"maxAgeDays"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
 else {
 vErrors.push(err142);
+}
+errors++;
+}
+if(data53.reusePrevention === undefined){
+const err143 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "reusePrevention"},message:"must have required property '"+"reusePrevention"+"'"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+if(data53.hardExpiry === undefined){
+const err144 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "hardExpiry"},message:"must have required property '"+"hardExpiry"+"'"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+for(const key14 in data53){
+if(!(func1.call(schema33.properties, key14))){
+const err145 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data53.minimumLength !== undefined){
+let data54 = data53.minimumLength;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err146 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 128 || isNaN(data54)){
+const err147 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+if(data54 < 6 || isNaN(data54)){
+const err148 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+if(data53.requireUppercase !== undefined){
+if(typeof data53.requireUppercase !== "boolean"){
+const err149 = {instancePath:instancePath+"/basis/passwordPolicy/requireUppercase",schemaPath:"#/$defs/policy/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+if(data53.requireLowercase !== undefined){
+if(typeof data53.requireLowercase !== "boolean"){
+const err150 = {instancePath:instancePath+"/basis/passwordPolicy/requireLowercase",schemaPath:"#/$defs/policy/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data53.requireNumbers !== undefined){
+if(typeof data53.requireNumbers !== "boolean"){
+const err151 = {instancePath:instancePath+"/basis/passwordPolicy/requireNumbers",schemaPath:"#/$defs/policy/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data53.requireSymbols !== undefined){
+if(typeof data53.requireSymbols !== "boolean"){
+const err152 = {instancePath:instancePath+"/basis/passwordPolicy/requireSymbols",schemaPath:"#/$defs/policy/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data53.allowUsersToChangePassword !== undefined){
+if(typeof data53.allowUsersToChangePassword !== "boolean"){
+const err153 = {instancePath:instancePath+"/basis/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/$defs/policy/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data53.maxAgeDays !== undefined){
+let data60 = data53.maxAgeDays;
+const _errs140 = errors;
+let valid31 = false;
+let passing1 = null;
+const _errs141 = errors;
+if(data60 !== null){
+const err154 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+var _valid1 = _errs141 === errors;
+if(_valid1){
+valid31 = true;
+passing1 = 0;
+}
+const _errs143 = errors;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err155 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 1095 || isNaN(data60)){
+const err156 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+if(data60 < 1 || isNaN(data60)){
+const err157 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+var _valid1 = _errs143 === errors;
+if(_valid1 && valid31){
+valid31 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid31 = true;
+passing1 = 1;
+}
+}
+if(!valid31){
+const err158 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+else {
+errors = _errs140;
+if(vErrors !== null){
+if(_errs140){
+vErrors.length = _errs140;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data53.reusePrevention !== undefined){
+let data61 = data53.reusePrevention;
+const _errs146 = errors;
+let valid32 = false;
+let passing2 = null;
+const _errs147 = errors;
+if(data61 !== null){
+const err159 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+var _valid2 = _errs147 === errors;
+if(_valid2){
+valid32 = true;
+passing2 = 0;
+}
+const _errs149 = errors;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err160 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 24 || isNaN(data61)){
+const err161 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if(data61 < 1 || isNaN(data61)){
+const err162 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+var _valid2 = _errs149 === errors;
+if(_valid2 && valid32){
+valid32 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid32 = true;
+passing2 = 1;
+}
+}
+if(!valid32){
+const err163 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+else {
+errors = _errs146;
+if(vErrors !== null){
+if(_errs146){
+vErrors.length = _errs146;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data53.hardExpiry !== undefined){
+if(typeof data53.hardExpiry !== "boolean"){
+const err164 = {instancePath:instancePath+"/basis/passwordPolicy/hardExpiry",schemaPath:"#/$defs/policy/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+var _valid0 = _errs123 === errors;
+if(_valid0 && valid28){
+valid28 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid28 = true;
+passing0 = 1;
+}
+}
+if(!valid28){
+const err166 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+else {
+errors = _errs120;
+if(vErrors !== null){
+if(_errs120){
+vErrors.length = _errs120;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data52.users !== undefined){
+let data63 = data52.users;
+if(Array.isArray(data63)){
+const len5 = data63.length;
+for(let i6=0; i6<len5; i6++){
+let data64 = data63[i6];
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.name === undefined){
+const err167 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+if(data64.path === undefined){
+const err168 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(data64.tags === undefined){
+const err169 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+if(data64.loginProfile === undefined){
+const err170 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "loginProfile"},message:"must have required property '"+"loginProfile"+"'"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+for(const key15 in data64){
+if(!((((((key15 === "name") || (key15 === "path")) || (key15 === "rotation")) || (key15 === "tags")) || (key15 === "loginProfile")) || (key15 === "unconfirmed"))){
+const err171 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data64.name !== undefined){
+let data65 = data64.name;
+if(typeof data65 === "string"){
+if(!pattern5.test(data65)){
+const err172 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data64.path !== undefined){
+let data66 = data64.path;
+if(typeof data66 === "string"){
+if(func5(data66) > 512){
+const err174 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(!pattern20.test(data66)){
+const err175 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\""};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data64.rotation !== undefined){
+let data67 = data64.rotation;
+const _errs164 = errors;
+let valid37 = false;
+let passing3 = null;
+const _errs165 = errors;
+if(data67 !== null){
+const err177 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+var _valid3 = _errs165 === errors;
+if(_valid3){
+valid37 = true;
+passing3 = 0;
+}
+const _errs167 = errors;
+if(typeof data67 === "string"){
+if(func5(data67) > 256){
+const err178 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func5(data67) < 1){
+const err179 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+var _valid3 = _errs167 === errors;
+if(_valid3 && valid37){
+valid37 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid37 = true;
+passing3 = 1;
+}
+}
+if(!valid37){
+const err181 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+else {
+errors = _errs164;
+if(vErrors !== null){
+if(_errs164){
+vErrors.length = _errs164;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data64.tags !== undefined){
+let data68 = data64.tags;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key16 in data68){
+let data69 = data68[key16];
+if(typeof data69 === "string"){
+if(func5(data69) > 256){
+const err182 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/basis/users/" + i6+"/tags",schemaPath:"#/properties/basis/properties/users/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data64.loginProfile !== undefined){
+let data70 = data64.loginProfile;
+const _errs175 = errors;
+let valid39 = false;
+let passing4 = null;
+const _errs176 = errors;
+if(data70 !== null){
+const err185 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+var _valid4 = _errs176 === errors;
+if(_valid4){
+valid39 = true;
+passing4 = 0;
+}
+const _errs178 = errors;
+if(!(validate26(data70, {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",parentData:data64,parentDataProperty:"loginProfile",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate26.errors.slice(); else for (const e of validate26.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+var _valid4 = _errs178 === errors;
+if(_valid4 && valid39){
+valid39 = false;
+passing4 = [passing4, 1];
+}
+else {
+if(_valid4){
+valid39 = true;
+passing4 = 1;
+}
+}
+if(!valid39){
+const err186 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+else {
+errors = _errs175;
+if(vErrors !== null){
+if(_errs175){
+vErrors.length = _errs175;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data64.unconfirmed !== undefined){
+if(true !== data64.unconfirmed){
+const err187 = {instancePath:instancePath+"/basis/users/" + i6+"/unconfirmed",schemaPath:"#/properties/basis/properties/users/items/properties/unconfirmed/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/basis/users",schemaPath:"#/properties/basis/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
 }
 errors++;
 }

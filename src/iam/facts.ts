@@ -96,8 +96,10 @@ export async function readAccountFacts(
 
 /**
  * Asks IAM for a report (GenerateCredentialReport answers STARTED or INPROGRESS while it works, COMPLETE once a
- * report under 4 hours old exists), polls with a growing pause up to `reportWaitMs`, then fetches it. Any failure
- * (no permission, IAM too slow, an unreadable report) is an `Unknown` with the reason, never an exception.
+ * report under 4 hours old exists), then fetches it. While IAM works, the report itself is polled (GetCredentialReport
+ * answers ReportInProgress until it is ready), with a growing pause, up to `reportWaitMs`: each poll can be the read
+ * that succeeds, where asking GenerateCredentialReport again would cost one more call. Any failure (no permission,
+ * IAM too slow, an unreadable report) is an `Unknown` with the reason, never an exception.
  */
 export async function readCredentialReport(gateway: IamGateway, options: FactsOptions): Promise<CredentialReport | Unknown> {
   const sleep = options.sleep ?? realSleep;
@@ -107,17 +109,23 @@ export async function readCredentialReport(gateway: IamGateway, options: FactsOp
   const deadline = clock() + waitMs;
   let pause = FIRST_POLL_MS;
   let operation = 'GenerateCredentialReport';
+  let next: 'generate' | 'get' = 'generate';
   try {
-    let state = await gateway.generateCredentialReport();
     for (;;) {
-      if (state === 'COMPLETE') {
-        operation = 'GetCredentialReport';
+      operation = next === 'generate' ? 'GenerateCredentialReport' : 'GetCredentialReport';
+      if (next === 'generate') {
+        // COMPLETE: ready now, read it without a pause; otherwise poll the report itself after one.
+        const ready = (await gateway.generateCredentialReport()) === 'COMPLETE';
+        next = 'get';
+        if (ready) continue;
+      } else {
         try {
           const { csv, generatedTime } = await gateway.getCredentialReport();
           return parseCredentialReport(csv, generatedTime);
         } catch (error) {
-          // Made but not yet served, or expired in between: ask again, within the same wait.
           if (!(error instanceof IamError && REPORT_NOT_READY.has(error.code))) throw error;
+          // Still being made: ask again; gone (never made, or expired in between): have it made anew.
+          next = error.code === 'ReportInProgress' ? 'get' : 'generate';
         }
       }
       if (clock() + pause > deadline) {
@@ -126,8 +134,6 @@ export async function readCredentialReport(gateway: IamGateway, options: FactsOp
       if (shouldStop()) throw interrupted();
       await sleep(pause);
       pause = Math.min(pause * 2, MAX_POLL_MS);
-      operation = 'GenerateCredentialReport';
-      state = await gateway.generateCredentialReport();
     }
   } catch (error) {
     if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };

@@ -38,6 +38,7 @@ const {
   GetPolicyVersionCommand,
   GetAccountPasswordPolicyCommand,
   GetLoginProfileCommand,
+  GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListUsersCommand,
@@ -149,7 +150,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
   return { ...readCalls(clients, caller), ...writeCalls(clients, caller), ...factCalls(clients, caller), ...bookkeepingCalls(clients, caller) };
 }
 
-type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
+type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'getUser' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
 
 function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): ReadCalls {
   const at = { ...(iamWhere ? { where: iamWhere } : {}) };
@@ -181,6 +182,18 @@ function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): R
         },
       );
       return users;
+    },
+
+    async getUser(user) {
+      try {
+        const out = await caller.run('GetUser', (a) => iam.send(withCallDeadline(new GetUserCommand({ UserName: user }), a.deadlineAt)), { user, ...at });
+        const u = out.User;
+        if (!u?.UserName || !u.Arn) throw invalid('IAM', 'GetUser', `the name and ARN of user ${user}`);
+        return { name: u.UserName, arn: u.Arn, path: u.Path ?? '/', passwordLastUsed: u.PasswordLastUsed ? u.PasswordLastUsed.toISOString() : null };
+      } catch (error) {
+        if (error instanceof IamError && error.code === 'NoSuchEntity') return null;
+        throw error;
+      }
     },
 
     async listUserTags(user) {

@@ -27,6 +27,8 @@ export interface ListedUser {
 export interface IamGateway {
   callerIdentity(): Promise<{ account: string; arn: string }>;
   listUsers(): Promise<ListedUser[]>;
+  /** One user as `GetUser` reports it; `null` when there is no such user (404). */
+  getUser(user: string): Promise<ListedUser | null>;
   listUserTags(user: string): Promise<Record<string, string>>;
   /** `null` when the user has no login profile (404). */
   getLoginProfile(user: string): Promise<LoginProfile | null>;

@@ -7,6 +7,7 @@
  */
 import type { ReadProgress } from '../iam/read.js';
 import type { DesiredState } from '../model/desired.js';
+import type { CredentialReport } from '../model/facts.js';
 import type { LiveState } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { readRequestOf, type ReadRequest } from '../model/read-request.js';
@@ -26,6 +27,8 @@ export interface RefreshHooks {
 export interface Refreshed {
   plan: Plan;
   live: LiveState;
+  /** The credential report the advisories read, when there was one (a drift report's password dates). */
+  credentialReport?: CredentialReport;
 }
 
 /** `file` names the desired-state file in messages about it. */
@@ -55,7 +58,12 @@ export async function refreshAccount(session: Session, desired: DesiredState, fi
   if (latest) onProgress({ ...latest, phase: 'done' });
   const now = new Date();
   const calls = factCalls(session.callsByOperation, callsBefore);
-  return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now, calls), live };
+  const read = facts.credentialReport;
+  return {
+    plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now, calls),
+    live,
+    ...(read !== null && !('unknown' in read) ? { credentialReport: read } : {}),
+  };
 }
 
 export interface ReadAccountOptions extends RefreshHooks {

@@ -212,8 +212,29 @@ export function driftDesiredText(item: DriftItem): string {
 function profileDates(item: Extract<DriftItem, { kind: 'console' | 'pending-reset' | 'password' }>): string {
   const parts: string[] = [];
   if (item.loginProfileCreated) parts.push(`created ${item.loginProfileCreated}`);
+  if (item.passwordLastChanged) parts.push(`set ${item.passwordLastChanged}`);
   parts.push(item.passwordLastUsed ? `last used ${item.passwordLastUsed}` : 'no recorded sign-in');
   return ` (${parts.join(', ')})`;
+}
+
+/**
+ * What a fast drift check rests on and leaves out, one sentence a line, for every format to show as it is; empty
+ * for an exact check.
+ */
+export function fastDriftLines(report: DriftReport): string[] {
+  const fast = report.fast;
+  if (report.mode !== 'fast' || !fast) return [];
+  const r = fast.credentialReport;
+  const lines =
+    'unavailable' in r
+      ? [`Fast check (--fast), but the credential report could not be read (${r.unavailable}): every governed user was read exactly.`]
+      : [
+          `Fast check (--fast): console access, last sign-in and password age come from the credential report generated ${r.generatedTime.slice(0, 10)} ${r.generatedTime.slice(11, 16)} UTC, ${formatAge(r.ageMinutes)} before this check. A change made since then is not seen until IAM makes a new report (at most every 4 hours).`,
+          `${fast.fromReport} user${s(fast.fromReport)} from the report, ${fast.readExactly} read exactly (not in the report, created after it; or a password an earlier apply could not confirm).`,
+        ];
+  if (fast.notChecked.length > 0) lines.push(`Not checked: ${fast.notChecked.join('; ')}.`);
+  lines.push(`${fast.calls} IAM call${s(fast.calls)}.`);
+  return lines;
 }
 
 /** The Terraform symbol of what apply would do about a drift item. */

@@ -16,6 +16,7 @@ import {
   driftSummaryLine,
   driftSymbol,
   factsCostLine,
+  fastDriftLines,
   ignoredCount,
   policyDiffLines,
   subject,
@@ -67,6 +68,7 @@ export function renderMarkdownDrift(report: DriftReport, limit = GITHUB_COMMENT_
     `### iampass drift · account ${report.account} · ${driftSummaryLine(report)}`,
     '',
     `Checked ${report.checkedAt} against \`${report.config.file}\` (sha256 \`${report.config.sha256.slice(0, 12)}\`), read as \`${report.callerArn}\`.`,
+    ...fastDriftLines(report).flatMap((l) => ['', `_${escapeMarkdown(l)}_`]),
   ];
   const body: string[] = [];
   for (const item of report.items) {

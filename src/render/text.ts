@@ -10,6 +10,7 @@ import {
   driftSummaryLine,
   driftSymbol,
   factsCostLine,
+  fastDriftLines,
   ignoredLines,
   policyDiffLines,
   reportLine,
@@ -74,6 +75,8 @@ export function renderWarnings(warnings: readonly PlanWarning[], style: Style): 
  */
 export function renderTextDrift(report: DriftReport, style: Style): string {
   const out: string[] = [style.bold(`Account ${report.account} (as ${report.callerArn})`), ''];
+  const fast = fastDriftLines(report);
+  if (fast.length > 0) out.push(...fast.map((l) => style.dim(l)), '');
   if (report.items.length > 0) {
     for (const item of report.items) {
       const symbol = driftSymbol(item);

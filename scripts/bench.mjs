@@ -11,9 +11,10 @@
 //   5. Never slower than the naive loop: a sequential ListUsers then GetLoginProfile per user with the same SDK
 //      and `new IAMClient()` defaults, run against the same endpoint in the same run. With no latency, iampass's
 //      plan of 5,000 users takes no longer than the loop; at 20 ms latency, 1,000 users, at most 15% of its time.
-//   6, 7. An organization of 50 accounts x 1,000 users, each account limited to its own rate, within 1.3x of its
+//   6. `drift --fast` of that 5,000-user account makes at most 10 IAM calls (the credential report lists the users).
+//   7, 8. An organization of 50 accounts x 1,000 users, each account limited to its own rate, within 1.3x of its
 //      floor and under 300 MB (scripts/bench-organization.mjs, run last).
-// Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N --runs 15 --only validate]
+// Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N --runs 15 --only validate|plan|naive|drift|organization]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -128,6 +129,7 @@ if (values.only === 'validate') {
   finish();
   process.exit();
 }
+const selected = (part) => values.only === undefined || values.only === part;
 
 
 const { startSandbox } = await import(pathToFileURL(join(root, 'dist', 'sandbox', 'server.js')).href);
@@ -145,11 +147,14 @@ function account(count) {
   );
   const config = join(work, `iampass-${count}.yaml`);
   writeFileSync(config, `version: 1\nscope: { pathPrefix: /bench/ }\nusers:\n${names.map((n, i) => `  ${n}: { console: ${i % 4 !== 3} }`).join('\n')}\n`);
-  // Identity, policy, ListUsers pages, one GetLoginProfile each; then the advisories: the credential report (generate,
-  // poll, get) and one SimulatePrincipalPolicy per user given a password with a forced reset, since the AWS default
-  // policy does not let users change their own.
+  // Identity, policy, the journal group, ListUsers pages, one GetLoginProfile each; then the advisories: the
+  // credential report (generate, then get it) and iam:ChangePassword for the users given a password with a forced
+  // reset (the AWS default policy does not let users change their own): they all have the same (empty) permission
+  // set, so GetAccountAuthorizationDetails (one page per 1,000 users) and one simulation, when that is fewer calls.
   const simulated = names.filter((_, i) => i % 2 === 1 && i % 4 !== 3).length;
-  return { seed, config, calls: 2 + Math.ceil(count / 1000) + names.length + 3 + simulated };
+  const pages = Math.ceil(count / 1000);
+  const changePassword = simulated > pages + 1 ? pages + 1 : simulated;
+  return { seed, config, calls: 3 + pages + names.length + 2 + changePassword };
 }
 
 const env = (url) => ({
@@ -220,7 +225,7 @@ const nodeCpuMs = median(nodeCpus);
 console.log(`node -e 0 costs ${nodeCpuMs.toFixed(0)} ms of CPU now (${load()}); CPU figures below scale with it`);
 
 // 2, 3 and 4. A large plan against a rate-limited sandbox with latency.
-{
+if (selected('plan')) {
   const { plan, calls, expectedCalls, validateCpuMs } = await scenario(
     users,
     { latencyMs, rate, burst: Math.max(1, Math.round(rate / 20)) },
@@ -236,20 +241,37 @@ console.log(`node -e 0 costs ${nodeCpuMs.toFixed(0)} ms of CPU now (${load()}); 
 }
 
 // 5. Beside the naive loop, in the same run and against the same endpoint.
-{
+if (selected('naive')) {
   const { plan, calls, loop } = await scenario(users, { latencyMs: 0, rate: 0, burst: 0 }, { naive: true });
   console.log(`no latency, ${users} users: iampass ${s(plan.wallMs)} (${calls} calls, CPU ${s(plan.cpuMs)}, ${perCall(plan.cpuMs, calls)} a call); naive loop ${s(loop.wallMs)} (CPU ${s(loop.cpuMs)}; ${loop.stdout.trim()})`);
   report(`plan / naive loop, no latency, ${users} users`, `${(plan.wallMs / loop.wallMs).toFixed(2)}x`, '<= 1x', plan.wallMs <= loop.wallMs);
 }
-{
+if (selected('naive')) {
   const small = Math.min(users, 1000);
   const { plan, calls, loop } = await scenario(small, { latencyMs: 20, rate: 0, burst: 0 }, { naive: true });
   console.log(`20 ms latency, ${small} users: iampass ${s(plan.wallMs)} (${calls} calls, CPU ${s(plan.cpuMs)}); naive loop ${s(loop.wallMs)} (CPU ${s(loop.cpuMs)})`);
   report(`plan / naive loop, 20 ms latency, ${small} users`, `${((100 * plan.wallMs) / loop.wallMs).toFixed(1)}%`, '<= 15%', plan.wallMs <= 0.15 * loop.wallMs);
 }
 
-// 6 and 7. An organization of 50 accounts x 1,000 users, each account rate-limited on its own (its own script).
-{
+// 6. A scheduled drift check of the large account: the credential report lists the users and their console access.
+if (selected('drift')) {
+  const { seed, config } = account(users);
+  const sandbox = await startSandbox({ port: 0, seed, faults: { failureRate: 0, dropRate: 0, latencyMs, rate, burst: Math.max(1, Math.round(rate / 20)) } });
+  try {
+    const before = sandbox.requestCount();
+    const drift = await measure([bin, 'drift', '-c', config, '--fast', '--no-attribution', '--format', 'json', ...concurrencyArgs], sandbox.url);
+    const calls = sandbox.requestCount() - before;
+    if (drift.code !== 2) throw new Error(`drift --fast exited ${drift.code}:\n${drift.stderr}`);
+    const drifted = JSON.parse(drift.stdout).summary.drifted;
+    console.log(`drift --fast of ${users} users at ${rate} calls/s, ${latencyMs} ms latency: ${s(drift.wallMs)}, ${drifted} drifted items, CPU ${s(drift.cpuMs)}`);
+    report(`drift --fast calls, ${users} users`, `${calls}`, '<= 10', calls <= 10);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+// 7 and 8. An organization of 50 accounts x 1,000 users, each account rate-limited on its own (its own script).
+if (selected('organization')) {
   console.log('');
   const organization = spawnSync(process.execPath, [join(root, 'scripts', 'bench-organization.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   for (const line of organization.stdout.split('\n')) {

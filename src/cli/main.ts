@@ -179,6 +179,7 @@ addOrganizationOptions(
         new Option('--webhook <url>', 'POST the JSON report (with a Slack `text` field) here when there is drift').env('IAMPASS_WEBHOOK_URL'),
       )
       .option('--heartbeat', 'post to the webhook on every run, in sync too (a missing post means the check stopped)')
+      .option('--fast', 'a handful of calls for any number of users: console access from the credential report (up to 4 hours old); pending resets and rotation tokens not checked')
       .addOption(
         new Option('--ignore <rule>', 'leave matching drift out of the result: policy, policy.FIELD, user:GLOB, user:GLOB:FIELD (repeatable)')
           .argParser(collect)

@@ -2,9 +2,11 @@
  * The IAM adapter: the only module that calls the AWS SDK. It is imported lazily (by `connect`) so that offline
  * commands such as `validate` never pay for loading the SDK.
  */
-import type { PasswordPolicy as SdkPasswordPolicy } from '@aws-sdk/client-iam';
+import type { EntityType, GetAccountAuthorizationDetailsCommandOutput, PasswordPolicy as SdkPasswordPolicy } from '@aws-sdk/client-iam';
 import type { LoginProfile } from '../model/live.js';
+import type { AuthorizationDetails, GroupPermissions, InlinePolicy, UserPermissions } from '../model/permissions.js';
 import type { PasswordPolicy } from '../model/policy.js';
+import { byCodePoint } from '../util/compare.js';
 import { iamNext, paginate, PaginationError, type PaginateOptions } from '../util/paginate.js';
 import { originOf, redactUrls } from '../util/redact-url.js';
 import type { EndpointChoice, EndpointChoices } from './endpoints.js';
@@ -32,8 +34,12 @@ const {
   DeleteLoginProfileCommand,
   GenerateCredentialReportCommand,
   GetCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetAccountPasswordPolicyCommand,
   GetLoginProfileCommand,
+  GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListUsersCommand,
@@ -158,7 +164,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
   };
 }
 
-type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
+type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'getUser' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
 
 function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): ReadCalls {
   const at = { ...(iamWhere ? { where: iamWhere } : {}) };
@@ -190,6 +196,18 @@ function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): R
         },
       );
       return users;
+    },
+
+    async getUser(user) {
+      try {
+        const out = await caller.run('GetUser', (a) => iam.send(withCallDeadline(new GetUserCommand({ UserName: user }), a.deadlineAt)), { user, ...at });
+        const u = out.User;
+        if (!u?.UserName || !u.Arn) throw invalid('IAM', 'GetUser', `the name and ARN of user ${user}`);
+        return { name: u.UserName, arn: u.Arn, path: u.Path ?? '/', passwordLastUsed: u.PasswordLastUsed ? u.PasswordLastUsed.toISOString() : null };
+      } catch (error) {
+        if (error instanceof IamError && error.code === 'NoSuchEntity') return null;
+        throw error;
+      }
     },
 
     async listUserTags(user) {
@@ -280,7 +298,10 @@ function writeCalls({ iam, iamWhere, sent }: Clients, caller: Caller): WriteCall
   };
 }
 
-type FactCalls = Pick<IamGateway, 'generateCredentialReport' | 'getCredentialReport' | 'simulatePrincipalPolicy' | 'listAccessKeys'>;
+type FactCalls = Pick<
+  IamGateway,
+  'generateCredentialReport' | 'getCredentialReport' | 'simulatePrincipalPolicy' | 'listAccessKeys' | 'authorizationDetails' | 'policyDocument'
+>;
 
 function factCalls({ iam, iamWhere }: Clients, caller: Caller): FactCalls {
   const at = { ...(iamWhere ? { where: iamWhere } : {}) };
@@ -327,7 +348,85 @@ function factCalls({ iam, iamWhere }: Clients, caller: Caller): FactCalls {
       );
       return keys;
     },
+
+    async authorizationDetails(maxPages) {
+      const details = { users: new Map(), groups: new Map(), policies: new Map() } satisfies AuthorizationDetails;
+      let pages = 0;
+      let complete = false;
+      await eachPage(
+        {
+          operation: 'GetAccountAuthorizationDetails',
+          fetch: (marker) => {
+            pages += 1;
+            const input = { Filter: ['User', 'Group', 'LocalManagedPolicy'] as EntityType[], MaxItems: 1000, ...(marker ? { Marker: marker } : {}) };
+            return caller.run('GetAccountAuthorizationDetails', (a) => iam.send(withCallDeadline(new GetAccountAuthorizationDetailsCommand(input), a.deadlineAt)), at);
+          },
+          // Stops asking once the budget is spent; `complete` tells a finished listing from a cut-off one.
+          next: (page) => {
+            const token = iamNext('GetAccountAuthorizationDetails')(page);
+            if (token === undefined) complete = true;
+            return pages >= maxPages ? undefined : token;
+          },
+          count: (page) => (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.Policies?.length ?? 0),
+          maxItems: { limit: 200_000, noun: 'users, groups and policies', why: 'an IAM account holds at most 5,000 users, 300 groups and 5,000 customer-managed policies' },
+        },
+        (page) => addAuthorizationPage(details, page),
+      );
+      return complete ? details : null;
+    },
+
+    async policyDocument(arn) {
+      const policy = await caller.run('GetPolicy', (a) => iam.send(withCallDeadline(new GetPolicyCommand({ PolicyArn: arn }), a.deadlineAt)), at);
+      const versionId = policy.Policy?.DefaultVersionId;
+      if (!versionId) throw invalid('IAM', 'GetPolicy', `a DefaultVersionId for ${arn}`);
+      const out = await caller.run('GetPolicyVersion', (a) => iam.send(withCallDeadline(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }), a.deadlineAt)), at);
+      if (out.PolicyVersion?.Document === undefined) throw invalid('IAM', 'GetPolicyVersion', `the document of ${arn}`);
+      return decodeDocument(out.PolicyVersion.Document);
+    },
   };
+}
+
+/** Folds one page of GetAccountAuthorizationDetails into `details`, in iampass's shapes (lists sorted, documents decoded). */
+function addAuthorizationPage(
+  details: { users: Map<string, UserPermissions>; groups: Map<string, GroupPermissions>; policies: Map<string, string> },
+  page: GetAccountAuthorizationDetailsCommandOutput,
+): void {
+  const attached = (list: Array<{ PolicyArn?: string | undefined }> | undefined) =>
+    [...new Set((list ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])))].sort(byCodePoint);
+  const inline = (list: Array<{ PolicyName?: string | undefined; PolicyDocument?: string | undefined }> | undefined): InlinePolicy[] =>
+    (list ?? []).map((p) => ({ name: p.PolicyName ?? '', document: decodeDocument(p.PolicyDocument ?? '') })).sort((a, b) => byCodePoint(a.name, b.name));
+  for (const u of page.UserDetailList ?? []) {
+    if (!u.UserName || !u.Arn) throw invalid('IAM', 'GetAccountAuthorizationDetails', 'the name and ARN of every user');
+    details.users.set(u.UserName, {
+      name: u.UserName,
+      arn: u.Arn,
+      path: u.Path ?? '/',
+      attached: attached(u.AttachedManagedPolicies),
+      inline: inline(u.UserPolicyList),
+      groups: [...new Set(u.GroupList ?? [])].sort(byCodePoint),
+      boundary: u.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+    });
+  }
+  for (const g of page.GroupDetailList ?? []) {
+    if (!g.GroupName) throw invalid('IAM', 'GetAccountAuthorizationDetails', 'the name of every group');
+    details.groups.set(g.GroupName, { name: g.GroupName, attached: attached(g.AttachedManagedPolicies), inline: inline(g.GroupPolicyList) });
+  }
+  for (const p of page.Policies ?? []) {
+    const version = p.PolicyVersionList?.find((v) => v.IsDefaultVersion) ?? p.PolicyVersionList?.find((v) => v.VersionId === p.DefaultVersionId);
+    if (p.Arn && version?.Document !== undefined) details.policies.set(p.Arn, decodeDocument(version.Document));
+  }
+}
+
+/**
+ * IAM returns policy documents URL-encoded (RFC 3986). Text that does not decode is kept as it is: it then fails
+ * to parse as JSON, and whoever reads it treats the policy as unknown.
+ */
+function decodeDocument(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 type BookkeepingCalls = Pick<

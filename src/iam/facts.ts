@@ -2,7 +2,8 @@
  * Reads what the advisories need beyond the live state, as cheaply as IAM allows: the credential report once
  * (MFA, console use and access keys of every user in one report), and at most one more call per governed user:
  * `SimulatePrincipalPolicy` for a user who would be forced to reset a password the policy does not let users
- * change, or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
+ * change (one per class of users with the same permission set, when that is cheaper: see `change-password.ts`),
+ * or `ListAccessKeys` for a user losing console access when the report cannot be had. Nothing here fails
  * the plan: a fact that cannot be read is recorded as unknown, with the reason, and the advisories say so.
  */
 import type { DesiredState } from '../model/desired.js';
@@ -11,6 +12,7 @@ import type { AccountFacts, ChangePasswordDecision, CredentialReport, Unknown } 
 import type { LiveState } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
+import { readChangePassword } from './change-password.js';
 import { CredentialReportFormatError, parseCredentialReport } from './credential-report.js';
 import { IamError } from './errors.js';
 import type { IamGateway } from './gateway.js';
@@ -27,6 +29,22 @@ export interface FactsOptions {
   /** For tests: how to wait between polls, and what time it is. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+}
+
+/** Every operation the advisories' facts may call; no other part of a plan calls them. */
+export const FACT_OPERATIONS = [
+  'GenerateCredentialReport',
+  'GetCredentialReport',
+  'SimulatePrincipalPolicy',
+  'GetAccountAuthorizationDetails',
+  'GetPolicy',
+  'GetPolicyVersion',
+  'ListAccessKeys',
+] as const;
+
+/** The fact operations' calls between two readings of a session's counters (`callsByOperation`). */
+export function factCalls(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(FACT_OPERATIONS.map((op) => [op, (after[op] ?? 0) - (before[op] ?? 0)]));
 }
 
 export const DEFAULT_REPORT_WAIT_MS = 30_000;
@@ -49,39 +67,39 @@ export async function readAccountFacts(
   // Nobody governed: no user-level advisory can fire, so the report is not worth its calls (or its wait).
   const credentialReport = live.users.length === 0 ? null : await (options.credentialReport ?? readCredentialReport(gateway, options));
   const arnOf = new Map(live.users.map((u) => [u.name, u.arn]));
-
-  type Task = { kind: 'simulate'; user: string } | { kind: 'keys'; user: string };
+  const toSimulate = usersToSimulate(desired, live, plan).map((name) => ({ name, arn: arnOf.get(name) ?? '' }));
   // The two lists never share a user (a reset is forced on users who keep or get a password, keys are listed for
   // users losing it), so no user costs more than one call.
-  const tasks: Task[] = [
-    ...usersToSimulate(desired, live, plan).map((user): Task => ({ kind: 'simulate', user })),
-    ...(credentialReport !== null && 'unknown' in credentialReport ? usersLosingConsole(plan) : []).map((user): Task => ({ kind: 'keys', user })),
-  ];
-  const changePassword = new Map<string, ChangePasswordDecision>();
+  const keyUsers = credentialReport !== null && 'unknown' in credentialReport ? usersLosingConsole(plan) : [];
+  const accountUsers = live.users.length + live.unlistedIgnored.length + live.outOfScopeCount;
   const activeAccessKeys = new Map<string, number | Unknown>();
-  await mapLimit(
-    tasks,
-    options.concurrency,
-    async (task) => {
-      if (task.kind === 'simulate') {
-        const arn = arnOf.get(task.user) ?? '';
-        // The user's own ARN as the resource: iam:ChangePassword is only ever asked for on oneself.
-        changePassword.set(task.user, await known(() => gateway.simulatePrincipalPolicy(arn, 'iam:ChangePassword', arn), 'SimulatePrincipalPolicy'));
-      } else {
-        const keys = await known(() => gateway.listAccessKeys(task.user), 'ListAccessKeys');
-        activeAccessKeys.set(task.user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
-      }
-    },
-    shouldStop,
-  );
+  const [answers] = await Promise.all([
+    toSimulate.length === 0 ? null : readChangePassword(gateway, toSimulate, accountUsers, options),
+    mapLimit(
+      keyUsers,
+      options.concurrency,
+      async (user) => {
+        const keys = await known(() => gateway.listAccessKeys(user), 'ListAccessKeys');
+        activeAccessKeys.set(user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
+      },
+      shouldStop,
+    ),
+  ]);
   if (shouldStop()) throw interrupted();
-  return { credentialReport, changePassword, activeAccessKeys };
+  return {
+    credentialReport,
+    changePassword: answers?.decisions ?? new Map<string, ChangePasswordDecision>(),
+    activeAccessKeys,
+    ...(answers ? { changePasswordCost: answers.cost } : {}),
+  };
 }
 
 /**
  * Asks IAM for a report (GenerateCredentialReport answers STARTED or INPROGRESS while it works, COMPLETE once a
- * report under 4 hours old exists), polls with a growing pause up to `reportWaitMs`, then fetches it. Any failure
- * (no permission, IAM too slow, an unreadable report) is an `Unknown` with the reason, never an exception.
+ * report under 4 hours old exists), then fetches it. While IAM works, the report itself is polled (GetCredentialReport
+ * answers ReportInProgress until it is ready), with a growing pause, up to `reportWaitMs`: each poll can be the read
+ * that succeeds, where asking GenerateCredentialReport again would cost one more call. Any failure (no permission,
+ * IAM too slow, an unreadable report) is an `Unknown` with the reason, never an exception.
  */
 export async function readCredentialReport(gateway: IamGateway, options: FactsOptions): Promise<CredentialReport | Unknown> {
   const sleep = options.sleep ?? realSleep;
@@ -91,17 +109,23 @@ export async function readCredentialReport(gateway: IamGateway, options: FactsOp
   const deadline = clock() + waitMs;
   let pause = FIRST_POLL_MS;
   let operation = 'GenerateCredentialReport';
+  let next: 'generate' | 'get' = 'generate';
   try {
-    let state = await gateway.generateCredentialReport();
     for (;;) {
-      if (state === 'COMPLETE') {
-        operation = 'GetCredentialReport';
+      operation = next === 'generate' ? 'GenerateCredentialReport' : 'GetCredentialReport';
+      if (next === 'generate') {
+        // COMPLETE: ready now, read it without a pause; otherwise poll the report itself after one.
+        const ready = (await gateway.generateCredentialReport()) === 'COMPLETE';
+        next = 'get';
+        if (ready) continue;
+      } else {
         try {
           const { csv, generatedTime } = await gateway.getCredentialReport();
           return parseCredentialReport(csv, generatedTime);
         } catch (error) {
-          // Made but not yet served, or expired in between: ask again, within the same wait.
           if (!(error instanceof IamError && REPORT_NOT_READY.has(error.code))) throw error;
+          // Still being made: ask again; gone (never made, or expired in between): have it made anew.
+          next = error.code === 'ReportInProgress' ? 'get' : 'generate';
         }
       }
       if (clock() + pause > deadline) {
@@ -110,8 +134,6 @@ export async function readCredentialReport(gateway: IamGateway, options: FactsOp
       if (shouldStop()) throw interrupted();
       await sleep(pause);
       pause = Math.min(pause * 2, MAX_POLL_MS);
-      operation = 'GenerateCredentialReport';
-      state = await gateway.generateCredentialReport();
     }
   } catch (error) {
     if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };

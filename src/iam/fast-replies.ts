@@ -1,6 +1,6 @@
 /**
  * Purpose-built readers for the replies a plan receives thousands of times (GetLoginProfile, its 404, pages of
- * ListUsers and ListUserTags) and for the one large reply (GetCredentialReport). The SDK's XML parser builds text
+ * ListUsers and ListUserTags) and for the large ones (GetCredentialReport, pages of GetAccountAuthorizationDetails). The SDK's XML parser builds text
  * one character at a time and its schema walk is generic; on these small fixed shapes that was a fifth of the CPU
  * a call cost.
  *
@@ -217,6 +217,86 @@ const user = struct<{
   Tags: ['Tags', list(tag)],
 });
 
+/** The SDK reads a number from text with `Number(text)`. */
+function number(v: XmlValue | XmlValue[]): number {
+  return Number(str(v));
+}
+
+/** A list that must be empty: anything in it (role details, which iampass never asks for) is left to the SDK. */
+const emptyList: Reader<never[]> = list<never>(() => decline());
+
+const policyDetail = struct<{ PolicyName: string; PolicyDocument: string }>({ PolicyName: ['PolicyName', str], PolicyDocument: ['PolicyDocument', str] });
+const attachedPolicy = struct<{ PolicyName: string; PolicyArn: string }>({ PolicyName: ['PolicyName', str], PolicyArn: ['PolicyArn', str] });
+
+const userDetail = struct<{
+  Path: string;
+  UserName: string;
+  UserId: string;
+  Arn: string;
+  CreateDate: Date;
+  UserPolicyList: object[];
+  GroupList: string[];
+  AttachedManagedPolicies: object[];
+  PermissionsBoundary: Partial<{ PermissionsBoundaryType: string; PermissionsBoundaryArn: string }>;
+  Tags: Array<Partial<{ Key: string; Value: string }>>;
+}>({
+  Path: ['Path', str],
+  UserName: ['UserName', str],
+  UserId: ['UserId', str],
+  Arn: ['Arn', str],
+  CreateDate: ['CreateDate', timestamp],
+  UserPolicyList: ['UserPolicyList', list(policyDetail)],
+  GroupList: ['GroupList', list(str)],
+  AttachedManagedPolicies: ['AttachedManagedPolicies', list(attachedPolicy)],
+  PermissionsBoundary: ['PermissionsBoundary', struct({ PermissionsBoundaryType: ['PermissionsBoundaryType', str], PermissionsBoundaryArn: ['PermissionsBoundaryArn', str] })],
+  Tags: ['Tags', list(tag)],
+});
+
+const groupDetail = struct<{ Path: string; GroupName: string; GroupId: string; Arn: string; CreateDate: Date; GroupPolicyList: object[]; AttachedManagedPolicies: object[] }>({
+  Path: ['Path', str],
+  GroupName: ['GroupName', str],
+  GroupId: ['GroupId', str],
+  Arn: ['Arn', str],
+  CreateDate: ['CreateDate', timestamp],
+  GroupPolicyList: ['GroupPolicyList', list(policyDetail)],
+  AttachedManagedPolicies: ['AttachedManagedPolicies', list(attachedPolicy)],
+});
+
+const policyVersion = struct<{ Document: string; VersionId: string; IsDefaultVersion: boolean; CreateDate: Date }>({
+  Document: ['Document', str],
+  VersionId: ['VersionId', str],
+  IsDefaultVersion: ['IsDefaultVersion', bool],
+  CreateDate: ['CreateDate', timestamp],
+});
+
+const managedPolicyDetail = struct<{
+  PolicyName: string;
+  PolicyId: string;
+  Arn: string;
+  Path: string;
+  DefaultVersionId: string;
+  AttachmentCount: number;
+  PermissionsBoundaryUsageCount: number;
+  IsAttachable: boolean;
+  Description: string;
+  CreateDate: Date;
+  UpdateDate: Date;
+  PolicyVersionList: object[];
+}>({
+  PolicyName: ['PolicyName', str],
+  PolicyId: ['PolicyId', str],
+  Arn: ['Arn', str],
+  Path: ['Path', str],
+  DefaultVersionId: ['DefaultVersionId', str],
+  AttachmentCount: ['AttachmentCount', number],
+  PermissionsBoundaryUsageCount: ['PermissionsBoundaryUsageCount', number],
+  IsAttachable: ['IsAttachable', bool],
+  Description: ['Description', str],
+  CreateDate: ['CreateDate', timestamp],
+  UpdateDate: ['UpdateDate', timestamp],
+  PolicyVersionList: ['PolicyVersionList', list(policyVersion)],
+});
+
 const base64 = (v: XmlValue | XmlValue[]): Uint8Array => {
   try {
     return fromBase64(str(v));
@@ -237,6 +317,14 @@ const OUTPUTS: Readonly<Record<string, Reader<object>>> = {
   }),
   ListUserTags: struct<{ Tags: object[]; IsTruncated: boolean; Marker: string }>({
     Tags: ['Tags', list(tag)],
+    IsTruncated: ['IsTruncated', bool],
+    Marker: ['Marker', str],
+  }),
+  GetAccountAuthorizationDetails: struct<{ UserDetailList: object[]; GroupDetailList: object[]; RoleDetailList: never[]; Policies: object[]; IsTruncated: boolean; Marker: string }>({
+    UserDetailList: ['UserDetailList', list(userDetail)],
+    GroupDetailList: ['GroupDetailList', list(groupDetail)],
+    RoleDetailList: ['RoleDetailList', emptyList],
+    Policies: ['Policies', list(managedPolicyDetail)],
     IsTruncated: ['IsTruncated', bool],
     Marker: ['Marker', str],
   }),

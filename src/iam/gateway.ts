@@ -1,4 +1,5 @@
 import type { LoginProfile } from '../model/live.js';
+import type { AuthorizationDetails } from '../model/permissions.js';
 import type { PasswordPolicy } from '../model/policy.js';
 
 /** `GenerateCredentialReport`'s answer: the report is being made, or one under 4 hours old is ready. */
@@ -26,6 +27,8 @@ export interface ListedUser {
 export interface IamGateway {
   callerIdentity(): Promise<{ account: string; arn: string }>;
   listUsers(): Promise<ListedUser[]>;
+  /** One user as `GetUser` reports it; `null` when there is no such user (404). */
+  getUser(user: string): Promise<ListedUser | null>;
   listUserTags(user: string): Promise<Record<string, string>>;
   /** `null` when the user has no login profile (404). */
   getLoginProfile(user: string): Promise<LoginProfile | null>;
@@ -48,6 +51,13 @@ export interface IamGateway {
   /** `SimulatePrincipalPolicy` for one action on one resource: whether the principal's policies allow it. */
   simulatePrincipalPolicy(principalArn: string, action: string, resourceArn: string): Promise<'allowed' | 'denied'>;
   listAccessKeys(user: string): Promise<AccessKeySummary[]>;
+  /**
+   * `GetAccountAuthorizationDetails` for users, groups and customer-managed policies, every page; `null` when the
+   * listing needed more than `maxPages` pages (the read stops there, having made `maxPages` calls).
+   */
+  authorizationDetails(maxPages: number): Promise<AuthorizationDetails | null>;
+  /** The document of a managed policy's default version: `GetPolicy`, then `GetPolicyVersion`. */
+  policyDocument(arn: string): Promise<string>;
 
   /** The group's members by name, `null` when there is no such group (404). */
   getGroupMembers(group: string): Promise<string[] | null>;

@@ -34,6 +34,8 @@ export interface ReadOptions {
    * credential report) start alongside, and never against an account the file does not govern.
    */
   afterIdentity?: () => void;
+  /** Where the account's users come from; default one ListUsers listing (the fast modes take the credential report's). */
+  listUsers?: () => Promise<ListedUser[]>;
 }
 
 export type ReadResult =
@@ -100,7 +102,7 @@ export async function resolveGoverned(
 
   progress.phase = 'users';
   report();
-  const all = await step('ListUsers', undefined, () => gateway.listUsers());
+  const all = await (options.listUsers ? options.listUsers() : step('ListUsers', undefined, () => gateway.listUsers()));
   progress.usersListed = all.length;
 
   const candidates = await withTags(gateway, request, all, options, () => {

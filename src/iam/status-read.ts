@@ -3,9 +3,11 @@
  * rotation tags, each for exactly the users the operation names (it decides who, by cost), with bounded
  * concurrency. A failed read names the call and the user (`ReadError`), as the live read does.
  */
+import type { CredentialReport, Unknown } from '../model/facts.js';
 import type { LoginProfile } from '../model/live.js';
+import { listedFromReport } from '../plan/report-users.js';
 import { mapLimit } from '../util/pool.js';
-import type { IamGateway } from './gateway.js';
+import type { IamGateway, ListedUser } from './gateway.js';
 import { interruptedRead, step } from './read.js';
 
 export interface PerUserReadOptions {
@@ -38,4 +40,24 @@ async function perUser<T>(users: readonly string[], options: PerUserReadOptions,
   );
   if (shouldStop()) throw interruptedRead();
   return new Map(users.map((user, i) => [user, values[i] as T]));
+}
+
+/**
+ * The account's users as the credential report lists them, for the fast modes: no ListUsers page at all. A user
+ * the file lists but the report does not (created after it) is looked up with GetUser, so it is governed (and then
+ * read exactly) or reported missing, as with a listing. Without a report, ListUsers as usual.
+ */
+export async function listUsersFromReport(
+  gateway: IamGateway,
+  report: Promise<CredentialReport | Unknown>,
+  listed: readonly string[],
+  options: PerUserReadOptions,
+): Promise<ListedUser[]> {
+  const read = await report;
+  if ('unknown' in read) return step('ListUsers', undefined, () => gateway.listUsers());
+  const users: ListedUser[] = listedFromReport(read);
+  const missing = listed.filter((name) => !read.users.has(name));
+  const found = await perUser(missing, options, (user) => step('GetUser', user, () => gateway.getUser(user)));
+  for (const user of found.values()) if (user !== null) users.push(user);
+  return users;
 }

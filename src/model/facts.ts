@@ -3,6 +3,7 @@
  * report (MFA, console use, access keys for every user, from one report) and the answers to the few per-user
  * questions the report cannot answer. Read by `src/iam/facts.ts`, judged by the pure `advise`.
  */
+import type { ChangePasswordCost } from './plan.js';
 
 /** One user's row of the credential report. Times are ISO 8601; `null` where IAM says N/A or has no information. */
 export interface UserCredentials {
@@ -47,6 +48,8 @@ export interface AccountFacts {
   changePassword: ReadonlyMap<string, ChangePasswordDecision>;
   /** Active access keys counted with ListAccessKeys, only for users losing console access when the report is unavailable. */
   activeAccessKeys: ReadonlyMap<string, number | Unknown>;
+  /** How `changePassword` was had; absent when nobody's answer was needed. */
+  changePasswordCost?: ChangePasswordCost;
 }
 
 export const NO_FACTS: AccountFacts = { credentialReport: null, changePassword: new Map(), activeAccessKeys: new Map() };

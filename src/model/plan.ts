@@ -174,6 +174,35 @@ export interface ReportNote {
   ageMinutes: number;
 }
 
+/**
+ * How the `iam:ChangePassword` answers of IP102 were had. `per-user`: one `SimulatePrincipalPolicy` each.
+ * `by-permission-set`: `GetAccountAuthorizationDetails` (and the documents of AWS-managed policies), then one
+ * simulation per class of users proven to get the same answer. Display only.
+ */
+export interface ChangePasswordCost {
+  method: 'per-user' | 'by-permission-set';
+  /** Users whose answer the advisories needed. */
+  usersAsked: number;
+  /** `SimulatePrincipalPolicy` calls. */
+  simulations: number;
+  /** Classes of two or more users that shared one simulation, and how many users they held. */
+  shared: { classes: number; members: number };
+  /** Why this method: the counting that chose it, or why grouping was given up. */
+  why: string;
+}
+
+/**
+ * What the advisories cost in IAM calls (the credential report, simulations, permission reads, access-key
+ * listings), attempts and pages included, so a reviewer sees the price of the warnings. Display only.
+ */
+export interface FactsCost {
+  calls: number;
+  /** By AWS operation, only those called. */
+  byOperation: Record<string, number>;
+  /** Present when some user's `iam:ChangePassword` answer was needed. */
+  changePassword?: ChangePasswordCost;
+}
+
 export interface PlanSummary {
   add: number;
   change: number;
@@ -202,6 +231,8 @@ export interface Plan {
   warnings: PlanWarning[];
   /** Present when the advisories read a credential report. */
   credentialReport?: ReportNote;
+  /** Present when the plan was made against live IAM (not for offline plans). */
+  factsCost?: FactsCost;
   /** What new passwords must meet: the policy that will be in force when apply sets them. */
   passwordRules: PasswordRules;
   summary: PlanSummary;

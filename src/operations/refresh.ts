@@ -7,6 +7,7 @@
  */
 import type { ReadProgress } from '../iam/read.js';
 import type { DesiredState } from '../model/desired.js';
+import type { CredentialReport } from '../model/facts.js';
 import type { LiveState } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { readRequestOf, type ReadRequest } from '../model/read-request.js';
@@ -26,11 +27,14 @@ export interface RefreshHooks {
 export interface Refreshed {
   plan: Plan;
   live: LiveState;
+  /** The credential report the advisories read, when there was one (a drift report's password dates). */
+  credentialReport?: CredentialReport;
 }
 
 /** `file` names the desired-state file in messages about it. */
 export async function refreshAccount(session: Session, desired: DesiredState, file: string, hooks: RefreshHooks = {}): Promise<Refreshed> {
-  const { readAccountFacts, readCredentialReport } = await import('../iam/facts.js');
+  const { readAccountFacts, readCredentialReport, factCalls } = await import('../iam/facts.js');
+  const callsBefore = { ...session.callsByOperation };
   const factOptions = { concurrency: session.concurrency, ...(hooks.aborted ? { aborted: hooks.aborted } : {}) };
   let latest: ReadProgress | undefined;
   const onProgress = (p: ReadProgress) => {
@@ -53,7 +57,13 @@ export async function refreshAccount(session: Session, desired: DesiredState, fi
   }).catch(asUserError);
   if (latest) onProgress({ ...latest, phase: 'done' });
   const now = new Date();
-  return { plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now), live };
+  const calls = factCalls(session.callsByOperation, callsBefore);
+  const read = facts.credentialReport;
+  return {
+    plan: withAdvisories(plan, advise(desired, live, plan, facts, now), facts, now, calls),
+    live,
+    ...(read !== null && !('unknown' in read) ? { credentialReport: read } : {}),
+  };
 }
 
 export interface ReadAccountOptions extends RefreshHooks {

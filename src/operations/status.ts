@@ -9,6 +9,7 @@ import type { CredentialReport, Unknown } from '../model/facts.js';
 import type { LoginProfile } from '../model/live.js';
 import { readRequestOf } from '../model/read-request.js';
 import type { ConfigFingerprint } from '../plan/document.js';
+import { unsettledByReport } from '../plan/report-users.js';
 import { buildStatus, type StatusMode, type StatusReport } from '../plan/status.js';
 import { diagnosticsError, unresolvedDiagnostics, wrongAccountError } from './errors.js';
 import { asUserError, type RefreshHooks } from './refresh.js';
@@ -21,7 +22,7 @@ export interface StatusOptions {
 }
 
 export async function statusOfAccount(session: Session, desired: DesiredState, file: string, options: StatusOptions): Promise<StatusReport> {
-  const [{ resolveGoverned }, { readCredentialReport }, { readLoginProfiles, readUserTags }] = await Promise.all([
+  const [{ resolveGoverned }, { readCredentialReport }, { listUsersFromReport, readLoginProfiles, readUserTags }] = await Promise.all([
     import('../iam/read.js'),
     import('../iam/facts.js'),
     import('../iam/status-read.js'),
@@ -46,6 +47,8 @@ export async function statusOfAccount(session: Session, desired: DesiredState, f
         credentialReport = readCredentialReport(gateway, perUser);
         credentialReport.catch(() => {}); // awaited below; a read that fails first must not leave it unhandled
       },
+      // Fast: the report lists the users too, so no call grows with the account.
+      ...(options.mode === 'fast' ? { listUsers: () => listUsersFromReport(gateway, credentialReport!, request.listed, perUser) } : {}),
     },
     progress,
   ).catch(asUserError);
@@ -56,11 +59,7 @@ export async function statusOfAccount(session: Session, desired: DesiredState, f
 
   // Exact: every profile now. Fast: only users the report cannot settle, which needs the report first.
   const names = governed.users.map((u) => u.name);
-  const settledByReport = async (): Promise<string[]> => {
-    const read = await reportRead;
-    return 'unknown' in read ? names : names.filter((n) => !read.users.has(n));
-  };
-  const profileUsers = options.mode === 'exact' ? names : await settledByReport();
+  const profileUsers = options.mode === 'exact' ? names : unsettledByReport(await reportRead, names);
   const known = new Map(governed.users.flatMap((u) => (u.tags ? [[u.name, u.tags] as const] : [])));
   const governedNames = new Set(names);
   const rotating = request.rotating === 'all' ? names : request.rotating;

@@ -407,10 +407,21 @@ function callerLosesConsole(ctx: Context): PlanWarning[] {
   });
 }
 
-/** The plan with its advisories, and a note of the credential report they used (when one was read). */
-export function withAdvisories(plan: Plan, warnings: PlanWarning[], facts: AccountFacts, now: Date): Plan {
+/**
+ * The plan with its advisories, a note of the credential report they used (when one was read), and what reading
+ * their facts cost (`calls`: attempts by operation, as the session counted them).
+ */
+export function withAdvisories(plan: Plan, warnings: PlanWarning[], facts: AccountFacts, now: Date, calls?: Readonly<Record<string, number>>): Plan {
   const r = facts.credentialReport;
   const out: Plan = { ...plan, warnings };
+  if (calls !== undefined) {
+    const byOperation = Object.fromEntries(Object.entries(calls).filter(([, n]) => n > 0).sort(([a], [b]) => cmp(a, b)));
+    out.factsCost = {
+      calls: Object.values(byOperation).reduce((sum, n) => sum + n, 0),
+      byOperation,
+      ...(facts.changePasswordCost ? { changePassword: facts.changePasswordCost } : {}),
+    };
+  }
   if (r !== null && !isUnknown(r)) {
     out.credentialReport = {
       generatedTime: r.generatedTime,

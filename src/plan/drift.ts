@@ -9,6 +9,7 @@
 import type { ConfigFingerprint } from './document.js';
 import { addressText, matchingRule, type DriftAddress, type IgnoreRule } from './ignore.js';
 import type { Attribution, AttributionSummary } from '../model/attribution.js';
+import type { CredentialReport } from '../model/facts.js';
 import type { LiveState } from '../model/live.js';
 import { changedPolicyFields, POLICY_FIELDS, type PasswordPolicy } from '../model/policy.js';
 import type { Action, ActionKind, KeptUser, Plan, PlanWarning } from '../model/plan.js';
@@ -54,6 +55,8 @@ export type DriftItem =
       loginProfileCreated: string | null;
       /** ISO 8601, when IAM reported one. */
       passwordLastUsed: string | null;
+      /** ISO 8601: when the password was last set, when the credential report knows. */
+      passwordLastChanged?: string;
       /** Who made the live value what it is, from CloudTrail; absent when attribution was not asked for. */
       attribution?: Attribution;
     }
@@ -73,6 +76,7 @@ export type DriftItem =
       fix: ActionKind;
       loginProfileCreated: string | null;
       passwordLastUsed: string | null;
+      passwordLastChanged?: string;
       attribution?: Attribution;
     }
   | {
@@ -86,6 +90,7 @@ export type DriftItem =
       fix: ActionKind;
       loginProfileCreated: string | null;
       passwordLastUsed: string | null;
+      passwordLastChanged?: string;
       attribution?: Attribution;
     };
 
@@ -97,8 +102,28 @@ export interface IgnoreTally {
 }
 
 /**
+ * How live IAM was read. `exact`: every governed user's login profile. `fast`: console access, last sign-in and
+ * password age from the credential report (a handful of calls for any number of users, as of its generation).
+ */
+export type DriftMode = 'exact' | 'fast';
+
+/** What a fast drift check rests on and leaves out; said in every format. */
+export interface FastDriftNote {
+  /** The report the user rows came from, or why there was none (then every user was read exactly). */
+  credentialReport: { generatedTime: string; ageMinutes: number } | { unavailable: string };
+  /** Governed users settled by the report. */
+  fromReport: number;
+  /** Governed users read exactly (GetLoginProfile) because the report could not settle them. */
+  readExactly: number;
+  /** What this check did not look at, one sentence each. */
+  notChecked: string[];
+  /** IAM calls the check made, attempts and pages included. */
+  calls: number;
+}
+
+/**
  * The drift report: plain, serialisable, versioned (`schema/drift.schema.json`). `status` is `drifted` when any
- * item is left after ignore rules.
+ * item is left after ignore rules. `fast` is present exactly when `mode` is `fast`.
  */
 export interface DriftReport {
   formatVersion: 1;
@@ -109,6 +134,8 @@ export interface DriftReport {
   config: ConfigFingerprint;
   /** ISO 8601: when live IAM was read. */
   checkedAt: string;
+  mode: DriftMode;
+  fast?: FastDriftNote;
   summary: { drifted: number; ignored: number };
   items: DriftItem[];
   /** Present when drifted items were attributed (CloudTrail was asked, or could not be). */
@@ -136,6 +163,15 @@ export const DRIFT_KEY_ORDER = [
   'file',
   'sha256',
   'checkedAt',
+  'mode',
+  'fast',
+  'credentialReport',
+  'generatedTime',
+  'ageMinutes',
+  'unavailable',
+  'fromReport',
+  'readExactly',
+  'notChecked',
   'summary',
   'drifted',
   'items',
@@ -151,6 +187,7 @@ export const DRIFT_KEY_ORDER = [
   'fix',
   'loginProfileCreated',
   'passwordLastUsed',
+  'passwordLastChanged',
   'attribution',
   'eventName',
   'eventTime',
@@ -187,10 +224,15 @@ export interface DriftInput {
   config: ConfigFingerprint;
   checkedAt: string;
   rules: readonly IgnoreRule[];
+  /** Default `exact`; `fast` comes with its note. */
+  mode?: DriftMode;
+  fast?: FastDriftNote;
+  /** The credential report read with the live state, for when each drifted user's password was set. */
+  report?: CredentialReport | null;
 }
 
-export function driftReport({ plan, live, config, checkedAt, rules }: DriftInput): DriftReport {
-  const all = plan.actions.flatMap((a) => driftItems(a, live));
+export function driftReport({ plan, live, config, checkedAt, rules, mode = 'exact', fast, report = null }: DriftInput): DriftReport {
+  const all = plan.actions.flatMap((a) => driftItems(a, live, report));
   const tallies = new Map<IgnoreRule, number>(rules.map((r) => [r, 0]));
   const items: DriftItem[] = [];
   for (const item of all) {
@@ -207,6 +249,8 @@ export function driftReport({ plan, live, config, checkedAt, rules }: DriftInput
     callerArn: plan.callerArn,
     config,
     checkedAt,
+    mode,
+    ...(mode === 'fast' && fast ? { fast } : {}),
     summary: { drifted: items.length, ignored: all.length - items.length },
     items,
     ignored,
@@ -233,7 +277,7 @@ export function addressOf(item: DriftItem): DriftAddress {
   }
 }
 
-function driftItems(action: Action, live: LiveState): DriftItem[] {
+function driftItems(action: Action, live: LiveState, report: CredentialReport | null): DriftItem[] {
   switch (action.kind) {
     case 'update-password-policy': {
       const before = action.before;
@@ -256,9 +300,13 @@ function driftItems(action: Action, live: LiveState): DriftItem[] {
     case 'delete-login-profile':
     case 'update-login-profile': {
       const user = live.users.find((u) => u.name === action.user);
+      const row = report?.users.get(action.user);
+      const changed = row?.passwordEnabled ? row.passwordLastChanged : null;
       const dates = {
-        loginProfileCreated: user?.loginProfile?.createDate ?? null,
+        // '' is a profile whose creation date was not read (fast mode): unknown, like no date at all.
+        loginProfileCreated: user?.loginProfile?.createDate || null,
         passwordLastUsed: user?.passwordLastUsed ?? null,
+        ...(changed ? { passwordLastChanged: changed } : {}),
       };
       if (action.kind === 'update-login-profile' && action.after.password !== null) {
         const unconfirmed = user?.unconfirmed ?? false;

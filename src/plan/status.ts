@@ -15,6 +15,7 @@ import { ROTATION_TAG } from '../model/plan.js';
 import type { PasswordPolicy } from '../model/policy.js';
 import { byCodePoint } from '../util/compare.js';
 import type { ConfigFingerprint } from './document.js';
+import { lastSignIn } from './report-users.js';
 
 export const STATUS_FORMAT_VERSION = 1;
 
@@ -193,7 +194,7 @@ function userStatus(
     console,
     profileCreated: profile?.createDate || null,
     resetPending: read ? (profile ? profile.passwordResetRequired : null) : null,
-    lastSignIn: latest(row?.passwordLastUsed ?? null, subject.passwordLastUsed),
+    lastSignIn: lastSignIn(row?.passwordLastUsed ?? null, subject.passwordLastUsed),
     ...(console === false ? { passwordLastChanged: null, passwordAgeDays: null, passwordExpires: null, expired: null } : password.values),
     mfa: row ? row.mfaActive : null,
     activeAccessKeys: row ? row.activeAccessKeys : null,
@@ -244,12 +245,6 @@ function rotationOf(name: string, entry: DesiredState['users'][number] | undefin
     return null;
   }
   return { desired: entry.rotation, recorded: tags[ROTATION_TAG] ?? null };
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
 export function summarizeStatus(users: readonly StatusUser[], mode: StatusMode): StatusSummary {

@@ -9,6 +9,7 @@ import {
   actionSymbol,
   type Action,
   type Delivery,
+  type FactsCost,
   type PasswordSource,
   type Plan,
   type PlanSummary,
@@ -115,6 +116,20 @@ export function reportLine(note: ReportNote): string {
   return `Advisories used the credential report generated ${at}, ${formatAge(note.ageMinutes)} before this plan.`;
 }
 
+/**
+ * What the advisories cost in IAM calls, by operation, and how the `iam:ChangePassword` answers were had. `null`
+ * when they cost nothing (nobody governed, or an offline plan).
+ */
+export function factsCostLine(cost: FactsCost): string | null {
+  if (cost.calls === 0) return null;
+  const ops = Object.entries(cost.byOperation).map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`).join(', ');
+  const line = `The advisories cost ${cost.calls.toLocaleString('en-US')} IAM call${s(cost.calls)} (${ops}).`;
+  const c = cost.changePassword;
+  if (!c) return line;
+  const shared = c.shared.classes > 0 ? `, ${c.shared.members.toLocaleString('en-US')} of them in ${c.shared.classes} class${c.shared.classes === 1 ? '' : 'es'} of identical permissions` : '';
+  return `${line} iam:ChangePassword: ${c.simulations.toLocaleString('en-US')} simulation${s(c.simulations)} for ${c.usersAsked.toLocaleString('en-US')} user${s(c.usersAsked)}${shared} (${c.why}).`;
+}
+
 function formatAge(minutes: number): string {
   if (minutes < 1) return 'less than a minute';
   if (minutes < 120) return `${minutes} minute${s(minutes)}`;
@@ -197,8 +212,29 @@ export function driftDesiredText(item: DriftItem): string {
 function profileDates(item: Extract<DriftItem, { kind: 'console' | 'pending-reset' | 'password' }>): string {
   const parts: string[] = [];
   if (item.loginProfileCreated) parts.push(`created ${item.loginProfileCreated}`);
+  if (item.passwordLastChanged) parts.push(`set ${item.passwordLastChanged}`);
   parts.push(item.passwordLastUsed ? `last used ${item.passwordLastUsed}` : 'no recorded sign-in');
   return ` (${parts.join(', ')})`;
+}
+
+/**
+ * What a fast drift check rests on and leaves out, one sentence a line, for every format to show as it is; empty
+ * for an exact check.
+ */
+export function fastDriftLines(report: DriftReport): string[] {
+  const fast = report.fast;
+  if (report.mode !== 'fast' || !fast) return [];
+  const r = fast.credentialReport;
+  const lines =
+    'unavailable' in r
+      ? [`Fast check (--fast), but the credential report could not be read (${r.unavailable}): every governed user was read exactly.`]
+      : [
+          `Fast check (--fast): console access, last sign-in and password age come from the credential report generated ${r.generatedTime.slice(0, 10)} ${r.generatedTime.slice(11, 16)} UTC, ${formatAge(r.ageMinutes)} before this check. A change made since then is not seen until IAM makes a new report (at most every 4 hours).`,
+          `${fast.fromReport} user${s(fast.fromReport)} from the report, ${fast.readExactly} read exactly (not in the report, created after it; or a password an earlier apply could not confirm).`,
+        ];
+  if (fast.notChecked.length > 0) lines.push(`Not checked: ${fast.notChecked.join('; ')}.`);
+  lines.push(`${fast.calls} IAM call${s(fast.calls)}.`);
+  return lines;
 }
 
 /** The Terraform symbol of what apply would do about a drift item. */

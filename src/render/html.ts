@@ -13,6 +13,7 @@ import {
   driftLiveText,
   driftSummaryLine,
   driftSymbol,
+  fastDriftLines,
   ignoredLines,
   untouchedLine,
   warningDetail,
@@ -146,7 +147,7 @@ export function renderHtmlDrift(report: DriftReport): string {
     meta: [`account ${report.account}`, `read as ${report.callerArn}`, `checked ${report.checkedAt}`, `from ${report.config.file}`],
     headline: driftSummaryLine(report),
     attention: report.status === 'drifted',
-    notes: [...(report.attribution ? [report.attribution.note] : []), ...(untouched ? [untouched] : [])],
+    notes: [...fastDriftLines(report), ...(report.attribution ? [report.attribution.note] : []), ...(untouched ? [untouched] : [])],
     body: driftHtmlBody(report),
   });
 }

@@ -33,7 +33,10 @@ const SLACK_BUDGET = 3_000;
  * while they fit, then how many more.
  */
 export function slackText(report: DriftReport): string {
-  const head = `*iampass drift* in account \`${report.account}\`: ${escapeSlack(driftSummaryLine(report))}`;
+  const fast = report.fast && !('unavailable' in report.fast.credentialReport) ? report.fast : undefined;
+  const head =
+    `*iampass drift* in account \`${report.account}\`: ${escapeSlack(driftSummaryLine(report))}` +
+    (fast && 'generatedTime' in fast.credentialReport ? ` (fast: from the credential report of ${fast.credentialReport.generatedTime}; pending resets not checked)` : '');
   const lines = [head];
   let used = head.length;
   let shown = 0;

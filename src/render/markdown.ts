@@ -15,6 +15,8 @@ import {
   driftLiveText,
   driftSummaryLine,
   driftSymbol,
+  factsCostLine,
+  fastDriftLines,
   ignoredCount,
   policyDiffLines,
   subject,
@@ -48,12 +50,13 @@ export function renderMarkdownPlan(doc: PlanDocument, limit = GITHUB_COMMENT_LIM
   }
   for (const k of doc.kept) body.push(`= ${k.user}: kept: ${k.reason}`);
   const untouched = untouchedLine(doc);
+  const cost = doc.factsCost ? factsCostLine(doc.factsCost) : null;
   return fitComment({
     head,
     warnings: doc.warnings,
     body,
     summary: `${doc.actions.length} action${doc.actions.length === 1 ? '' : 's'}`,
-    tail: untouched ? [`_${untouched}_`] : [],
+    tail: [...(untouched ? [`_${untouched}_`] : []), ...(cost ? [...(untouched ? [''] : []), `_${escapeMarkdown(cost)}_`] : [])],
     omittedHint: 'the saved plan and the job log have every action',
     limit,
   });
@@ -65,6 +68,7 @@ export function renderMarkdownDrift(report: DriftReport, limit = GITHUB_COMMENT_
     `### iampass drift · account ${report.account} · ${driftSummaryLine(report)}`,
     '',
     `Checked ${report.checkedAt} against \`${report.config.file}\` (sha256 \`${report.config.sha256.slice(0, 12)}\`), read as \`${report.callerArn}\`.`,
+    ...fastDriftLines(report).flatMap((l) => ['', `_${escapeMarkdown(l)}_`]),
   ];
   const body: string[] = [];
   for (const item of report.items) {

@@ -9,6 +9,8 @@ import {
   driftLiveText,
   driftSummaryLine,
   driftSymbol,
+  factsCostLine,
+  fastDriftLines,
   ignoredLines,
   policyDiffLines,
   reportLine,
@@ -45,6 +47,8 @@ export function renderTextPlan(plan: Plan, style: Style): string {
   if (plan.kept.length > 0) out.push('');
   out.push(...renderWarnings(plan.warnings, style));
   if (plan.credentialReport) out.push(style.dim(reportLine(plan.credentialReport)), '');
+  const cost = plan.factsCost ? factsCostLine(plan.factsCost) : null;
+  if (cost) out.push(style.dim(cost), '');
   const untouched = untouchedLine(plan);
   if (untouched) out.push(style.dim(untouched), '');
   out.push(style.bold(summaryLine(plan.summary)));
@@ -71,6 +75,8 @@ export function renderWarnings(warnings: readonly PlanWarning[], style: Style): 
  */
 export function renderTextDrift(report: DriftReport, style: Style): string {
   const out: string[] = [style.bold(`Account ${report.account} (as ${report.callerArn})`), ''];
+  const fast = fastDriftLines(report);
+  if (fast.length > 0) out.push(...fast.map((l) => style.dim(l)), '');
   if (report.items.length > 0) {
     for (const item of report.items) {
       const symbol = driftSymbol(item);

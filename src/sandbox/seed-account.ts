@@ -6,6 +6,7 @@ import { ACCESS_KEY_ID_LENGTH, ACCESS_KEY_ID_PATTERN, awsId, derivedUuid, USER_I
 import { EXTERNAL_ID, PATH, ROLE_NAME, satisfies, SESSION_NAME, USER_NAME } from './names.js';
 import { pathText, type SeedChecker, type SeedPath } from './seed-checker.js';
 import { DEFAULT_SESSION_SECONDS, isoSeconds, QUOTAS, type AccountData, type EventData, type RoleData, type UserData } from './state.js';
+import { joinGroups, seedGroups, seedManagedPolicies, seedUserPermissions } from './seed-permissions.js';
 import { buildEvent, isSecretParameter, type EventIdentity } from './trail.js';
 
 /** What building one account needs from the rest of the seed. */
@@ -19,11 +20,14 @@ export interface AccountContext {
 }
 
 /** The fields an account shares between the single-account form (at the top) and an `accounts` entry. */
-export const ACCOUNT_BODY_FIELDS = ['passwordPolicy', 'users', 'roles', 'events'] as const;
+export const ACCOUNT_BODY_FIELDS = ['passwordPolicy', 'managedPolicies', 'groups', 'users', 'roles', 'events'] as const;
 
 export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
 
-const USER_FIELDS = ['name', 'path', 'tags', 'createDate', 'loginProfile', 'passwordLastUsed', 'mfa', 'canChangePassword', 'accessKeys'];
+const USER_FIELDS = [
+  'name', 'path', 'tags', 'createDate', 'loginProfile', 'passwordLastUsed', 'mfa', 'canChangePassword', 'accessKeys',
+  'policies', 'inlinePolicies', 'groups', 'permissionsBoundary',
+];
 const ROLE_FIELDS = ['name', 'path', 'trustedPrincipals', 'externalId', 'maxSessionDuration', 'createDate'];
 const EVENT_FIELDS = ['eventName', 'time', 'by', 'eventSource', 'sourceIPAddress', 'userAgent', 'requestParameters', 'readOnly'];
 const TRUSTED_PRINCIPAL = /^(\d{12}|arn:aws:iam::\d{12}:(root|user\/([\u0021-\u007E]+\/)?[\w+=,.@-]+|role\/([\u0021-\u007E]+\/)?[\w+=,.@-]+))$/;
@@ -32,30 +36,35 @@ const TRUSTED_PRINCIPAL = /^(\d{12}|arn:aws:iam::\d{12}:(root|user\/([\u0021-\u0
 export function fillAccount(context: AccountContext, account: AccountData, fields: Record<string, unknown>, path: SeedPath): void {
   const { check } = context;
   account.passwordPolicy = fields.passwordPolicy === undefined ? null : check.policy(fields.passwordPolicy, [...path, 'passwordPolicy']);
-  account.users = users(context, account.id, fields.users, [...path, 'users']);
+  // Policies first, then groups (which attach them), then users (who join groups and attach policies).
+  account.policies = seedManagedPolicies(check, account, fields.managedPolicies, [...path, 'managedPolicies'], context.now);
+  account.groups = seedGroups(check, account, fields.groups, [...path, 'groups'], context.now);
+  account.users = users(context, account, fields.users, [...path, 'users']);
   account.roles = roles(context, account, fields.roles, [...path, 'roles']);
   account.events = events(context, account, fields.events, [...path, 'events']);
 }
 
-function users(context: AccountContext, accountId: string, value: unknown, path: SeedPath): UserData[] {
+function users(context: AccountContext, account: AccountData, value: unknown, path: SeedPath): UserData[] {
   const { check } = context;
   const result: UserData[] = [];
   const byName = new Map<string, string>();
   check.list(value, path).forEach((raw, index) => {
-    const user = seedUser(context, raw, [...path, index], accountId);
+    const user = seedUser(context, raw, [...path, index], account);
     if (!user) return;
     const clash = byName.get(user.name.toLowerCase());
     if (clash !== undefined) check.problem([...path, index, 'name'], `"${user.name}" is already used by "${clash}" (user names are unique case-insensitively)`);
     else {
       byName.set(user.name.toLowerCase(), user.name);
       result.push(user);
+      joinGroups(check, account, user, (raw as Record<string, unknown>).groups, [...path, index, 'groups']);
     }
   });
   if (result.length > QUOTAS.usersPerAccount) check.problem(path, `at most ${QUOTAS.usersPerAccount} users per account`);
   return result;
 }
 
-function seedUser(context: AccountContext, value: unknown, where: SeedPath, account: string): UserData | undefined {
+function seedUser(context: AccountContext, value: unknown, where: SeedPath, accountData: AccountData): UserData | undefined {
+  const account = accountData.id;
   const { check, now } = context;
   const fields = check.object(value, where, USER_FIELDS);
   if (!fields) return undefined;
@@ -66,7 +75,7 @@ function seedUser(context: AccountContext, value: unknown, where: SeedPath, acco
   const createDate = check.date(fields.createDate, [...where, 'createDate']) ?? isoSeconds(now);
   const passwordLastUsed = check.date(fields.passwordLastUsed, [...where, 'passwordLastUsed']) ?? null;
   const mfa = check.boolean(fields.mfa, [...where, 'mfa']);
-  const canChangePassword = check.boolean(fields.canChangePassword, [...where, 'canChangePassword']) ?? false;
+  const permissions = seedUserPermissions(check, accountData, fields, where, path ?? '/');
 
   let loginProfile: UserData['loginProfile'] = null;
   if (fields.loginProfile !== undefined && fields.loginProfile !== null) {
@@ -91,7 +100,7 @@ function seedUser(context: AccountContext, value: unknown, where: SeedPath, acco
     loginProfile,
     passwordLastUsed,
     mfaDevices: mfa ? [{ serialNumber: `arn:aws:iam::${account}:mfa/${name}`, enableDate: loginProfile?.createDate ?? createDate }] : [],
-    canChangePassword,
+    ...permissions,
     accessKeys: accessKeys(context, fields.accessKeys, [...where, 'accessKeys'], `${account}:key:${name}`, createDate),
   };
 }

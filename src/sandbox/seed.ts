@@ -31,8 +31,20 @@ export interface SeedUser {
   passwordLastUsed?: SeedDate;
   /** One virtual MFA device. */
   mfa?: boolean;
-  /** The user's permissions allow `iam:ChangePassword` on themselves. */
+  /**
+   * The user may change their own password: attaches the AWS-managed IAMUserChangePassword policy, and under a path
+   * other than `/` (which that policy's resource, `user/${aws:username}`, does not match) also an inline policy
+   * `ChangeOwnPassword` allowing `iam:ChangePassword` on `user{path}${aws:username}`.
+   */
   canChangePassword?: boolean;
+  /** Managed policies attached: a full ARN, the name of one of the account's `managedPolicies`, or of an AWS-managed policy the sandbox knows. */
+  policies?: string[];
+  /** Inline policies by name: each a policy document (a mapping, or its JSON text). */
+  inlinePolicies?: Record<string, unknown>;
+  /** Names of the account's `groups` the user belongs to. */
+  groups?: string[];
+  /** A managed policy used as the permissions boundary (named as in `policies`). */
+  permissionsBoundary?: string;
   /** `id` (AKIA + 16 of [A-Z0-9]) fixes the key's ID, so a test or an example can sign as this user. */
   accessKeys?: { id?: string; secret?: string; status?: 'Active' | 'Inactive'; createDate?: SeedDate }[];
 }
@@ -65,9 +77,28 @@ export interface SeedEvent {
   readOnly?: boolean;
 }
 
+/** A customer-managed policy of the account (one version, `v1`). */
+export interface SeedManagedPolicy {
+  name: string;
+  path?: string;
+  description?: string;
+  /** A policy document: a mapping with Version and Statement, or its JSON text. */
+  document: unknown;
+}
+
+/** A group; its members are the users that list it in their `groups`. */
+export interface SeedGroup {
+  name: string;
+  path?: string;
+  policies?: string[];
+  inlinePolicies?: Record<string, unknown>;
+}
+
 interface AccountBody {
   /** A custom policy; parameters left out take UpdateAccountPasswordPolicy's omitted values. Absent: the AWS default. */
   passwordPolicy?: Partial<PasswordPolicy>;
+  managedPolicies?: SeedManagedPolicy[];
+  groups?: SeedGroup[];
   users?: SeedUser[];
   roles?: SeedRole[];
   events?: SeedEvent[];

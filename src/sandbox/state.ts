@@ -7,7 +7,7 @@ import { noSuchUser } from './errors.js';
 import type { PasswordPolicy } from './passwords.js';
 
 /** Bumped when the layout changes, so an old state file is refused rather than misread. */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
 
 /** Everything one sandbox serves: its accounts, their organization (if any), and the live STS sessions. */
 export interface SandboxData {
@@ -81,9 +81,18 @@ export interface UserData {
   loginProfile: LoginProfileData | null;
   passwordLastUsed: string | null;
   mfaDevices: MfaDeviceData[];
-  /** Whether the user's permissions allow `iam:ChangePassword` on themselves (answered by SimulatePrincipalPolicy). */
-  canChangePassword: boolean;
+  /** Managed policy ARNs attached to the user (AWS-managed from the sandbox's catalogue, or the account's own). */
+  attachedPolicies: string[];
+  inlinePolicies: InlinePolicyData[];
+  /** The permissions boundary's policy ARN, or `null`. */
+  permissionsBoundary: string | null;
   accessKeys: AccessKeyData[];
+}
+
+/** An inline policy of a user or group: a name and its JSON document. */
+export interface InlinePolicyData {
+  name: string;
+  document: string;
 }
 
 export interface TagData {
@@ -110,7 +119,7 @@ export interface AccessKeyData {
   createDate: string;
 }
 
-/** An IAM group: a name and its members (the sandbox has no permission policies, so a group grants nothing). */
+/** An IAM group: its members and the policies that apply to them (evaluated only by SimulatePrincipalPolicy). */
 export interface GroupData {
   name: string;
   path: string;
@@ -119,9 +128,14 @@ export interface GroupData {
   createDate: string;
   /** Member user names, in `compareNames` order. */
   members: string[];
+  attachedPolicies: string[];
+  inlinePolicies: InlinePolicyData[];
 }
 
-/** A customer-managed policy: kept whole, never evaluated (the sandbox has no permission checks). */
+/**
+ * A customer-managed policy, with one version (`v1`): evaluated by SimulatePrincipalPolicy only, as requests are
+ * never checked against permissions.
+ */
 export interface ManagedPolicyData {
   name: string;
   path: string;

@@ -9,6 +9,7 @@ import {
   describeAction,
   describeNewPassword,
   policyDiffLines,
+  factsCostLine,
   reportLine,
   subject,
   warningDetail,
@@ -228,6 +229,8 @@ export function warningLines(plan: Plan, view: WarningsView = { width: Number.PO
   if (shown.length === 0) lines.push([{ text: `  no warning matches "${view.filter}"`, dim: true }]);
   for (const w of shown) lines.push(...warningRows(w, view.width));
   if (plan.credentialReport) lines.push([{ text: '' }], ...wrapLine([{ text: reportLine(plan.credentialReport), dim: true }], view.width));
+  const cost = plan.factsCost ? factsCostLine(plan.factsCost) : null;
+  if (cost) lines.push([{ text: '' }], ...wrapLine([{ text: cost, dim: true }], view.width));
   return lines;
 }
 

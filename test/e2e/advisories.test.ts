@@ -3,6 +3,7 @@
  * (bob has an active access key, erin has no MFA, dave may not change his own password, carol may).
  * `advisories.unusedDays: 1095` keeps IP104 out of these scenarios so they do not depend on today's date.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetLoginProfileCommand } from '@aws-sdk/client-iam';
@@ -140,6 +141,72 @@ describe('advisories end to end against the seeded sandbox', () => {
     expect(applied.stderr).toContain('apply failed: 7 warnings are not acknowledged');
     expect(applied.stderr).toContain('Nothing was changed.');
     expect((await target.iam.send(new GetLoginProfileCommand({ UserName: 'bob' }))).LoginProfile).toBeDefined();
+  });
+});
+
+describe('IP102 at one simulation per permission set', () => {
+  let target: Target;
+  let dir: string;
+
+  /** 60 users at /team/ with no policy, 12 who may change their password, and one whose permission hangs on a tag. */
+  const PLAIN = Array.from({ length: 60 }, (_, i) => `plain-${String(i).padStart(2, '0')}`);
+  const ABLE = Array.from({ length: 12 }, (_, i) => `able-${String(i).padStart(2, '0')}`);
+  const SEED_YAML = `account: "123456789012"
+caller: admin
+users:
+  - name: admin
+    loginProfile: {}
+${PLAIN.map((n) => `  - { name: ${n}, path: /team/ }`).join('\n')}
+${ABLE.map((n) => `  - { name: ${n}, path: /team/, canChangePassword: true }`).join('\n')}
+  - name: tagged
+    path: /team/
+    tags: { team: red }
+    inlinePolicies:
+      Team: { Version: "2012-10-17", Statement: [{ Effect: Allow, Action: "iam:ChangePassword", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": blue } } }] }
+`;
+  const FILE = `version: 1
+account: "123456789012"
+${STRICT_POLICY}scope:
+  pathPrefix: /team/
+advisories:
+  unusedDays: 1095
+users:
+${[...PLAIN, ...ABLE, 'tagged'].map((n) => `  ${n}: { console: true }`).join('\n')}
+`;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    const seed = join(dir, 'seed.yaml');
+    await writeFile(seed, SEED_YAML);
+    target = await sandboxTarget({ seed });
+  });
+  afterEach(async () => target.close());
+
+  it('simulates one member of each class of identical permissions, and says what the advisories cost', async () => {
+    const file = await writeConfig(dir, FILE);
+    const before = target.actions().length;
+    const result = await runCli(['plan', '-c', file, '--format', 'json'], { env: baseEnv(target.url) });
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    const actions = target.actions().slice(before);
+    const count = (name: string) => actions.filter((a) => a === name).length;
+    // 73 users forced to reset: 60 alike, 12 alike, and one whose answer hangs on its tag.
+    expect(count('SimulatePrincipalPolicy')).toBe(3);
+    expect(count('GetAccountAuthorizationDetails')).toBe(1);
+    expect(count('GetPolicy')).toBe(1);
+    expect(count('GetPolicyVersion')).toBe(1);
+
+    const plan = JSON.parse(result.stdout) as { warnings: Array<{ id: string; user?: string }>; factsCost: Record<string, unknown> };
+    const locked = plan.warnings.filter((w) => w.id === 'IP102').map((w) => w.user);
+    expect(locked).toEqual([...PLAIN, 'tagged']);
+    expect(plan.factsCost).toMatchObject({
+      calls: count('GenerateCredentialReport') + count('GetCredentialReport') + 3 + 1 + 2,
+      byOperation: { GetAccountAuthorizationDetails: 1, GetPolicy: 1, GetPolicyVersion: 1, SimulatePrincipalPolicy: 3 },
+      changePassword: { method: 'by-permission-set', usersAsked: 73, simulations: 3, shared: { classes: 2, members: 72 } },
+    });
+
+    const text = await runCli(['plan', '-c', file], { env: baseEnv(target.url) });
+    expect(text.stdout).toMatch(/The advisories cost \d+ IAM calls \(GenerateCredentialReport \d, GetAccountAuthorizationDetails 1, GetCredentialReport 1, GetPolicy 1, GetPolicyVersion 1, SimulatePrincipalPolicy 3\)\. iam:ChangePassword: 3 simulations for 73 users, 72 of them in 2 classes of identical permissions/);
   });
 });
 

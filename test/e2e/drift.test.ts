@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CreateUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, CONFIG } from './fixtures.js';
 import { baseEnv, buildAccount, runCli, sandboxTarget, tempDir, writeConfig, type Target } from './harness.js';
@@ -59,7 +60,7 @@ describe('iampass drift (built binary, sandbox)', () => {
     const result = await drift();
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('  ~ policy.minimumLength\n      live IAM:  8\n      the file:  14\n');
-    expect(result.stdout).toMatch(/ {2}- user:bob:console\n {6}live IAM: {2}a console password \(created \d{4}-\d\d-\d\dT[\d:.]+Z, no recorded sign-in\)\n {6}the file: {2}no console password\n/);
+    expect(result.stdout).toMatch(/ {2}- user:bob:console\n {6}live IAM: {2}a console password \(created \d{4}-\d\d-\d\dT[\d:.]+Z, set \d{4}-\d\d-\d\dT[\d:.]+Z, no recorded sign-in\)\n {6}the file: {2}no console password\n/);
     expect(result.stdout).toContain('  + user:carol:console\n      live IAM:  no console password\n');
     expect(result.stdout).toContain(`Drift: 8 items in live IAM differ from ${config}.`);
   });
@@ -94,6 +95,58 @@ describe('iampass drift (built binary, sandbox)', () => {
     const md = await drift('--format', 'markdown');
     expect(md.code).toBe(2);
     expect(md.stdout).toContain(`### iampass drift · account 123456789012 · Drift: 8 items in live IAM differ from ${config}.`);
+  });
+
+  describe('--fast', () => {
+    const count = (actions: string[], name: string) => actions.filter((a) => a === name).length;
+
+    it('takes users and console access from the credential report, drifts like the exact check, and says what it leaves out', async () => {
+      const exact = JSON.parse((await drift('--format', 'json', '--no-attribution')).stdout) as { items: Array<{ address: string }> };
+      const before = target.actions().length;
+      const result = await drift('--fast', '--format', 'json', '--no-attribution');
+      expect(result.code).toBe(2);
+      const actions = target.actions().slice(before);
+      const report = JSON.parse(result.stdout);
+      expect(schemaErrors('drift', report)).toEqual([]);
+      // No pending reset in this account is drift (bob's comes with console: false), so fast finds the same items.
+      expect(report.items.map((i: { address: string }) => i.address)).toEqual(exact.items.map((i) => i.address));
+      expect(count(actions, 'ListUsers')).toBe(0);
+      expect(count(actions, 'GetLoginProfile')).toBe(0);
+      expect(report.mode).toBe('fast');
+      // alice, bob, breakglass, carol and dave (scope: /staff/ and team platform, read with ListUserTags)
+      expect(report.fast).toMatchObject({ fromReport: 5, readExactly: 0, calls: actions.length });
+      expect(report.fast.credentialReport.generatedTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(report.fast.notChecked[0]).toMatch(/^pending password resets \(passwordResetRequired\): the credential report has no such column/);
+      expect(report.text).toContain('(fast: from the credential report of');
+
+      for (const [format, marker] of [['text', 'Fast check (--fast): console access, last sign-in and password age come from the credential report generated'], ['markdown', '_Fast check (--fast): console access'], ['html', '<p>Fast check (--fast): console access']] as const) {
+        const out = await drift('--fast', '--format', format, '--no-attribution');
+        expect(out.stdout, format).toContain(marker);
+        expect(out.stdout, format).toContain('Not checked: pending password resets (passwordResetRequired)');
+      }
+    });
+
+    it('reads exactly only a user the report does not have, and is as stale as the report otherwise', async () => {
+      await drift('--fast', '--no-attribution'); // the report is made now, without frank
+      await target.iam.send(new CreateUserCommand({ UserName: 'frank', Path: '/staff/' }));
+      await target.iam.send(new TagUserCommand({ UserName: 'frank', Tags: [{ Key: 'team', Value: 'platform' }] }));
+      await writeFile(config, CONFIG.replace('  carol: { console: true }\n', '  carol: { console: true }\n  frank: { console: true }\n'));
+      const before = target.actions().length;
+      const result = await drift('--fast', '--format', 'json', '--no-attribution');
+      const actions = target.actions().slice(before);
+      const report = JSON.parse(result.stdout);
+      expect(count(actions, 'GetUser')).toBe(1);
+      expect(count(actions, 'GetLoginProfile')).toBe(1);
+      expect(report.fast).toMatchObject({ readExactly: 1 });
+      expect(report.items.map((i: { address: string }) => i.address)).toContain('user:frank:console');
+
+      // A change made after the report is not seen by --fast (the report says when it was made); the exact check sees it.
+      await converge();
+      const stale = JSON.parse((await drift('--fast', '--format', 'json', '--no-attribution')).stdout);
+      expect(stale.items.map((i: { address: string }) => i.address)).toContain('user:carol:console');
+      expect(Date.parse(stale.fast.credentialReport.generatedTime)).toBeLessThan(Date.parse(stale.checkedAt));
+      expect((await drift('--no-attribution')).code).toBe(0);
+    });
   });
 
   describe('--webhook', () => {
@@ -176,5 +229,36 @@ describe('iampass drift (built binary, sandbox)', () => {
       expect(result.stderr).toContain('3 problems in the ignore rules; nothing was read.');
       expect(target.requests()).toBe(before);
     });
+  });
+});
+
+describe('drift --fast at 5,000 users', () => {
+  it('costs a handful of calls for the whole account (at most 10), and reports every drifted user', async () => {
+    const dir = await tempDir();
+    const names = Array.from({ length: 4999 }, (_, i) => `user-${String(i).padStart(5, '0')}`);
+    const seed = join(dir, 'seed.yaml');
+    // As the bench's account: half the users have a password; the file wants it for three in four.
+    await writeFile(
+      seed,
+      `account: "123456789012"\ncaller: admin\nusers:\n  - name: admin\n` +
+        names.map((n, i) => `  - name: ${n}\n    path: /bench/\n${i % 2 === 0 ? '    loginProfile: { passwordResetRequired: false }\n' : ''}`).join(''),
+    );
+    const target = await sandboxTarget({ seed });
+    try {
+      const config = await writeConfig(dir, `version: 1\nscope: { pathPrefix: /bench/ }\nusers:\n${names.map((n, i) => `  ${n}: { console: ${i % 4 !== 3} }`).join('\n')}\n`);
+      const before = target.actions().length;
+      const result = await runCli(['drift', '-c', config, '--fast', '--format', 'json', '--no-attribution'], { env: baseEnv(target.url) });
+      expect(result.code).toBe(2);
+      const actions = target.actions().slice(before);
+      expect(actions.length).toBeLessThanOrEqual(10);
+      expect([...new Set(actions)].sort()).toEqual(['GenerateCredentialReport', 'GetAccountPasswordPolicy', 'GetCallerIdentity', 'GetCredentialReport', 'GetGroup']);
+      const report = JSON.parse(result.stdout);
+      expect(report.fast).toMatchObject({ fromReport: 4999, readExactly: 0, calls: actions.length });
+      // i % 4 === 1: no password, console wanted
+      expect(report.summary.drifted).toBe(1250);
+      expect(report.items.every((i: { address: string }) => /^user:user-\d{5}:console$/.test(i.address))).toBe(true);
+    } finally {
+      await target.close();
+    }
   });
 });

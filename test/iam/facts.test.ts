@@ -76,14 +76,16 @@ afterEach(() => {
 });
 
 describe('the credential report, through the SDK', () => {
-  it('asks for a report, polls while IAM says STARTED, then reads and parses the base64 CSV', async () => {
+  it('asks for a report, polls the report itself while IAM makes it, then reads and parses the base64 CSV', async () => {
     generate('STARTED');
-    generate('INPROGRESS');
-    generate('COMPLETE');
+    replyError(expectCall('GetCredentialReport'), 404, 'ReportInProgress', 'Report generation in progress.');
     getReport();
     const time = fakeTime();
-    const r = report(await readCredentialReport(gateway().gateway, { concurrency: 1, ...time }));
+    const { gateway: gw, caller } = gateway();
+    const r = report(await readCredentialReport(gw, { concurrency: 1, ...time }));
     expect(time.pauses).toEqual([250, 500]);
+    // Each poll could be the read that succeeds: three calls, where polling GenerateCredentialReport took four.
+    expect(caller.stats.calls).toBe(3);
     expect(r.generatedTime).toBe('2026-11-27T10:00:00.000Z');
     expect([...r.users.keys()]).toEqual(['alice', 'bob', 'ci-deploy']);
     expect(r.users.get('alice')).toEqual({
@@ -111,13 +113,11 @@ describe('the credential report, through the SDK', () => {
     expect(caller.stats.calls).toBe(2);
   });
 
-  it('waits and asks again when GetCredentialReport answers ReportInProgress, or the report expired in between', async () => {
+  it('waits and asks again when GetCredentialReport answers ReportInProgress, and has it made anew when it expired in between', async () => {
     generate('COMPLETE');
     replyError(expectCall('GetCredentialReport'), 404, 'ReportInProgress', 'Report generation in progress.');
-    generate('COMPLETE');
     replyError(expectCall('GetCredentialReport'), 410, 'ReportExpired', 'The credential report has expired.');
     generate('STARTED');
-    generate('COMPLETE');
     getReport();
     const time = fakeTime();
     const r = report(await readCredentialReport(gateway().gateway, { concurrency: 1, ...time }));
@@ -128,9 +128,9 @@ describe('the credential report, through the SDK', () => {
   it('gives up after the bounded wait, as unknown rather than an error', async () => {
     generate('STARTED');
     nock(ENDPOINT)
-      .post('/', (b: Record<string, string>) => b.Action === 'GenerateCredentialReport')
+      .post('/', (b: Record<string, string>) => b.Action === 'GetCredentialReport')
       .times(7)
-      .reply(200, `<GenerateCredentialReportResponse><GenerateCredentialReportResult><State>INPROGRESS</State></GenerateCredentialReportResult></GenerateCredentialReportResponse>`, { 'content-type': 'text/xml' });
+      .reply(404, `<ErrorResponse><Error><Type>Sender</Type><Code>ReportInProgress</Code><Message>Report generation in progress.</Message></Error><RequestId>r</RequestId></ErrorResponse>`, { 'content-type': 'text/xml' });
     const time = fakeTime();
     const r = await readCredentialReport(gateway().gateway, { concurrency: 1, reportWaitMs: 10_000, ...time });
     expect(r).toEqual({ unknown: 'IAM did not finish generating it within 10 s' });

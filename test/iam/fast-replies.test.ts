@@ -4,6 +4,7 @@
  * states which of the two happened, so a reader that declined everything could not pass.
  */
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetCredentialReportCommand,
   GetLoginProfileCommand,
   IAMClient,
@@ -32,7 +33,7 @@ afterEach(() => {
   expect(pending).toEqual([]);
 });
 
-type Command = ListUsersCommand | GetLoginProfileCommand | ListUserTagsCommand | GetCredentialReportCommand;
+type Command = ListUsersCommand | GetLoginProfileCommand | ListUserTagsCommand | GetCredentialReportCommand | GetAccountAuthorizationDetailsCommand;
 
 /** Sends `command` through both clients against the same reply; returns both outcomes, `$metadata` set aside. */
 async function both(action: string, make: () => Command, body: string, status = 200) {
@@ -144,5 +145,33 @@ describe('GetCredentialReport', () => {
     expect(readOutput('GetCredentialReport', body)).toBeUndefined();
     const { sdk, fast } = await both('GetCredentialReport', () => new GetCredentialReportCommand({}), body);
     expect('error' in sdk && 'error' in fast).toBe(true);
+  });
+});
+
+describe('GetAccountAuthorizationDetails pages', () => {
+  const doc = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' }] }));
+  const userDetail =
+    `<Path>/staff/</Path><UserName>alice</UserName><UserId>AIDAALICE</UserId><Arn>arn:aws:iam::123456789012:user/staff/alice</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>` +
+    `<UserPolicyList>${member(`<PolicyName>Own</PolicyName><PolicyDocument>${doc}</PolicyDocument>`)}</UserPolicyList>` +
+    `<GroupList><member>staff</member><member>a&amp;b</member></GroupList>` +
+    `<AttachedManagedPolicies>${member('<PolicyName>IAMUserChangePassword</PolicyName><PolicyArn>arn:aws:iam::aws:policy/IAMUserChangePassword</PolicyArn>')}</AttachedManagedPolicies>` +
+    `<PermissionsBoundary><PermissionsBoundaryType>PermissionsBoundaryPolicy</PermissionsBoundaryType><PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/B</PermissionsBoundaryArn></PermissionsBoundary>` +
+    `<Tags>${member('<Key>team</Key><Value>blue</Value>')}</Tags>`;
+  const groupDetail = `<Path>/</Path><GroupName>staff</GroupName><GroupId>AGPA1</GroupId><Arn>arn:aws:iam::123456789012:group/staff</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate><GroupPolicyList/><AttachedManagedPolicies/>`;
+  const policy =
+    `<PolicyName>B</PolicyName><PolicyId>ANPA1</PolicyId><Arn>arn:aws:iam::123456789012:policy/B</Arn><Path>/</Path><DefaultVersionId>v2</DefaultVersionId>` +
+    `<AttachmentCount>0</AttachmentCount><PermissionsBoundaryUsageCount>12</PermissionsBoundaryUsageCount><IsAttachable>true</IsAttachable><Description>bound</Description>` +
+    `<CreateDate>2025-01-01T00:00:00Z</CreateDate><UpdateDate>2025-02-01T00:00:00Z</UpdateDate>` +
+    `<PolicyVersionList>${member(`<Document>${doc}</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion><CreateDate>2025-02-01T00:00:00Z</CreateDate>`)}${member('<Document>%7B%7D</Document><VersionId>v1</VersionId><IsDefaultVersion>false</IsDefaultVersion>')}</PolicyVersionList>`;
+  it.each([
+    ['users, groups and policies with every field, and a Marker', true, `<UserDetailList>${member(userDetail)}${member('<UserName>bob</UserName><Arn>x</Arn><GroupList/>')}</UserDetailList><GroupDetailList>${member(groupDetail)}</GroupDetailList><RoleDetailList/><Policies>${member(policy)}</Policies><IsTruncated>true</IsTruncated><Marker>bWFy</Marker>`],
+    ['empty lists', true, '<UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>false</IsTruncated>'],
+    ['no lists at all', true, '<IsTruncated>false</IsTruncated>'],
+    ['role details (declined: iampass never asks for them)', false, `<RoleDetailList>${member('<RoleName>r</RoleName>')}</RoleDetailList><IsTruncated>false</IsTruncated>`],
+  ])('%s', async (_name, fast, result) => {
+    const body = wrap('GetAccountAuthorizationDetails', result);
+    expect(readOutput('GetAccountAuthorizationDetails', body) !== undefined).toBe(fast);
+    const { sdk, fast: ours } = await both('GetAccountAuthorizationDetails', () => new GetAccountAuthorizationDetailsCommand({ Filter: ['User', 'Group', 'LocalManagedPolicy'] }), body);
+    expect(ours).toEqual(sdk);
   });
 });

@@ -60,6 +60,7 @@ function report(items: DriftItem[]): DriftReport {
     callerArn: 'arn:aws:iam::123456789012:user/admin',
     config: { file: 'iampass.yaml', sha256: 'a'.repeat(64) },
     checkedAt: CHECKED,
+    mode: 'exact',
     summary: { drifted: items.length, ignored: 0 },
     items,
     ignored: [],

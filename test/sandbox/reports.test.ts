@@ -80,7 +80,7 @@ describe('credential report', () => {
 describe('SimulatePrincipalPolicy', () => {
   const arn = (path: string, name: string) => `arn:aws:iam::123456789012:user${path}${name}`;
 
-  it('allows iam:ChangePassword for users who can change their password, and implicitly denies the rest', async () => {
+  it('allows what IAMUserChangePassword allows to users who can change their password, and implicitly denies the rest', async () => {
     const { iam } = await sandboxWith({ seed: EXAMPLE_SEED });
     const alice = await iam.send(new SimulatePrincipalPolicyCommand({
       PolicySourceArn: arn('/staff/', 'alice'),
@@ -88,7 +88,7 @@ describe('SimulatePrincipalPolicy', () => {
     }));
     expect(alice.EvaluationResults?.map((result) => [result.EvalActionName, result.EvalResourceName, result.EvalDecision])).toEqual([
       ['iam:ChangePassword', '*', 'allowed'],
-      ['iam:GetAccountPasswordPolicy', '*', 'implicitDeny'],
+      ['iam:GetAccountPasswordPolicy', '*', 'allowed'],
       ['s3:GetObject', '*', 'implicitDeny'],
     ]);
     expect(alice.IsTruncated).toBe(false);

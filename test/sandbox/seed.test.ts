@@ -57,7 +57,7 @@ describe('seed problems', () => {
       '  - seed.yaml:7:17: organization.ous[0].ous[1].name: "Prod" is already an OU under the same parent (AWS requires unique names there)',
       '  - seed.yaml:14:15: accounts[0].users[1].name: "Admin" is already used by "admin" (user names are unique case-insensitively)',
       '  - seed.yaml:16:9: accounts[1].ou: no OU "Workloads/Production" in the organization (OUs: Workloads, Workloads/Prod; or Root)',
-      '  - seed.yaml:17:5: accounts[1]: unknown field "staus" (expected one of: id, name, email, status, joinedMethod, joinedTimestamp, ou, tags, passwordPolicy, users, roles, events)',
+      '  - seed.yaml:17:5: accounts[1]: unknown field "staus" (expected one of: id, name, email, status, joinedMethod, joinedTimestamp, ou, tags, passwordPolicy, managedPolicies, groups, users, roles, events)',
       '  - seed.yaml:20:28: accounts[1].users[0].accessKeys[0].id: "AKIASAME000000000001" is already the access key of accounts[0].users[0].accessKeys[0] (access key IDs are unique across all accounts)',
       '  - seed.yaml:23:29: accounts[1].roles[0].trustedPrincipals[0]: must be a 12-digit account ID, arn:aws:iam::ID:root, or the ARN of a user or role (arn:aws:iam::ID:user/NAME, arn:aws:iam::ID:role/NAME)',
       '  - seed.yaml:26:15: accounts[1].events[0].time: must be an ISO 8601 timestamp such as 2025-01-10T09:00:00Z',
@@ -118,7 +118,7 @@ describe('state files', () => {
     const statePath = join(tempDir(), 'state.json');
     writeFileSync(statePath, JSON.stringify({ format: 1, account: '123456789012', caller: 'admin', passwordPolicy: null, users: [], credentialReport: null }));
     await expect(startSandbox({ port: 0, statePath })).rejects.toThrow(
-      `sandbox state file ${statePath} was written by an older iampass sandbox (format 1; this one reads format 3); delete it to start again from the seed`,
+      `sandbox state file ${statePath} was written by an older iampass sandbox (format 1; this one reads format 4); delete it to start again from the seed`,
     );
   });
 

@@ -63,13 +63,18 @@ describe('seeds', () => {
     expect(Users?.map((user) => `${user.Path}${user.UserName}`)).toEqual([
       '/admin', '/staff/alice', '/staff/bob', '/staff/breakglass', '/staff/carol', '/service/ci-deploy', '/staff/dave', '/staff/erin', '/contractors/frank',
     ]);
-    type SeededUser = { name: string; loginProfile: { passwordResetRequired: boolean } | null; mfaDevices: unknown[]; canChangePassword: boolean; accessKeys: { status: string }[]; tags: { key: string; value: string }[] };
+    type SeededUser = { name: string; loginProfile: { passwordResetRequired: boolean } | null; mfaDevices: unknown[]; attachedPolicies: string[]; accessKeys: { status: string }[]; tags: { key: string; value: string }[] };
     const users = Object.fromEntries((sandbox.snapshot().accounts[0]!.users as SeededUser[]).map((user) => [user.name, user]));
     const consoleUsers = Object.values(users).filter((user) => user.loginProfile).map((user) => user.name);
     expect(consoleUsers.sort()).toEqual(['admin', 'alice', 'bob', 'breakglass', 'erin', 'frank']);
     expect(users.bob?.loginProfile?.passwordResetRequired).toBe(true);
     expect(Object.values(users).filter((user) => user.mfaDevices.length > 0).map((user) => user.name).sort()).toEqual(['admin', 'alice', 'breakglass']);
-    expect(Object.values(users).filter((user) => user.canChangePassword).map((user) => user.name).sort()).toEqual(['admin', 'alice', 'carol']);
+    // canChangePassword: the AWS-managed IAMUserChangePassword policy, attached.
+    expect(Object.values(users).filter((user) => user.attachedPolicies.includes('arn:aws:iam::aws:policy/IAMUserChangePassword')).map((user) => user.name).sort()).toEqual([
+      'admin',
+      'alice',
+      'carol',
+    ]);
     expect(users.frank?.accessKeys).toMatchObject([{ status: 'Inactive' }]);
     expect(users.erin?.tags).toEqual([{ key: 'team', value: 'data' }]);
     expect(users['ci-deploy']?.accessKeys).toMatchObject([{ status: 'Active' }]);

@@ -5,6 +5,8 @@ import {
   DeleteConflictException,
   DeleteLoginProfileCommand,
   DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
   EntityAlreadyExistsException,
   GetUserCommand,
   LimitExceededException,
@@ -155,7 +157,7 @@ describe('CreateUser and DeleteUser', () => {
     );
   });
 
-  it('answers 409 DeleteConflict while a login profile or an access key exists', async () => {
+  it('answers 409 DeleteConflict while a login profile, an access key or a policy exists', async () => {
     const { iam } = await sandboxWith({ seed: SMALL_SEED });
     const withProfile = await failure(iam.send(new DeleteUserCommand({ UserName: 'alice' })));
     expect(withProfile).toBeInstanceOf(DeleteConflictException);
@@ -169,6 +171,13 @@ describe('CreateUser and DeleteUser', () => {
     expect(withKey.message).toBe('Cannot delete entity, must delete access keys first.');
 
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'alice', AccessKeyId: AccessKey!.AccessKeyId }));
+    // canChangePassword: IAMUserChangePassword attached, and (under /staff/) the inline policy its resource needs
+    const attached = await failure(iam.send(new DeleteUserCommand({ UserName: 'alice' })));
+    expect(attached.message).toBe('Cannot delete entity, must detach all policies first.');
+    await iam.send(new DetachUserPolicyCommand({ UserName: 'alice', PolicyArn: 'arn:aws:iam::aws:policy/IAMUserChangePassword' }));
+    const inline = await failure(iam.send(new DeleteUserCommand({ UserName: 'alice' })));
+    expect(inline.message).toBe('Cannot delete entity, must delete policies first.');
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'alice', PolicyName: 'ChangeOwnPassword' }));
     await iam.send(new DeleteUserCommand({ UserName: 'alice' }));
     expect(await failure(iam.send(new GetUserCommand({ UserName: 'alice' })))).toBeInstanceOf(NoSuchEntityException);
   });

@@ -6,13 +6,13 @@
  */
 import { dirname, join } from 'node:path';
 import { FILE_LIMITS, FileError, readRegularTextFile } from '../../util/files.js';
-import { driftReport, isDrifted } from '../../plan/drift.js';
+import { isDrifted } from '../../plan/drift.js';
 import { parseIgnoreRules, type IgnoreProblem, type IgnoreRule } from '../../plan/ignore.js';
 import { DRIFT_RENDERERS, type DriftFormat } from '../../render/formats.js';
 import { renderHtmlDrift } from '../../render/html.js';
 import { driftDocument } from '../../render/json.js';
 import { attributeDrift } from '../../operations/attribution.js';
-import { refreshAccount } from '../../operations/refresh.js';
+import { driftOfAccount } from '../../operations/drift.js';
 import { connect } from '../../operations/session.js';
 import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadConfiguration } from '../config.js';
@@ -36,6 +36,8 @@ export interface DriftFlags extends AwsFlags, OrganizationFlags {
   webhook?: string;
   heartbeat?: boolean;
   ignore: string[];
+  /** `--fast`: user rows from the credential report; a login profile read only where it cannot settle the user. */
+  fast?: boolean;
   /** Default: `.iampassignore` next to the config file, when it exists. */
   ignoreFile?: string;
   color?: boolean;
@@ -56,9 +58,8 @@ export async function driftCommand(flags: DriftFlags, environment: Environment, 
   const rules = await loadIgnoreRules(flags);
   const shown = presentation(environment, { ...(flags.color !== undefined ? { color: flags.color } : {}), interactive: false });
   const session = await connect(connectionSettings(flags, environment));
-  const checkedAt = new Date().toISOString();
-  const { plan, live } = await followRefresh((view) => refreshAccount(session, desired, flags.config, view), session, environment, shown, stop);
-  let report = driftReport({ plan, live, config, checkedAt, rules });
+  const mode = flags.fast ? 'fast' : 'exact';
+  let report = await followRefresh((view) => driftOfAccount(session, desired, flags.config, { mode, config, rules, hooks: view }), session, environment, shown, stop);
   if (flags.attribution !== false && report.items.length > 0) {
     environment.stderr.write(`Asking CloudTrail who changed ${report.items.length} drifted item${report.items.length === 1 ? '' : 's'}...\n`);
     report = await attributeDrift(session, report, { aborted: () => stop.requested() });

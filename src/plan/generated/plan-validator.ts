@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/plan.schema.json","title":"iampass saved plan","description":"What `iampass plan --out FILE` writes and `iampass plan --format json` prints: the plan (actions in execution order, users kept, warnings, summary) plus what `iampass apply FILE` checks before any write (the config file's sha256, the account, and the live objects each action was computed from). It never holds a password: a new password is described only by where it will come from, and is generated at apply time.","type":"object","additionalProperties":false,"required":["formatVersion","account","callerArn","summary","actions","kept","warnings","unchangedCount","unlistedIgnoredCount","outOfScopeCount","passwordRules","keys","config","basis"],"properties":{"formatVersion":{"title":"Format version","description":"Version of this document's format. This iampass writes and applies 2 only (1 lacked key fingerprints and each user's scope facts).","const":2},"account":{"title":"AWS account id","type":"string","pattern":"^[0-9]{12}$"},"callerArn":{"title":"Who made the plan","description":"The STS caller ARN the plan was read as. apply notes a different caller in the same account but does not refuse.","type":"string"},"summary":{"type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"type":"integer","minimum":0},"change":{"type":"integer","minimum":0},"destroy":{"type":"integer","minimum":0}},"title":"Counts of actions by Terraform change type"},"actions":{"title":"Actions, in execution order","description":"Password policy first, then creates and updates by user name, then deletes by user name.","type":"array","items":{"$ref":"#/$defs/action"}},"kept":{"title":"Users deliberately left alone","type":"array","items":{"type":"object","additionalProperties":false,"required":["user","reason"],"properties":{"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"}}}},"warnings":{"title":"Warnings for a reviewer","description":"Sorted by id, then user. They never change what apply does.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","message","fix"],"properties":{"id":{"type":"string"},"user":{"$ref":"#/$defs/userName"},"message":{"type":"string"},"fix":{"type":"string"},"acknowledged":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1}},"description":"Known and accepted in the file, with the reason: still shown, but does not fail --fail-on warning."}}}},"unchangedCount":{"type":"integer","minimum":0,"description":"Governed users already in the desired state."},"unlistedIgnoredCount":{"type":"integer","minimum":0,"description":"Users in scope, unlisted, left alone by scope.unlisted: ignore."},"outOfScopeCount":{"type":"integer","minimum":0},"passwordRules":{"type":"object","additionalProperties":false,"required":["source","minimumLength","requiredClasses","minimumClasses"],"properties":{"source":{"enum":["desired policy","live policy","AWS default"]},"minimumLength":{"type":"integer","minimum":1,"maximum":128},"requiredClasses":{"type":"array","uniqueItems":true,"items":{"enum":["uppercase","lowercase","numbers","symbols"]}},"minimumClasses":{"type":"integer","minimum":0,"maximum":4}},"title":"What generated passwords must meet","description":"The policy that will be in force when apply sets passwords."},"credentialReport":{"title":"The credential report the advisories used","type":"object","additionalProperties":false,"required":["generatedTime","ageMinutes"],"properties":{"generatedTime":{"$ref":"#/$defs/timestamp"},"ageMinutes":{"type":"integer","minimum":0}}},"keys":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","fingerprint"],"properties":{"path":{"type":"string","minLength":1,"description":"Relative to the config file's directory."},"fingerprint":{"type":"string","pattern":"^[0-9A-F]{40,64}$"}}},"description":"Every OpenPGP key a delivery in the plan encrypts to, with its fingerprint when planned: apply refuses a key file that changed since.","title":"Delivery keys"},"config":{"type":"object","additionalProperties":false,"required":["file","sha256"],"properties":{"file":{"type":"string","minLength":1,"description":"The path the plan was made from, as given."},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"Of the file's exact bytes. apply refuses when the file now differs."}},"title":"The desired-state file the plan was made from"},"basis":{"type":"object","additionalProperties":false,"required":["passwordPolicy","users"],"properties":{"passwordPolicy":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}],"description":"The live policy when planned; null: the AWS default."},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","path","tags","loginProfile"],"properties":{"name":{"$ref":"#/$defs/userName"},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","maxLength":512,"description":"The user's IAM path when planned."},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"For a user whose entry sets a rotation token: the token recorded on the user when planned; apply re-reads it."},"tags":{"type":"object","additionalProperties":{"type":"string","maxLength":256},"description":"The values of the file's scope.tags keys on the user when planned."},"loginProfile":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/loginProfile"}]},"unconfirmed":{"const":true,"description":"The journal (IAM group iampass-unconfirmed-passwords) recorded that an earlier apply could not confirm which password IAM holds for this user."}}},"description":"One per user an action touches, sorted by name: what decided the action and that the file governs the user."}},"title":"Live facts the actions were computed from","description":"apply re-reads each of these and refuses, naming every difference, when any has changed."}},"$defs":{"userName":{"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"timestamp":{"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"},"policy":{"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"},"loginProfile":{"type":"object","additionalProperties":false,"required":["createDate","passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"profileState":{"type":"object","additionalProperties":false,"required":["passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"passwordSource":{"title":"Where a new password comes from","description":"Only a reference, resolved at apply time: a source never carries the password itself.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","length"],"properties":{"kind":{"const":"generate"},"length":{"type":"integer","minimum":8,"maximum":128}}},{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"env"},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"type":"object","additionalProperties":false,"required":["kind","path"],"properties":{"kind":{"const":"file"},"path":{"type":"string","minLength":1}}}]},"action":{"oneOf":[{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"update-password-policy"},"reason":{"type":"string"},"before":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}]},"after":{"$ref":"#/$defs/policy"}}},{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"delete-password-policy"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/policy"},"after":{"type":"null"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","delivery"],"properties":{"kind":{"const":"create-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"type":"null"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password","rotation"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"The rotation token recorded on the user once the profile exists."}}},"delivery":{"$ref":"#/$defs/delivery"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","rotation","delivery"],"properties":{"kind":{"const":"update-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/passwordSource"}]}}},"rotation":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}]},"to":{"type":"string","minLength":1,"maxLength":256}}}],"description":"Set when the update is a rotation: a new password, then the new token recorded."},"delivery":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/delivery"}]}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","passwordLastUsed"],"properties":{"kind":{"const":"delete-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"null"},"passwordLastUsed":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/timestamp"}],"description":"Display only: the last console sign-in, when known."}}}]},"delivery":{"title":"How a new password reaches its user","description":"pgp: encrypted to the OpenPGP key at `key`; operator: --password-dir or --reveal at apply; supplied: not delivered again.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","key"],"properties":{"kind":{"const":"pgp"},"key":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"operator"}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"supplied"}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://iampass.dev/schema/plan.schema.json","title":"iampass saved plan","description":"What `iampass plan --out FILE` writes and `iampass plan --format json` prints: the plan (actions in execution order, users kept, warnings, summary) plus what `iampass apply FILE` checks before any write (the config file's sha256, the account, and the live objects each action was computed from). It never holds a password: a new password is described only by where it will come from, and is generated at apply time.","type":"object","additionalProperties":false,"required":["formatVersion","account","callerArn","summary","actions","kept","warnings","unchangedCount","unlistedIgnoredCount","outOfScopeCount","passwordRules","keys","config","basis"],"properties":{"formatVersion":{"title":"Format version","description":"Version of this document's format. This iampass writes and applies 2 only (1 lacked key fingerprints and each user's scope facts).","const":2},"account":{"title":"AWS account id","type":"string","pattern":"^[0-9]{12}$"},"callerArn":{"title":"Who made the plan","description":"The STS caller ARN the plan was read as. apply notes a different caller in the same account but does not refuse.","type":"string"},"summary":{"type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"type":"integer","minimum":0},"change":{"type":"integer","minimum":0},"destroy":{"type":"integer","minimum":0}},"title":"Counts of actions by Terraform change type"},"actions":{"title":"Actions, in execution order","description":"Password policy first, then creates and updates by user name, then deletes by user name.","type":"array","items":{"$ref":"#/$defs/action"}},"kept":{"title":"Users deliberately left alone","type":"array","items":{"type":"object","additionalProperties":false,"required":["user","reason"],"properties":{"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"}}}},"warnings":{"title":"Warnings for a reviewer","description":"Sorted by id, then user. They never change what apply does.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","message","fix"],"properties":{"id":{"type":"string"},"user":{"$ref":"#/$defs/userName"},"message":{"type":"string"},"fix":{"type":"string"},"acknowledged":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1}},"description":"Known and accepted in the file, with the reason: still shown, but does not fail --fail-on warning."}}}},"unchangedCount":{"type":"integer","minimum":0,"description":"Governed users already in the desired state."},"unlistedIgnoredCount":{"type":"integer","minimum":0,"description":"Users in scope, unlisted, left alone by scope.unlisted: ignore."},"outOfScopeCount":{"type":"integer","minimum":0},"passwordRules":{"type":"object","additionalProperties":false,"required":["source","minimumLength","requiredClasses","minimumClasses"],"properties":{"source":{"enum":["desired policy","live policy","AWS default"]},"minimumLength":{"type":"integer","minimum":1,"maximum":128},"requiredClasses":{"type":"array","uniqueItems":true,"items":{"enum":["uppercase","lowercase","numbers","symbols"]}},"minimumClasses":{"type":"integer","minimum":0,"maximum":4}},"title":"What generated passwords must meet","description":"The policy that will be in force when apply sets passwords."},"credentialReport":{"title":"The credential report the advisories used","type":"object","additionalProperties":false,"required":["generatedTime","ageMinutes"],"properties":{"generatedTime":{"$ref":"#/$defs/timestamp"},"ageMinutes":{"type":"integer","minimum":0}}},"factsCost":{"title":"What the advisories cost in IAM calls","description":"Every call made to read the advisories' facts (the credential report, SimulatePrincipalPolicy, GetAccountAuthorizationDetails, GetPolicy, GetPolicyVersion, ListAccessKeys), attempts and pages included. Display only.","type":"object","additionalProperties":false,"required":["calls","byOperation"],"properties":{"calls":{"type":"integer","minimum":0},"byOperation":{"type":"object","additionalProperties":{"type":"integer","minimum":1}},"changePassword":{"title":"How the iam:ChangePassword answers of IP102 were had","type":"object","additionalProperties":false,"required":["method","usersAsked","simulations","shared","why"],"properties":{"method":{"enum":["per-user","by-permission-set"],"description":"per-user: one SimulatePrincipalPolicy each; by-permission-set: GetAccountAuthorizationDetails, then one simulation per class of users proven to get the same answer."},"usersAsked":{"type":"integer","minimum":1},"simulations":{"type":"integer","minimum":0},"shared":{"type":"object","additionalProperties":false,"required":["classes","members"],"properties":{"classes":{"type":"integer","minimum":0},"members":{"type":"integer","minimum":0}}},"why":{"type":"string"}}}}},"keys":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","fingerprint"],"properties":{"path":{"type":"string","minLength":1,"description":"Relative to the config file's directory."},"fingerprint":{"type":"string","pattern":"^[0-9A-F]{40,64}$"}}},"description":"Every OpenPGP key a delivery in the plan encrypts to, with its fingerprint when planned: apply refuses a key file that changed since.","title":"Delivery keys"},"config":{"type":"object","additionalProperties":false,"required":["file","sha256"],"properties":{"file":{"type":"string","minLength":1,"description":"The path the plan was made from, as given."},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"Of the file's exact bytes. apply refuses when the file now differs."}},"title":"The desired-state file the plan was made from"},"basis":{"type":"object","additionalProperties":false,"required":["passwordPolicy","users"],"properties":{"passwordPolicy":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}],"description":"The live policy when planned; null: the AWS default."},"users":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","path","tags","loginProfile"],"properties":{"name":{"$ref":"#/$defs/userName"},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","maxLength":512,"description":"The user's IAM path when planned."},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"For a user whose entry sets a rotation token: the token recorded on the user when planned; apply re-reads it."},"tags":{"type":"object","additionalProperties":{"type":"string","maxLength":256},"description":"The values of the file's scope.tags keys on the user when planned."},"loginProfile":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/loginProfile"}]},"unconfirmed":{"const":true,"description":"The journal (IAM group iampass-unconfirmed-passwords) recorded that an earlier apply could not confirm which password IAM holds for this user."}}},"description":"One per user an action touches, sorted by name: what decided the action and that the file governs the user."}},"title":"Live facts the actions were computed from","description":"apply re-reads each of these and refuses, naming every difference, when any has changed."}},"$defs":{"userName":{"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"},"timestamp":{"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"},"policy":{"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"},"loginProfile":{"type":"object","additionalProperties":false,"required":["createDate","passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"profileState":{"type":"object","additionalProperties":false,"required":["passwordResetRequired"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"}}},"passwordSource":{"title":"Where a new password comes from","description":"Only a reference, resolved at apply time: a source never carries the password itself.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","length"],"properties":{"kind":{"const":"generate"},"length":{"type":"integer","minimum":8,"maximum":128}}},{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"env"},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}}},{"type":"object","additionalProperties":false,"required":["kind","path"],"properties":{"kind":{"const":"file"},"path":{"type":"string","minLength":1}}}]},"action":{"oneOf":[{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"update-password-policy"},"reason":{"type":"string"},"before":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/policy"}]},"after":{"$ref":"#/$defs/policy"}}},{"type":"object","additionalProperties":false,"required":["kind","reason","before","after"],"properties":{"kind":{"const":"delete-password-policy"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/policy"},"after":{"type":"null"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","delivery"],"properties":{"kind":{"const":"create-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"type":"null"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password","rotation"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"$ref":"#/$defs/passwordSource"},"rotation":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}],"description":"The rotation token recorded on the user once the profile exists."}}},"delivery":{"$ref":"#/$defs/delivery"}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","rotation","delivery"],"properties":{"kind":{"const":"update-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"object","additionalProperties":false,"required":["passwordResetRequired","password"],"properties":{"createDate":{"$ref":"#/$defs/timestamp"},"passwordResetRequired":{"type":"boolean"},"password":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/passwordSource"}]}}},"rotation":{"oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"oneOf":[{"type":"null"},{"type":"string","minLength":1,"maxLength":256}]},"to":{"type":"string","minLength":1,"maxLength":256}}}],"description":"Set when the update is a rotation: a new password, then the new token recorded."},"delivery":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/delivery"}]}}},{"type":"object","additionalProperties":false,"required":["kind","user","reason","before","after","passwordLastUsed"],"properties":{"kind":{"const":"delete-login-profile"},"user":{"$ref":"#/$defs/userName"},"reason":{"type":"string"},"before":{"$ref":"#/$defs/profileState"},"after":{"type":"null"},"passwordLastUsed":{"oneOf":[{"type":"null"},{"$ref":"#/$defs/timestamp"}],"description":"Display only: the last console sign-in, when known."}}}]},"delivery":{"title":"How a new password reaches its user","description":"pgp: encrypted to the OpenPGP key at `key`; operator: --password-dir or --reveal at apply; supplied: not delivered again.","oneOf":[{"type":"object","additionalProperties":false,"required":["kind","key"],"properties":{"kind":{"const":"pgp"},"key":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"operator"}}},{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"supplied"}}}]}}};
 const schema36 = {"type":"string","pattern":"^[\\w+=,.@-]{1,64}$"};
 const schema37 = {"type":"string","description":"ISO 8601","pattern":"^\\d{4}-\\d{2}-\\d{2}T"};
 const schema33 = {"type":"object","additionalProperties":false,"required":["minimumLength","requireUppercase","requireLowercase","requireNumbers","requireSymbols","allowUsersToChangePassword","maxAgeDays","reusePrevention","hardExpiry"],"properties":{"minimumLength":{"type":"integer","minimum":6,"maximum":128},"requireUppercase":{"type":"boolean"},"requireLowercase":{"type":"boolean"},"requireNumbers":{"type":"boolean"},"requireSymbols":{"type":"boolean"},"allowUsersToChangePassword":{"type":"boolean"},"maxAgeDays":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":1095}],"description":"null: passwords never expire"},"reusePrevention":{"oneOf":[{"type":"null"},{"type":"integer","minimum":1,"maximum":24}],"description":"null: reuse is not checked"},"hardExpiry":{"type":"boolean"}},"title":"A complete password policy"};
@@ -5006,15 +5006,11 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.keys !== undefined){
-let data33 = data.keys;
-if(Array.isArray(data33)){
-const len4 = data33.length;
-for(let i5=0; i5<len4; i5++){
-let data34 = data33[i5];
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.path === undefined){
-const err85 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data.factsCost !== undefined){
+let data33 = data.factsCost;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.calls === undefined){
+const err85 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/required",keyword:"required",params:{missingProperty: "calls"},message:"must have required property '"+"calls"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -5023,8 +5019,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data34.fingerprint === undefined){
-const err86 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
+if(data33.byOperation === undefined){
+const err86 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/required",keyword:"required",params:{missingProperty: "byOperation"},message:"must have required property '"+"byOperation"+"'"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -5033,9 +5029,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-for(const key7 in data34){
-if(!((key7 === "path") || (key7 === "fingerprint"))){
-const err87 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+for(const key7 in data33){
+if(!(((key7 === "calls") || (key7 === "byOperation")) || (key7 === "changePassword"))){
+const err87 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -5045,11 +5041,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data34.path !== undefined){
-let data35 = data34.path;
-if(typeof data35 === "string"){
-if(func5(data35) < 1){
-const err88 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data33.calls !== undefined){
+let data34 = data33.calls;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err88 = {instancePath:instancePath+"/factsCost/calls",schemaPath:"#/properties/factsCost/properties/calls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -5058,9 +5053,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+const err89 = {instancePath:instancePath+"/factsCost/calls",schemaPath:"#/properties/factsCost/properties/calls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -5070,11 +5065,14 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data34.fingerprint !== undefined){
-let data36 = data34.fingerprint;
-if(typeof data36 === "string"){
-if(!pattern17.test(data36)){
-const err90 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^[0-9A-F]{40,64}$"},message:"must match pattern \""+"^[0-9A-F]{40,64}$"+"\""};
+}
+if(data33.byOperation !== undefined){
+let data35 = data33.byOperation;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key8 in data35){
+let data36 = data35[key8];
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err90 = {instancePath:instancePath+"/factsCost/byOperation/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/factsCost/properties/byOperation/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -5083,9 +5081,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 1 || isNaN(data36)){
+const err91 = {instancePath:instancePath+"/factsCost/byOperation/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/factsCost/properties/byOperation/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -5096,8 +5094,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err92 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err92 = {instancePath:instancePath+"/factsCost/byOperation",schemaPath:"#/properties/factsCost/properties/byOperation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -5107,9 +5106,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data33.changePassword !== undefined){
+let data37 = data33.changePassword;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.method === undefined){
+const err93 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -5118,12 +5119,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data.config !== undefined){
-let data37 = data.config;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.file === undefined){
-const err94 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(data37.usersAsked === undefined){
+const err94 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "usersAsked"},message:"must have required property '"+"usersAsked"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -5132,8 +5129,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data37.sha256 === undefined){
-const err95 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
+if(data37.simulations === undefined){
+const err95 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "simulations"},message:"must have required property '"+"simulations"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -5142,9 +5139,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-for(const key8 in data37){
-if(!((key8 === "file") || (key8 === "sha256"))){
-const err96 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data37.shared === undefined){
+const err96 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -5153,12 +5149,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data37.file !== undefined){
-let data38 = data37.file;
-if(typeof data38 === "string"){
-if(func5(data38) < 1){
-const err97 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data37.why === undefined){
+const err97 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/required",keyword:"required",params:{missingProperty: "why"},message:"must have required property '"+"why"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -5167,9 +5159,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key9 in data37){
+if(!(((((key9 === "method") || (key9 === "usersAsked")) || (key9 === "simulations")) || (key9 === "shared")) || (key9 === "why"))){
+const err98 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -5179,11 +5171,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data37.sha256 !== undefined){
-let data39 = data37.sha256;
-if(typeof data39 === "string"){
-if(!pattern18.test(data39)){
-const err99 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data37.method !== undefined){
+let data38 = data37.method;
+if(!((data38 === "per-user") || (data38 === "by-permission-set"))){
+const err99 = {instancePath:instancePath+"/factsCost/changePassword/method",schemaPath:"#/properties/factsCost/properties/changePassword/properties/method/enum",keyword:"enum",params:{allowedValues: schema31.properties.factsCost.properties.changePassword.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -5193,8 +5184,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-else {
-const err100 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data37.usersAsked !== undefined){
+let data39 = data37.usersAsked;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err100 = {instancePath:instancePath+"/factsCost/changePassword/usersAsked",schemaPath:"#/properties/factsCost/properties/changePassword/properties/usersAsked/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -5203,10 +5196,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-}
-else {
-const err101 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 1 || isNaN(data39)){
+const err101 = {instancePath:instancePath+"/factsCost/changePassword/usersAsked",schemaPath:"#/properties/factsCost/properties/changePassword/properties/usersAsked/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -5216,11 +5208,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data.basis !== undefined){
-let data40 = data.basis;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.passwordPolicy === undefined){
-const err102 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "passwordPolicy"},message:"must have required property '"+"passwordPolicy"+"'"};
+}
+if(data37.simulations !== undefined){
+let data40 = data37.simulations;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err102 = {instancePath:instancePath+"/factsCost/changePassword/simulations",schemaPath:"#/properties/factsCost/properties/changePassword/properties/simulations/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -5229,8 +5221,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data40.users === undefined){
-const err103 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 0 || isNaN(data40)){
+const err103 = {instancePath:instancePath+"/factsCost/changePassword/simulations",schemaPath:"#/properties/factsCost/properties/changePassword/properties/simulations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -5239,9 +5232,13 @@ vErrors.push(err103);
 }
 errors++;
 }
-for(const key9 in data40){
-if(!((key9 === "passwordPolicy") || (key9 === "users"))){
-const err104 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+}
+if(data37.shared !== undefined){
+let data41 = data37.shared;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.classes === undefined){
+const err104 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -5250,15 +5247,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data40.passwordPolicy !== undefined){
-let data41 = data40.passwordPolicy;
-const _errs93 = errors;
-let valid24 = false;
-let passing0 = null;
-const _errs94 = errors;
-if(data41 !== null){
-const err105 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data41.members === undefined){
+const err105 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/required",keyword:"required",params:{missingProperty: "members"},message:"must have required property '"+"members"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -5267,15 +5257,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-var _valid0 = _errs94 === errors;
-if(_valid0){
-valid24 = true;
-passing0 = 0;
-}
-const _errs96 = errors;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.minimumLength === undefined){
-const err106 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
+for(const key10 in data41){
+if(!((key10 === "classes") || (key10 === "members"))){
+const err106 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -5284,8 +5268,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data41.requireUppercase === undefined){
-const err107 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireUppercase"},message:"must have required property '"+"requireUppercase"+"'"};
+}
+if(data41.classes !== undefined){
+let data42 = data41.classes;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err107 = {instancePath:instancePath+"/factsCost/changePassword/shared/classes",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/classes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -5294,8 +5281,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data41.requireLowercase === undefined){
-const err108 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireLowercase"},message:"must have required property '"+"requireLowercase"+"'"};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 0 || isNaN(data42)){
+const err108 = {instancePath:instancePath+"/factsCost/changePassword/shared/classes",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/classes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -5304,8 +5292,12 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data41.requireNumbers === undefined){
-const err109 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireNumbers"},message:"must have required property '"+"requireNumbers"+"'"};
+}
+}
+if(data41.members !== undefined){
+let data43 = data41.members;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err109 = {instancePath:instancePath+"/factsCost/changePassword/shared/members",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/members/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -5314,8 +5306,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data41.requireSymbols === undefined){
-const err110 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireSymbols"},message:"must have required property '"+"requireSymbols"+"'"};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 < 0 || isNaN(data43)){
+const err110 = {instancePath:instancePath+"/factsCost/changePassword/shared/members",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/properties/members/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -5324,8 +5317,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data41.allowUsersToChangePassword === undefined){
-const err111 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "allowUsersToChangePassword"},message:"must have required property '"+"allowUsersToChangePassword"+"'"};
+}
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/factsCost/changePassword/shared",schemaPath:"#/properties/factsCost/properties/changePassword/properties/shared/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -5334,8 +5330,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data41.maxAgeDays === undefined){
-const err112 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "maxAgeDays"},message:"must have required property '"+"maxAgeDays"+"'"};
+}
+if(data37.why !== undefined){
+if(typeof data37.why !== "string"){
+const err112 = {instancePath:instancePath+"/factsCost/changePassword/why",schemaPath:"#/properties/factsCost/properties/changePassword/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -5344,8 +5342,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data41.reusePrevention === undefined){
-const err113 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "reusePrevention"},message:"must have required property '"+"reusePrevention"+"'"};
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/factsCost/changePassword",schemaPath:"#/properties/factsCost/properties/changePassword/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -5354,8 +5354,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data41.hardExpiry === undefined){
-const err114 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "hardExpiry"},message:"must have required property '"+"hardExpiry"+"'"};
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/factsCost",schemaPath:"#/properties/factsCost/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -5364,9 +5366,16 @@ vErrors.push(err114);
 }
 errors++;
 }
-for(const key10 in data41){
-if(!(func1.call(schema33.properties, key10))){
-const err115 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+if(data.keys !== undefined){
+let data45 = data.keys;
+if(Array.isArray(data45)){
+const len4 = data45.length;
+for(let i5=0; i5<len4; i5++){
+let data46 = data45[i5];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.path === undefined){
+const err115 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -5375,11 +5384,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data41.minimumLength !== undefined){
-let data42 = data41.minimumLength;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err116 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data46.fingerprint === undefined){
+const err116 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -5388,9 +5394,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 128 || isNaN(data42)){
-const err117 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
+for(const key11 in data46){
+if(!((key11 === "path") || (key11 === "fingerprint"))){
+const err117 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -5399,8 +5405,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data42 < 6 || isNaN(data42)){
-const err118 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6"};
+}
+if(data46.path !== undefined){
+let data47 = data46.path;
+if(typeof data47 === "string"){
+if(func5(data47) < 1){
+const err118 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -5410,10 +5420,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-if(data41.requireUppercase !== undefined){
-if(typeof data41.requireUppercase !== "boolean"){
-const err119 = {instancePath:instancePath+"/basis/passwordPolicy/requireUppercase",schemaPath:"#/$defs/policy/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err119 = {instancePath:instancePath+"/keys/" + i5+"/path",schemaPath:"#/properties/keys/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -5423,9 +5431,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data41.requireLowercase !== undefined){
-if(typeof data41.requireLowercase !== "boolean"){
-const err120 = {instancePath:instancePath+"/basis/passwordPolicy/requireLowercase",schemaPath:"#/$defs/policy/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data46.fingerprint !== undefined){
+let data48 = data46.fingerprint;
+if(typeof data48 === "string"){
+if(!pattern17.test(data48)){
+const err120 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^[0-9A-F]{40,64}$"},message:"must match pattern \""+"^[0-9A-F]{40,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -5435,9 +5445,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data41.requireNumbers !== undefined){
-if(typeof data41.requireNumbers !== "boolean"){
-const err121 = {instancePath:instancePath+"/basis/passwordPolicy/requireNumbers",schemaPath:"#/$defs/policy/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err121 = {instancePath:instancePath+"/keys/" + i5+"/fingerprint",schemaPath:"#/properties/keys/items/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -5447,9 +5456,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data41.requireSymbols !== undefined){
-if(typeof data41.requireSymbols !== "boolean"){
-const err122 = {instancePath:instancePath+"/basis/passwordPolicy/requireSymbols",schemaPath:"#/$defs/policy/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err122 = {instancePath:instancePath+"/keys/" + i5,schemaPath:"#/properties/keys/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -5459,9 +5468,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data41.allowUsersToChangePassword !== undefined){
-if(typeof data41.allowUsersToChangePassword !== "boolean"){
-const err123 = {instancePath:instancePath+"/basis/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/$defs/policy/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err123 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -5471,14 +5480,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data41.maxAgeDays !== undefined){
-let data48 = data41.maxAgeDays;
-const _errs113 = errors;
-let valid27 = false;
-let passing1 = null;
-const _errs114 = errors;
-if(data48 !== null){
-const err124 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.config !== undefined){
+let data49 = data.config;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.file === undefined){
+const err124 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -5487,14 +5493,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-var _valid1 = _errs114 === errors;
-if(_valid1){
-valid27 = true;
-passing1 = 0;
-}
-const _errs116 = errors;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err125 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data49.sha256 === undefined){
+const err125 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -5503,9 +5503,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 > 1095 || isNaN(data48)){
-const err126 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095"};
+for(const key12 in data49){
+if(!((key12 === "file") || (key12 === "sha256"))){
+const err126 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -5514,8 +5514,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data48 < 1 || isNaN(data48)){
-const err127 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data49.file !== undefined){
+let data50 = data49.file;
+if(typeof data50 === "string"){
+if(func5(data50) < 1){
+const err127 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -5525,19 +5529,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-var _valid1 = _errs116 === errors;
-if(_valid1 && valid27){
-valid27 = false;
-passing1 = [passing1, 1];
-}
 else {
-if(_valid1){
-valid27 = true;
-passing1 = 1;
-}
-}
-if(!valid27){
-const err128 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err128 = {instancePath:instancePath+"/config/file",schemaPath:"#/properties/config/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -5546,26 +5539,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-else {
-errors = _errs113;
-if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data41.reusePrevention !== undefined){
-let data49 = data41.reusePrevention;
-const _errs119 = errors;
-let valid28 = false;
-let passing2 = null;
-const _errs120 = errors;
-if(data49 !== null){
-const err129 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data49.sha256 !== undefined){
+let data51 = data49.sha256;
+if(typeof data51 === "string"){
+if(!pattern18.test(data51)){
+const err129 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -5574,14 +5553,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-var _valid2 = _errs120 === errors;
-if(_valid2){
-valid28 = true;
-passing2 = 0;
 }
-const _errs122 = errors;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err130 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err130 = {instancePath:instancePath+"/config/sha256",schemaPath:"#/properties/config/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -5590,9 +5564,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 > 24 || isNaN(data49)){
-const err131 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24"};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -5601,8 +5576,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data49 < 1 || isNaN(data49)){
-const err132 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.basis !== undefined){
+let data52 = data.basis;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.passwordPolicy === undefined){
+const err132 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "passwordPolicy"},message:"must have required property '"+"passwordPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -5611,20 +5590,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-var _valid2 = _errs122 === errors;
-if(_valid2 && valid28){
-valid28 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid2){
-valid28 = true;
-passing2 = 1;
-}
-}
-if(!valid28){
-const err133 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(data52.users === undefined){
+const err133 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -5633,21 +5600,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-else {
-errors = _errs119;
-if(vErrors !== null){
-if(_errs119){
-vErrors.length = _errs119;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data41.hardExpiry !== undefined){
-if(typeof data41.hardExpiry !== "boolean"){
-const err134 = {instancePath:instancePath+"/basis/passwordPolicy/hardExpiry",schemaPath:"#/$defs/policy/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key13 in data52){
+if(!((key13 === "passwordPolicy") || (key13 === "users"))){
+const err134 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -5657,9 +5612,14 @@ vErrors.push(err134);
 errors++;
 }
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data52.passwordPolicy !== undefined){
+let data53 = data52.passwordPolicy;
+const _errs120 = errors;
+let valid28 = false;
+let passing0 = null;
+const _errs121 = errors;
+if(data53 !== null){
+const err135 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -5668,19 +5628,15 @@ vErrors.push(err135);
 }
 errors++;
 }
-var _valid0 = _errs96 === errors;
-if(_valid0 && valid24){
-valid24 = false;
-passing0 = [passing0, 1];
-}
-else {
+var _valid0 = _errs121 === errors;
 if(_valid0){
-valid24 = true;
-passing0 = 1;
+valid28 = true;
+passing0 = 0;
 }
-}
-if(!valid24){
-const err136 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const _errs123 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.minimumLength === undefined){
+const err136 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "minimumLength"},message:"must have required property '"+"minimumLength"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -5689,27 +5645,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-else {
-errors = _errs93;
-if(vErrors !== null){
-if(_errs93){
-vErrors.length = _errs93;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data40.users !== undefined){
-let data51 = data40.users;
-if(Array.isArray(data51)){
-const len5 = data51.length;
-for(let i6=0; i6<len5; i6++){
-let data52 = data51[i6];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.name === undefined){
-const err137 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data53.requireUppercase === undefined){
+const err137 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireUppercase"},message:"must have required property '"+"requireUppercase"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -5718,8 +5655,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data52.path === undefined){
-const err138 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data53.requireLowercase === undefined){
+const err138 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireLowercase"},message:"must have required property '"+"requireLowercase"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -5728,8 +5665,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data52.tags === undefined){
-const err139 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'"};
+if(data53.requireNumbers === undefined){
+const err139 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireNumbers"},message:"must have required property '"+"requireNumbers"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -5738,8 +5675,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data52.loginProfile === undefined){
-const err140 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "loginProfile"},message:"must have required property '"+"loginProfile"+"'"};
+if(data53.requireSymbols === undefined){
+const err140 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "requireSymbols"},message:"must have required property '"+"requireSymbols"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -5748,9 +5685,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-for(const key11 in data52){
-if(!((((((key11 === "name") || (key11 === "path")) || (key11 === "rotation")) || (key11 === "tags")) || (key11 === "loginProfile")) || (key11 === "unconfirmed"))){
-const err141 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data53.allowUsersToChangePassword === undefined){
+const err141 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "allowUsersToChangePassword"},message:"must have required property '"+"allowUsersToChangePassword"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -5759,12 +5695,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 === "string"){
-if(!pattern5.test(data53)){
-const err142 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+if(data53.maxAgeDays === undefined){
+const err142 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "maxAgeDays"},message:"must have required property '"+"maxAgeDays"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -5773,9 +5705,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data53.reusePrevention === undefined){
+const err143 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "reusePrevention"},message:"must have required property '"+"reusePrevention"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -5784,12 +5715,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data52.path !== undefined){
-let data54 = data52.path;
-if(typeof data54 === "string"){
-if(func5(data54) > 512){
-const err144 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+if(data53.hardExpiry === undefined){
+const err144 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/required",keyword:"required",params:{missingProperty: "hardExpiry"},message:"must have required property '"+"hardExpiry"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -5798,8 +5725,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(!pattern20.test(data54)){
-const err145 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\""};
+for(const key14 in data53){
+if(!(func1.call(schema33.properties, key14))){
+const err145 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -5809,8 +5737,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-else {
-const err146 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data53.minimumLength !== undefined){
+let data54 = data53.minimumLength;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err146 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -5819,15 +5749,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data52.rotation !== undefined){
-let data55 = data52.rotation;
-const _errs137 = errors;
-let valid33 = false;
-let passing3 = null;
-const _errs138 = errors;
-if(data55 !== null){
-const err147 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 128 || isNaN(data54)){
+const err147 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/maximum",keyword:"maximum",params:{comparison: "<=", limit: 128},message:"must be <= 128"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -5836,15 +5760,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-var _valid3 = _errs138 === errors;
-if(_valid3){
-valid33 = true;
-passing3 = 0;
-}
-const _errs140 = errors;
-if(typeof data55 === "string"){
-if(func5(data55) > 256){
-const err148 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(data54 < 6 || isNaN(data54)){
+const err148 = {instancePath:instancePath+"/basis/passwordPolicy/minimumLength",schemaPath:"#/$defs/policy/properties/minimumLength/minimum",keyword:"minimum",params:{comparison: ">=", limit: 6},message:"must be >= 6"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -5853,8 +5770,11 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(func5(data55) < 1){
-const err149 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+if(data53.requireUppercase !== undefined){
+if(typeof data53.requireUppercase !== "boolean"){
+const err149 = {instancePath:instancePath+"/basis/passwordPolicy/requireUppercase",schemaPath:"#/$defs/policy/properties/requireUppercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -5864,8 +5784,9 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data53.requireLowercase !== undefined){
+if(typeof data53.requireLowercase !== "boolean"){
+const err150 = {instancePath:instancePath+"/basis/passwordPolicy/requireLowercase",schemaPath:"#/$defs/policy/properties/requireLowercase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -5874,19 +5795,10 @@ vErrors.push(err150);
 }
 errors++;
 }
-var _valid3 = _errs140 === errors;
-if(_valid3 && valid33){
-valid33 = false;
-passing3 = [passing3, 1];
 }
-else {
-if(_valid3){
-valid33 = true;
-passing3 = 1;
-}
-}
-if(!valid33){
-const err151 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(data53.requireNumbers !== undefined){
+if(typeof data53.requireNumbers !== "boolean"){
+const err151 = {instancePath:instancePath+"/basis/passwordPolicy/requireNumbers",schemaPath:"#/$defs/policy/properties/requireNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -5895,26 +5807,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-else {
-errors = _errs137;
-if(vErrors !== null){
-if(_errs137){
-vErrors.length = _errs137;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data52.tags !== undefined){
-let data56 = data52.tags;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key12 in data56){
-let data57 = data56[key12];
-if(typeof data57 === "string"){
-if(func5(data57) > 256){
-const err152 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(data53.requireSymbols !== undefined){
+if(typeof data53.requireSymbols !== "boolean"){
+const err152 = {instancePath:instancePath+"/basis/passwordPolicy/requireSymbols",schemaPath:"#/$defs/policy/properties/requireSymbols/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -5924,8 +5820,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data53.allowUsersToChangePassword !== undefined){
+if(typeof data53.allowUsersToChangePassword !== "boolean"){
+const err153 = {instancePath:instancePath+"/basis/passwordPolicy/allowUsersToChangePassword",schemaPath:"#/$defs/policy/properties/allowUsersToChangePassword/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -5935,9 +5832,14 @@ vErrors.push(err153);
 errors++;
 }
 }
-}
-else {
-const err154 = {instancePath:instancePath+"/basis/users/" + i6+"/tags",schemaPath:"#/properties/basis/properties/users/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53.maxAgeDays !== undefined){
+let data60 = data53.maxAgeDays;
+const _errs140 = errors;
+let valid31 = false;
+let passing1 = null;
+const _errs141 = errors;
+if(data60 !== null){
+const err154 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -5946,15 +5848,14 @@ vErrors.push(err154);
 }
 errors++;
 }
+var _valid1 = _errs141 === errors;
+if(_valid1){
+valid31 = true;
+passing1 = 0;
 }
-if(data52.loginProfile !== undefined){
-let data58 = data52.loginProfile;
-const _errs148 = errors;
-let valid35 = false;
-let passing4 = null;
-const _errs149 = errors;
-if(data58 !== null){
-const err155 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const _errs143 = errors;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err155 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -5963,29 +5864,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid4 = _errs149 === errors;
-if(_valid4){
-valid35 = true;
-passing4 = 0;
-}
-const _errs151 = errors;
-if(!(validate26(data58, {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",parentData:data52,parentDataProperty:"loginProfile",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = validate26.errors.slice(); else for (const e of validate26.errors) vErrors.push(e);
-errors = vErrors.length;
-}
-var _valid4 = _errs151 === errors;
-if(_valid4 && valid35){
-valid35 = false;
-passing4 = [passing4, 1];
-}
-else {
-if(_valid4){
-valid35 = true;
-passing4 = 1;
-}
-}
-if(!valid35){
-const err156 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf"};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 1095 || isNaN(data60)){
+const err156 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1095},message:"must be <= 1095"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -5994,21 +5875,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-else {
-errors = _errs148;
-if(vErrors !== null){
-if(_errs148){
-vErrors.length = _errs148;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data52.unconfirmed !== undefined){
-if(true !== data52.unconfirmed){
-const err157 = {instancePath:instancePath+"/basis/users/" + i6+"/unconfirmed",schemaPath:"#/properties/basis/properties/users/items/properties/unconfirmed/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+if(data60 < 1 || isNaN(data60)){
+const err157 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -6018,9 +5886,19 @@ vErrors.push(err157);
 errors++;
 }
 }
+var _valid1 = _errs143 === errors;
+if(_valid1 && valid31){
+valid31 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err158 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_valid1){
+valid31 = true;
+passing1 = 1;
+}
+}
+if(!valid31){
+const err158 = {instancePath:instancePath+"/basis/passwordPolicy/maxAgeDays",schemaPath:"#/$defs/policy/properties/maxAgeDays/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -6029,10 +5907,26 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
+else {
+errors = _errs140;
+if(vErrors !== null){
+if(_errs140){
+vErrors.length = _errs140;
 }
 else {
-const err159 = {instancePath:instancePath+"/basis/users",schemaPath:"#/properties/basis/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data53.reusePrevention !== undefined){
+let data61 = data53.reusePrevention;
+const _errs146 = errors;
+let valid32 = false;
+let passing2 = null;
+const _errs147 = errors;
+if(data61 !== null){
+const err159 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -6041,10 +5935,14 @@ vErrors.push(err159);
 }
 errors++;
 }
+var _valid2 = _errs147 === errors;
+if(_valid2){
+valid32 = true;
+passing2 = 0;
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs149 = errors;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err160 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -6053,15 +5951,478 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-}
-else {
-const err161 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 24 || isNaN(data61)){
+const err161 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 24},message:"must be <= 24"};
 if(vErrors === null){
 vErrors = [err161];
 }
 else {
 vErrors.push(err161);
+}
+errors++;
+}
+if(data61 < 1 || isNaN(data61)){
+const err162 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+var _valid2 = _errs149 === errors;
+if(_valid2 && valid32){
+valid32 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid32 = true;
+passing2 = 1;
+}
+}
+if(!valid32){
+const err163 = {instancePath:instancePath+"/basis/passwordPolicy/reusePrevention",schemaPath:"#/$defs/policy/properties/reusePrevention/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+else {
+errors = _errs146;
+if(vErrors !== null){
+if(_errs146){
+vErrors.length = _errs146;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data53.hardExpiry !== undefined){
+if(typeof data53.hardExpiry !== "boolean"){
+const err164 = {instancePath:instancePath+"/basis/passwordPolicy/hardExpiry",schemaPath:"#/$defs/policy/properties/hardExpiry/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/$defs/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+var _valid0 = _errs123 === errors;
+if(_valid0 && valid28){
+valid28 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid28 = true;
+passing0 = 1;
+}
+}
+if(!valid28){
+const err166 = {instancePath:instancePath+"/basis/passwordPolicy",schemaPath:"#/properties/basis/properties/passwordPolicy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+else {
+errors = _errs120;
+if(vErrors !== null){
+if(_errs120){
+vErrors.length = _errs120;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data52.users !== undefined){
+let data63 = data52.users;
+if(Array.isArray(data63)){
+const len5 = data63.length;
+for(let i6=0; i6<len5; i6++){
+let data64 = data63[i6];
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.name === undefined){
+const err167 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+if(data64.path === undefined){
+const err168 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(data64.tags === undefined){
+const err169 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+if(data64.loginProfile === undefined){
+const err170 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/required",keyword:"required",params:{missingProperty: "loginProfile"},message:"must have required property '"+"loginProfile"+"'"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+for(const key15 in data64){
+if(!((((((key15 === "name") || (key15 === "path")) || (key15 === "rotation")) || (key15 === "tags")) || (key15 === "loginProfile")) || (key15 === "unconfirmed"))){
+const err171 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data64.name !== undefined){
+let data65 = data64.name;
+if(typeof data65 === "string"){
+if(!pattern5.test(data65)){
+const err172 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/basis/users/" + i6+"/name",schemaPath:"#/$defs/userName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data64.path !== undefined){
+let data66 = data64.path;
+if(typeof data66 === "string"){
+if(func5(data66) > 512){
+const err174 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(!pattern20.test(data66)){
+const err175 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\""};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/basis/users/" + i6+"/path",schemaPath:"#/properties/basis/properties/users/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data64.rotation !== undefined){
+let data67 = data64.rotation;
+const _errs164 = errors;
+let valid37 = false;
+let passing3 = null;
+const _errs165 = errors;
+if(data67 !== null){
+const err177 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+var _valid3 = _errs165 === errors;
+if(_valid3){
+valid37 = true;
+passing3 = 0;
+}
+const _errs167 = errors;
+if(typeof data67 === "string"){
+if(func5(data67) > 256){
+const err178 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func5(data67) < 1){
+const err179 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+var _valid3 = _errs167 === errors;
+if(_valid3 && valid37){
+valid37 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid37 = true;
+passing3 = 1;
+}
+}
+if(!valid37){
+const err181 = {instancePath:instancePath+"/basis/users/" + i6+"/rotation",schemaPath:"#/properties/basis/properties/users/items/properties/rotation/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+else {
+errors = _errs164;
+if(vErrors !== null){
+if(_errs164){
+vErrors.length = _errs164;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data64.tags !== undefined){
+let data68 = data64.tags;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key16 in data68){
+let data69 = data68[key16];
+if(typeof data69 === "string"){
+if(func5(data69) > 256){
+const err182 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/basis/users/" + i6+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/basis/properties/users/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/basis/users/" + i6+"/tags",schemaPath:"#/properties/basis/properties/users/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data64.loginProfile !== undefined){
+let data70 = data64.loginProfile;
+const _errs175 = errors;
+let valid39 = false;
+let passing4 = null;
+const _errs176 = errors;
+if(data70 !== null){
+const err185 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+var _valid4 = _errs176 === errors;
+if(_valid4){
+valid39 = true;
+passing4 = 0;
+}
+const _errs178 = errors;
+if(!(validate26(data70, {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",parentData:data64,parentDataProperty:"loginProfile",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = validate26.errors.slice(); else for (const e of validate26.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+var _valid4 = _errs178 === errors;
+if(_valid4 && valid39){
+valid39 = false;
+passing4 = [passing4, 1];
+}
+else {
+if(_valid4){
+valid39 = true;
+passing4 = 1;
+}
+}
+if(!valid39){
+const err186 = {instancePath:instancePath+"/basis/users/" + i6+"/loginProfile",schemaPath:"#/properties/basis/properties/users/items/properties/loginProfile/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+else {
+errors = _errs175;
+if(vErrors !== null){
+if(_errs175){
+vErrors.length = _errs175;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data64.unconfirmed !== undefined){
+if(true !== data64.unconfirmed){
+const err187 = {instancePath:instancePath+"/basis/users/" + i6+"/unconfirmed",schemaPath:"#/properties/basis/properties/users/items/properties/unconfirmed/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/basis/users/" + i6,schemaPath:"#/properties/basis/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/basis/users",schemaPath:"#/properties/basis/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/basis",schemaPath:"#/properties/basis/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
 }
 errors++;
 }

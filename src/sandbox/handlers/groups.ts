@@ -1,13 +1,15 @@
 /**
- * Groups and customer-managed policies: what iampass keeps its own bookkeeping in (the journal of unconfirmed
- * passwords is a group; the apply lock is a policy). Neither grants anything here: the sandbox has no permission
- * policies, so a policy is stored whole and never evaluated.
+ * Groups and managed policies: what iampass keeps its own bookkeeping in (the journal of unconfirmed passwords is a
+ * group; the apply lock is a policy). Requests are never checked against permissions: a policy's document is
+ * evaluated by SimulatePrincipalPolicy only.
  */
 import { IamError } from '../errors.js';
 import { awsId, USER_ID_LENGTH } from '../identifiers.js';
 import { PATH, PATH_PREFIX, TAG_KEY, USER_NAME } from '../names.js';
 import { Validation } from '../protocol/query.js';
 import { memberList, type XmlElement } from '../protocol/xml.js';
+import { attachmentCount, boundaryUsageCount } from '../permissions.js';
+import { AWS_MANAGED_POLICIES, AWS_POLICY_ARN_PREFIX } from '../policy-documents.js';
 import { compareNames, isoSeconds, QUOTAS, type Account, type GroupData, type ManagedPolicyData } from '../state.js';
 import { EXISTING_USER_NAME, page, readPaging, readTags, tagElements, userElements, type Operation } from './common.js';
 
@@ -26,7 +28,7 @@ export const CreateGroup: Operation = {
     v.done();
     const existing = account.findGroup(name);
     if (existing) throw new IamError('EntityAlreadyExists', `Group with name ${existing.name} already exists.`);
-    const group: GroupData = { name, path, id: awsId('AGPA', USER_ID_LENGTH), createDate: isoSeconds(now), members: [] };
+    const group: GroupData = { name, path, id: awsId('AGPA', USER_ID_LENGTH), createDate: isoSeconds(now), members: [], attachedPolicies: [], inlinePolicies: [] };
     account.data.groups.push(group);
     account.data.groups.sort((a, b) => compareNames(a.name, b.name));
     return [['Group', groupElements(account, group)]];
@@ -138,6 +140,8 @@ export const GetPolicy: Operation = {
     const v = new Validation(params);
     const arn = v.string('PolicyArn', { ...POLICY_ARN, required: true });
     v.done();
+    const aws = arn.startsWith(AWS_POLICY_ARN_PREFIX) ? AWS_MANAGED_POLICIES.get(arn.slice(AWS_POLICY_ARN_PREFIX.length)) : undefined;
+    if (aws) return [['Policy', awsPolicyElements(account, arn, aws)]];
     return [['Policy', policyElements(account, requirePolicy(account, arn))]];
   },
 };
@@ -164,6 +168,7 @@ export const DeletePolicy: Operation = {
     const arn = v.string('PolicyArn', { ...POLICY_ARN, required: true });
     v.done();
     const policy = requirePolicy(account, arn);
+    if (attachmentCount(account, arn) > 0 || boundaryUsageCount(account, arn) > 0) throw new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.');
     account.data.policies.splice(account.data.policies.indexOf(policy), 1);
     return undefined;
   },
@@ -244,12 +249,29 @@ function policyElements(account: Account, policy: ManagedPolicyData): XmlElement
     ['Arn', account.policyArn(policy)],
     ['Path', policy.path],
     ['DefaultVersionId', 'v1'],
-    ['AttachmentCount', 0],
-    ['PermissionsBoundaryUsageCount', 0],
+    ['AttachmentCount', attachmentCount(account, account.policyArn(policy))],
+    ['PermissionsBoundaryUsageCount', boundaryUsageCount(account, account.policyArn(policy))],
     ['IsAttachable', true],
     ['Description', policy.description ?? undefined],
     ['CreateDate', policy.createDate],
     ['UpdateDate', policy.createDate],
     ['Tags', policy.tags.length > 0 ? tagElements(policy.tags) : undefined],
+  ];
+}
+
+function awsPolicyElements(account: Account, arn: string, policy: { versionId: string; description: string; createDate: string }): XmlElement[] {
+  const name = arn.slice(AWS_POLICY_ARN_PREFIX.length);
+  return [
+    ['PolicyName', name],
+    ['PolicyId', `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(17, 'X').slice(0, 17)}`],
+    ['Arn', arn],
+    ['Path', '/'],
+    ['DefaultVersionId', policy.versionId],
+    ['AttachmentCount', attachmentCount(account, arn)],
+    ['PermissionsBoundaryUsageCount', boundaryUsageCount(account, arn)],
+    ['IsAttachable', true],
+    ['Description', policy.description],
+    ['CreateDate', policy.createDate],
+    ['UpdateDate', policy.createDate],
   ];
 }

@@ -5,6 +5,7 @@
 import type { Operation } from './common.js';
 import * as groups from './groups.js';
 import * as passwords from './passwords.js';
+import * as permissions from './permissions.js';
 import * as reports from './reports.js';
 import * as sts from './sts.js';
 import * as users from './users.js';
@@ -13,6 +14,6 @@ export const IAM_VERSION = '2010-05-08';
 export const STS_VERSION = '2011-06-15';
 
 export const OPERATIONS: ReadonlyMap<string, ReadonlyMap<string, Operation>> = new Map([
-  [IAM_VERSION, new Map(Object.entries({ ...users, ...passwords, ...reports, ...groups }))],
+  [IAM_VERSION, new Map(Object.entries({ ...users, ...passwords, ...reports, ...groups, ...permissions }))],
   [STS_VERSION, new Map(Object.entries(sts))],
 ]);

@@ -3,6 +3,7 @@ import { credentialReportCsv } from '../credentialReport.js';
 import { IamError } from '../errors.js';
 import { Validation } from '../protocol/query.js';
 import { memberList, type XmlElement } from '../protocol/xml.js';
+import { simulate } from '../permissions.js';
 import { isoSeconds } from '../state.js';
 import type { Operation } from './common.js';
 
@@ -47,9 +48,9 @@ export const GetCredentialReport: Operation = {
 const USER_ARN = /^arn:aws:iam::(\d{12}):user(?:\/|\/[\u0021-\u007E]*\/)([\w+=,.@-]+)$/;
 
 /**
- * Evaluates only what the seed records about a user's permissions: `iam:ChangePassword` on themselves is
- * `allowed` for users marked canChangePassword; every other action and resource is `implicitDeny`.
- * One result per action and resource (`*` when no ResourceArns are given), as IAM answers.
+ * Answers from the user's policies as the sandbox models them (see `permissions.ts`), with the context a simulation
+ * has: who the user is and the user's tags; other context keys are missing, as without ContextEntries. One result
+ * per action and resource (`*` when no ResourceArns are given), as IAM answers.
  */
 export const SimulatePrincipalPolicy: Operation = {
   mutates: false,
@@ -62,16 +63,15 @@ export const SimulatePrincipalPolicy: Operation = {
     const match = USER_ARN.exec(source);
     if (!match || match[1] !== account.id) throw new IamError('InvalidInput', `Invalid ARN: ${source} is not a user of account ${account.id}.`);
     const user = account.requireUser(match[2]!);
-    const userArn = account.userArn(user);
     const results = actions.flatMap((action) =>
       resources.map((resource): XmlElement[] => {
-        const allowed = user.canChangePassword && action.toLowerCase() === 'iam:changepassword' && (resource === '*' || resource === userArn);
+        const answer = simulate(account, user, action, resource);
         return [
           ['EvalActionName', action],
           ['EvalResourceName', resource],
-          ['EvalDecision', allowed ? 'allowed' : 'implicitDeny'],
-          memberList('MatchedStatements', allowed ? [[['SourcePolicyId', 'IAMUserChangePassword'], ['SourcePolicyType', 'aws-managed']]] : []),
-          memberList('MissingContextValues', []),
+          ['EvalDecision', answer.decision],
+          memberList('MatchedStatements', answer.matched.map((m) => [['SourcePolicyId', m.id], ['SourcePolicyType', m.type]])),
+          ['MissingContextValues', answer.missing.map((key): XmlElement => ['member', key])],
         ];
       }),
     );

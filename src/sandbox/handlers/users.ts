@@ -58,7 +58,9 @@ export const CreateUser: Operation = {
       loginProfile: null,
       passwordLastUsed: null,
       mfaDevices: [],
-      canChangePassword: false,
+      attachedPolicies: [],
+      inlinePolicies: [],
+      permissionsBoundary: null,
       accessKeys: [],
     };
     account.addUser(user);
@@ -77,6 +79,8 @@ export const DeleteUser: Operation = {
     if (user.accessKeys.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
     if (user.mfaDevices.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete MFA device first.');
     if (account.groupsOf(user).length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
+    if (user.attachedPolicies.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+    if (user.inlinePolicies.length > 0) throw new IamError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
     account.removeUser(user);
     return undefined;
   },

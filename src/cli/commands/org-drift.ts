@@ -7,9 +7,10 @@
 import { desiredFor, type OrganizationDesired } from '../../model/organization.js';
 import { attributeDrift } from '../../operations/attribution.js';
 import type { AccountOutcome } from '../../operations/org-loop.js';
-import { refreshAccount } from '../../operations/refresh.js';
+import { driftOfAccount } from '../../operations/drift.js';
+import type { Session } from '../../operations/session.js';
 import type { ConfigFingerprint } from '../../plan/document.js';
-import { driftReport, isDrifted, type DriftReport } from '../../plan/drift.js';
+import { isDrifted, type DriftMode, type DriftReport } from '../../plan/drift.js';
 import type { IgnoreRule } from '../../plan/ignore.js';
 import { exceedsTolerance, organizationDocument, storeReport, type OrganizationDocument, type StoredReport } from '../../plan/organization-report.js';
 import { driftSummaryLine } from '../../render/describe.js';
@@ -57,7 +58,7 @@ export async function organizationDriftCommand(
       environment,
       stop,
       async (target, { session }) => {
-        const report = await driftOfAccount(session, org, target.id, config, rules, flags.attribution !== false, stop);
+        const report = await driftOfTarget(session, org, target.id, { config, rules, mode: flags.fast ? 'fast' : 'exact', attribution: flags.attribution !== false, stop });
         return { status: isDrifted(report) ? 'changes' : 'in-sync', result: storeReport<DriftReport>(driftDocument(report)) };
       },
       describeDriftOutcome,
@@ -81,21 +82,17 @@ export async function organizationDriftCommand(
   return drifted ? EXIT.changes : EXIT.ok;
 }
 
-/** One account's drift report, as `drift` makes it, attributed through the account's own CloudTrail. */
-async function driftOfAccount(
-  session: Parameters<typeof refreshAccount>[0],
+/** One account's drift report, as `drift` makes it (exact, or `--fast` from the credential report), attributed through the account's own CloudTrail. */
+async function driftOfTarget(
+  session: Session,
   org: OrganizationDesired,
   account: string,
-  config: ConfigFingerprint,
-  rules: readonly IgnoreRule[],
-  attribution: boolean,
-  stop: StopSignal,
+  options: { config: ConfigFingerprint; rules: readonly IgnoreRule[]; mode: DriftMode; attribution: boolean; stop: StopSignal },
 ): Promise<DriftReport> {
-  const checkedAt = new Date().toISOString();
-  const { plan, live } = await refreshAccount(session, desiredFor(org, account), config.file, { aborted: () => stop.requested() });
-  const report = driftReport({ plan, live, config, checkedAt, rules: [...rules] });
-  if (!attribution || report.items.length === 0) return report;
-  return attributeDrift(session, report, { aborted: () => stop.requested() });
+  const aborted = () => options.stop.requested();
+  const report = await driftOfAccount(session, desiredFor(org, account), options.config.file, { mode: options.mode, config: options.config, rules: options.rules, hooks: { aborted } });
+  if (!options.attribution || report.items.length === 0) return report;
+  return attributeDrift(session, report, { aborted });
 }
 
 function describeDriftOutcome(outcome: AccountOutcome<StoredReport<DriftReport>>): string {

@@ -77,6 +77,12 @@ describe('an organization, end to end on the sandbox (built binary)', () => {
     const doc = JSON.parse(drift.stdout) as OrganizationDocument<'drift'>;
     const bob = doc.accounts[0]?.report?.items.find((i) => i.address === 'user:bob:console');
     expect(bob?.attribution).toMatchObject({ status: 'found', eventName: 'DeleteLoginProfile', actor: { arn: 'arn:aws:iam::222222222222:user/contractors/mallory' } });
+    // --fast: each account from its credential report, the same drift found.
+    const fast = await iampass('drift', '--fast', '--no-attribution', '--format', 'json');
+    expect(fast.code).toBe(2);
+    const fastDoc = JSON.parse(fast.stdout) as OrganizationDocument<'drift'>;
+    expect(fastDoc.accounts.map((a) => a.report?.mode)).toEqual(doc.accounts.map((a) => (a.report ? 'fast' : undefined)));
+    expect(fastDoc.accounts[0]?.report?.items.map((i) => i.address)).toContain('user:bob:console');
     const status = await iampass('status');
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/══ 333333333333 staging ══[\s\S]*carol +yes/);

@@ -118,16 +118,19 @@ export function reportLine(note: ReportNote): string {
 
 /**
  * What the advisories cost in IAM calls, by operation, and how the `iam:ChangePassword` answers were had. `null`
- * when they cost nothing (nobody governed, or an offline plan).
+ * when they cost nothing (nobody governed, or an offline plan). `brief` (the terminal's warnings pane, where space
+ * is short) leaves out the explanation of how users were grouped.
  */
-export function factsCostLine(cost: FactsCost): string | null {
+export function factsCostLine(cost: FactsCost, options: { brief?: boolean } = {}): string | null {
   if (cost.calls === 0) return null;
   const ops = Object.entries(cost.byOperation).map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`).join(', ');
   const line = `The advisories cost ${cost.calls.toLocaleString('en-US')} IAM call${s(cost.calls)} (${ops}).`;
   const c = cost.changePassword;
   if (!c) return line;
+  const simulations = `iam:ChangePassword: ${c.simulations.toLocaleString('en-US')} simulation${s(c.simulations)} for ${c.usersAsked.toLocaleString('en-US')} user${s(c.usersAsked)}`;
+  if (options.brief) return `${line} ${simulations}.`;
   const shared = c.shared.classes > 0 ? `, ${c.shared.members.toLocaleString('en-US')} of them in ${c.shared.classes} class${c.shared.classes === 1 ? '' : 'es'} of identical permissions` : '';
-  return `${line} iam:ChangePassword: ${c.simulations.toLocaleString('en-US')} simulation${s(c.simulations)} for ${c.usersAsked.toLocaleString('en-US')} user${s(c.usersAsked)}${shared} (${c.why}).`;
+  return `${line} ${simulations}${shared} (${c.why}).`;
 }
 
 function formatAge(minutes: number): string {

@@ -229,7 +229,7 @@ export function warningLines(plan: Plan, view: WarningsView = { width: Number.PO
   if (shown.length === 0) lines.push([{ text: `  no warning matches "${view.filter}"`, dim: true }]);
   for (const w of shown) lines.push(...warningRows(w, view.width));
   if (plan.credentialReport) lines.push([{ text: '' }], ...wrapLine([{ text: reportLine(plan.credentialReport), dim: true }], view.width));
-  const cost = plan.factsCost ? factsCostLine(plan.factsCost) : null;
+  const cost = plan.factsCost ? factsCostLine(plan.factsCost, { brief: true }) : null;
   if (cost) lines.push([{ text: '' }], ...wrapLine([{ text: cost, dim: true }], view.width));
   return lines;
 }

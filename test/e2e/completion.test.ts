@@ -48,7 +48,7 @@ const sorted = (list: string[]) => [...list].sort();
 
 describe('the program the completions are compared with', () => {
   it('has the commands and options the README documents', () => {
-    expect(COMMANDS).toEqual(['validate', 'lint', 'plan', 'apply', 'force-unlock', 'drift', 'status', 'import', 'sandbox', 'completion', 'help']);
+    expect(COMMANDS).toEqual(['validate', 'lint', 'plan', 'apply', 'force-unlock', 'drift', 'status', 'import', 'merge-reports', 'sandbox', 'completion', 'help']);
     expect(optionsOf('plan')).toContain('--detailed-exitcode');
     expect(optionsOf('apply')).toEqual(expect.arrayContaining(['-c', '--config', '--reveal', '--no-interactive']));
   });

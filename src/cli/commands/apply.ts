@@ -53,7 +53,7 @@ export async function applyCommand(
     return applySavedPlan(planFile, flags, environment, stop);
   }
   const config = flags.config ?? DEFAULT_CONFIG;
-  const loaded = await loadConfiguration(config, environment);
+  const loaded = await loadConfiguration(config, environment, { beforeWrites: true });
   if (loaded.kind === 'organization') {
     const { organizationApplyCommand } = await import('./org-apply.js');
     return organizationApplyCommand(loaded.organization, loaded.config, flags, environment, stop);
@@ -180,7 +180,7 @@ async function readOrganizationPlan(file: string): Promise<OrganizationDocument<
 /** `apply PLANFILE` of an organization plan: its configuration must still be an organization file. */
 async function applySavedOrganizationPlan(file: string, doc: OrganizationDocument<'plan'>, flags: ApplyFlags, environment: Environment, stop: StopSignal): Promise<number> {
   const configFile = flags.config ?? doc.config.file;
-  const loaded = await loadConfiguration(configFile, environment);
+  const loaded = await loadConfiguration(configFile, environment, { beforeWrites: true });
   if (loaded.kind !== 'organization') {
     throw new UserError(`error: saved plan ${file} is an organization plan, but ${configFile} governs one account (it has no \`organization\` section)\n  fix: pass the organization file it was made from with -c\nNothing was changed.`);
   }

@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     reporters: ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]],
+    // Most end-to-end time is spent waiting on a spawned binary, a sandbox or a deadline, not on this process: three
+    // files side by side keep both cores busy (vitest's default on 2 cores is one file at a time).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: {

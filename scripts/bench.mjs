@@ -224,6 +224,25 @@ for (let i = 0; i < 5; i++) nodeCpus.push((await measure(['-e', '0'], 'http://un
 const nodeCpuMs = median(nodeCpus);
 console.log(`node -e 0 costs ${nodeCpuMs.toFixed(0)} ms of CPU now (${load()}); CPU figures below scale with it`);
 
+// 1d. A plan of the example account (examples/iampass.yaml against examples/sandbox/account.yaml): what a command
+// that calls AWS costs to start and finish, in CPU time against `node -e 0`'s, medians of five.
+if (selected('plan')) {
+  const sandbox = await startSandbox({ port: 0, seed: join(root, 'examples', 'sandbox', 'account.yaml'), faults: { failureRate: 0, dropRate: 0 } });
+  try {
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      const run = await measure([bin, 'plan', '-c', 'examples/iampass.yaml'], sandbox.url);
+      if (run.code !== 0 && run.code !== 2) throw new Error(`plan of the example exited ${run.code}:\n${run.stderr}`);
+      samples.push(run.cpuMs);
+    }
+    const exampleCpuMs = median(samples);
+    console.log(`plan of the example account: ${exampleCpuMs.toFixed(0)} ms of CPU (node -e 0: ${nodeCpuMs.toFixed(0)} ms)`);
+    report('example-account plan CPU / node -e 0 CPU', `${(exampleCpuMs / nodeCpuMs).toFixed(2)}x`, '<= 5x', exampleCpuMs <= 5 * nodeCpuMs);
+  } finally {
+    await sandbox.close();
+  }
+}
+
 // 2, 3 and 4. A large plan against a rate-limited sandbox with latency.
 if (selected('plan')) {
   const { plan, calls, expectedCalls, validateCpuMs } = await scenario(

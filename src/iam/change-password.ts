@@ -15,7 +15,7 @@ import {
   type SimulationUnit,
 } from '../plan/permission-classes.js';
 import { mapLimit } from '../util/pool.js';
-import { IamError } from './errors.js';
+import { knownOr } from './errors.js';
 import type { IamGateway } from './gateway.js';
 
 export interface ChangePasswordOptions {
@@ -45,7 +45,7 @@ export async function readChangePassword(
   let why = method.why;
   let grouped = false;
   if (method.kind === 'by-permission-set') {
-    const details = await known(() => gateway.authorizationDetails(method.maxPages), 'GetAccountAuthorizationDetails');
+    const details = await knownOr(() => gateway.authorizationDetails(method.maxPages), 'GetAccountAuthorizationDetails');
     if (details === null) {
       why = `${method.why}; but GetAccountAuthorizationDetails needed more than ${method.maxPages} pages, so each user was simulated`;
     } else if ('unknown' in details) {
@@ -66,7 +66,7 @@ export async function readChangePassword(
     async (unit) => {
       const arn = arnOf.get(unit.members[0]!) ?? '';
       // The user's own ARN as the resource: iam:ChangePassword is only ever asked for on oneself.
-      const decision = await known(() => gateway.simulatePrincipalPolicy(arn, 'iam:ChangePassword', arn), 'SimulatePrincipalPolicy');
+      const decision = await knownOr(() => gateway.simulatePrincipalPolicy(arn, 'iam:ChangePassword', arn), 'SimulatePrincipalPolicy');
       for (const member of unit.members) decisions.set(member, decision);
     },
     shouldStop,
@@ -109,17 +109,8 @@ async function readDocuments(
     else for (const arn of fresh) skipped.add(arn);
   }
   const arns = [...planned];
-  const read = await mapLimit(arns, options.concurrency, (arn) => known(() => gateway.policyDocument(arn), 'GetPolicy or GetPolicyVersion'), options.aborted);
+  const read = await mapLimit(arns, options.concurrency, (arn) => knownOr(() => gateway.policyDocument(arn), 'GetPolicy or GetPolicyVersion'), options.aborted);
   const documents = new Map<string, string | Unknown>(arns.map((arn, i) => [arn, read[i]!]));
   for (const arn of skipped) if (!documents.has(arn)) documents.set(arn, { unknown: 'not read, as its two calls would cost more than simulating each user of the class' });
   return documents;
-}
-
-async function known<T>(fn: () => Promise<T>, operation: string): Promise<T | Unknown> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
-    throw error;
-  }
 }

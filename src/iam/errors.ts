@@ -206,3 +206,13 @@ export function attemptsAllowed(error: IamError, policyMax: number, fewMax: numb
   if (!isTransient(error)) return 1;
   return FEW_ATTEMPTS.has(error.code) ? Math.min(fewMax, policyMax) : policyMax;
 }
+
+/** `fn`'s result, or, when IAM answered with an error, what a fact-reading advisory records instead: why it is unknown. */
+export async function knownOr<T>(fn: () => Promise<T>, operation: string): Promise<T | { unknown: string }> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
+    throw error;
+  }
+}

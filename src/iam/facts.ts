@@ -14,7 +14,7 @@ import type { Plan } from '../model/plan.js';
 import { mapLimit } from '../util/pool.js';
 import { readChangePassword } from './change-password.js';
 import { CredentialReportFormatError, parseCredentialReport } from './credential-report.js';
-import { IamError } from './errors.js';
+import { IamError, knownOr } from './errors.js';
 import type { IamGateway } from './gateway.js';
 import { ReadError } from './read.js';
 
@@ -79,7 +79,7 @@ export async function readAccountFacts(
       keyUsers,
       options.concurrency,
       async (user) => {
-        const keys = await known(() => gateway.listAccessKeys(user), 'ListAccessKeys');
+        const keys = await knownOr(() => gateway.listAccessKeys(user), 'ListAccessKeys');
         activeAccessKeys.set(user, Array.isArray(keys) ? keys.filter((k) => k.status === 'Active').length : keys);
       },
       shouldStop,
@@ -138,15 +138,6 @@ export async function readCredentialReport(gateway: IamGateway, options: FactsOp
   } catch (error) {
     if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
     if (error instanceof CredentialReportFormatError) return { unknown: error.message };
-    throw error;
-  }
-}
-
-async function known<T>(fn: () => Promise<T>, operation: string): Promise<T | Unknown> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof IamError) return { unknown: `${operation}: ${error.code}: ${error.message}` };
     throw error;
   }
 }

@@ -72,6 +72,24 @@ export interface GovernedUsers {
   journal: { users: ReadonlySet<string> } | { unknown: string };
 }
 
+/**
+ * The live state of the governed users, once each one's login profile and tags are known: users sorted by name, and
+ * the journal's users that are no longer governed (its entries for governed users are on each user).
+ */
+export function liveStateOf(governed: GovernedUsers, users: LiveUser[]): LiveState {
+  const governedNames = new Set(users.map((u) => u.name));
+  const { journal } = governed;
+  return {
+    account: governed.account,
+    callerArn: governed.callerArn,
+    passwordPolicy: governed.passwordPolicy,
+    users: users.sort((a, b) => byCodePoint(a.name, b.name)),
+    unlistedIgnored: governed.unlistedIgnored,
+    outOfScopeCount: governed.outOfScopeCount,
+    journal: 'users' in journal ? { ungoverned: [...journal.users].filter((u) => !governedNames.has(u)).sort(byCodePoint) } : journal,
+  };
+}
+
 export type GovernedResult =
   | { ok: true; governed: GovernedUsers }
   | Exclude<ReadResult, { ok: true }>;
@@ -141,7 +159,6 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
   progress.profilesToRead = governed.users.length;
   report();
   const { journal } = governed;
-  const governedNames = new Set(governed.users.map((u) => u.name));
   // The rotation token lives in a tag: read (once) only for users whose entry asks for rotation.
   const rotatingSet = request.rotating === 'all' ? null : new Set(request.rotating);
   const rotates = (name: string) => rotatingSet === null || rotatingSet.has(name);
@@ -171,18 +188,7 @@ export async function readLiveState(gateway: IamGateway, request: ReadRequest, o
 
   progress.phase = 'done';
   report();
-  return {
-    ok: true,
-    live: {
-      account: governed.account,
-      callerArn: governed.callerArn,
-      passwordPolicy: governed.passwordPolicy,
-      users: users.sort((a, b) => byCodePoint(a.name, b.name)),
-      unlistedIgnored: governed.unlistedIgnored,
-      outOfScopeCount: governed.outOfScopeCount,
-      journal: 'users' in journal ? { ungoverned: [...journal.users].filter((u) => !governedNames.has(u)).sort(byCodePoint) } : journal,
-    },
-  };
+  return { ok: true, live: liveStateOf(governed, users) };
 }
 
 /** The error a read rejects with once `aborted` said stop. */

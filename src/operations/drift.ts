@@ -15,7 +15,6 @@ import type { ConfigFingerprint } from '../plan/document.js';
 import { driftReport, type DriftMode, type DriftReport, type FastDriftNote } from '../plan/drift.js';
 import type { IgnoreRule } from '../plan/ignore.js';
 import { liveUserFromReport, unsettledByReport } from '../plan/report-users.js';
-import { byCodePoint } from '../util/compare.js';
 import { diagnosticsError, unresolvedDiagnostics, wrongAccountError } from './errors.js';
 import { asUserError, refreshAccount, type RefreshHooks } from './refresh.js';
 import type { Session } from './session.js';
@@ -76,16 +75,8 @@ async function readFast(session: Session, desired: DesiredState, file: string, h
   const progress: ReadProgress = { phase: 'identity', usersListed: 0, usersInScope: 0, profilesRead: 0, profilesToRead: 0 };
   const { governed, report } = await governedWithReport(session, desired, file, hooks, progress);
   const { users, readExactly } = await fastUsers(session, desired, governed, report, hooks, progress);
-  const governedNames = new Set(users.map((u) => u.name));
-  const live: LiveState = {
-    account: governed.account,
-    callerArn: governed.callerArn,
-    passwordPolicy: governed.passwordPolicy,
-    users: users.sort((a, b) => byCodePoint(a.name, b.name)),
-    unlistedIgnored: governed.unlistedIgnored,
-    outOfScopeCount: governed.outOfScopeCount,
-    journal: 'users' in governed.journal ? { ungoverned: [...governed.journal.users].filter((u) => !governedNames.has(u)).sort(byCodePoint) } : governed.journal,
-  };
+  const { liveStateOf } = await import('../iam/read.js');
+  const live = liveStateOf(governed, users);
   const plan = diff(desired, live);
   progress.phase = 'facts';
   hooks.onProgress?.({ ...progress });

@@ -16,6 +16,7 @@ import {
   type PlanWarning,
   type ReportNote,
 } from '../model/plan.js';
+import { grouped } from '../util/count.js';
 
 /** The subject of an action: a user name, or the account password policy. */
 export function subject(action: Action): string {
@@ -123,13 +124,13 @@ export function reportLine(note: ReportNote): string {
  */
 export function factsCostLine(cost: FactsCost, options: { brief?: boolean } = {}): string | null {
   if (cost.calls === 0) return null;
-  const ops = Object.entries(cost.byOperation).map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`).join(', ');
-  const line = `The advisories cost ${cost.calls.toLocaleString('en-US')} IAM call${s(cost.calls)} (${ops}).`;
+  const ops = Object.entries(cost.byOperation).map(([op, n]) => `${op} ${grouped(n)}`).join(', ');
+  const line = `The advisories cost ${grouped(cost.calls)} IAM call${s(cost.calls)} (${ops}).`;
   const c = cost.changePassword;
   if (!c) return line;
-  const simulations = `iam:ChangePassword: ${c.simulations.toLocaleString('en-US')} simulation${s(c.simulations)} for ${c.usersAsked.toLocaleString('en-US')} user${s(c.usersAsked)}`;
+  const simulations = `iam:ChangePassword: ${grouped(c.simulations)} simulation${s(c.simulations)} for ${grouped(c.usersAsked)} user${s(c.usersAsked)}`;
   if (options.brief) return `${line} ${simulations}.`;
-  const shared = c.shared.classes > 0 ? `, ${c.shared.members.toLocaleString('en-US')} of them in ${c.shared.classes} class${c.shared.classes === 1 ? '' : 'es'} of identical permissions` : '';
+  const shared = c.shared.classes > 0 ? `, ${grouped(c.shared.members)} of them in ${c.shared.classes} class${c.shared.classes === 1 ? '' : 'es'} of identical permissions` : '';
   return `${line} ${simulations}${shared} (${c.why}).`;
 }
 

@@ -23,6 +23,7 @@ import {
   summaryLine,
   untouchedLine,
 } from './describe.js';
+import { grouped } from '../util/count.js';
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -113,7 +114,7 @@ function fitComment(c: Comment): string {
   // Everything but the block must fit; with thousands of warnings, they are grouped by id (each id still shown).
   if (assemble(fixed, c, []).length > c.limit / 2) fixed = { ...fixed, warnings: warningBlock(c.warnings, true) };
 
-  const marker = (n: number) => `@@ ${n.toLocaleString('en-US')} line${n === 1 ? '' : 's'} not shown here: ${c.omittedHint} @@`;
+  const marker = (n: number) => `@@ ${grouped(n)} line${n === 1 ? '' : 's'} not shown here: ${c.omittedHint} @@`;
   const room = c.limit - assemble(fixed, c, [marker(c.body.length)]).length;
   const head: string[] = [];
   const tail: string[] = [];
@@ -137,7 +138,7 @@ function assemble(fixed: { head: string[]; warnings: string[]; tail: string[] },
   if (body.length > 0) {
     const block = ['```diff', ...body, '```'];
     if (c.body.length > FOLD_LINES) {
-      out.push(`<details><summary>Show ${c.summary} (${c.body.length.toLocaleString('en-US')} lines)</summary>`, '', ...block, '', '</details>', '');
+      out.push(`<details><summary>Show ${c.summary} (${grouped(c.body.length)} lines)</summary>`, '', ...block, '', '</details>', '');
     } else {
       out.push(...block, '');
     }

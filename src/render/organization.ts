@@ -13,6 +13,7 @@ import { driftSummaryLine, summaryLine } from './describe.js';
 import { GITHUB_COMMENT_LIMIT, renderMarkdownDrift, renderMarkdownPlan } from './markdown.js';
 import { renderTextStatus } from './status-text.js';
 import { renderTextDrift, renderTextPlan } from './text.js';
+import { grouped } from '../util/count.js';
 
 type Entry<K extends OrganizationKind> = OrganizationAccountEntry<OrganizationReports[K]>;
 
@@ -151,7 +152,7 @@ function verdictLines(doc: OrganizationDocument, style: Style): string[] {
 }
 
 function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * without end. This loop refuses both, and yields page by page so a caller can fold each page into what it keeps
  * and let the page go.
  */
+import { grouped } from './count.js';
 
 /** Why a pagination was refused. Invariant: the message names the call, never a token's value. */
 export class PaginationError extends Error {
@@ -53,7 +54,7 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
       items += options.count(result);
       if (items > options.maxItems.limit) {
         const { limit, noun, why } = options.maxItems;
-        throw new PaginationError('too-many-items', `${options.operation}: refused a list of over ${limit.toLocaleString('en-US')} ${noun} (${why})`);
+        throw new PaginationError('too-many-items', `${options.operation}: refused a list of over ${grouped(limit)} ${noun} (${why})`);
       }
     }
     yield result;
@@ -63,7 +64,7 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
       throw new PaginationError('repeated-token', `${options.operation}: the endpoint gave a page token it had already given (page ${page}); the pages would repeat for ever`);
     }
     if (page >= maxPages) {
-      throw new PaginationError('too-many-pages', `${options.operation}: stopped after ${maxPages.toLocaleString('en-US')} pages; the endpoint kept saying there were more`);
+      throw new PaginationError('too-many-pages', `${options.operation}: stopped after ${grouped(maxPages)} pages; the endpoint kept saying there were more`);
     }
     seen.add(next);
     token = next;

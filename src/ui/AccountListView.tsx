@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { OrganizationDocument } from '../plan/organization-report.js';
 import { organizationHeadLines, organizationSummaryLine, organizationTable } from '../render/organization.js';
 import { keyPresses, type KeyPress } from './keys.js';
-import type { Line } from './lines.js';
+import { wrapLine, type Line } from './lines.js';
 import { ColorContext, ScreenLine, useTerminalSize } from './paint.js';
 
 export interface AccountListViewProps {
@@ -60,7 +60,22 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
   const head = useMemo(() => organizationHeadLines(doc), [doc]);
   const table = useMemo(() => organizationTable(doc), [doc]);
   const problems = useMemo(() => doc.accounts.map((e) => ({ problem: e.problem, status: e.status, hasPlan: e.report !== null })), [doc]);
-  const height = Math.max(3, rows - 1 - head.length - 1 - 1 - 1 - 3 - 2);
+  // Long lines (a skipped account's reason, the summary) wrap to the width rather than being cut.
+  const headLines = useMemo(() => head.flatMap((text, i): Line[] => wrapLine([{ text, bold: i === 0 }], columns, 2)), [head, columns]);
+  const summaryLines = useMemo(() => wrapLine([{ text: organizationSummaryLine(doc), bold: true }], columns, 2), [doc, columns]);
+  const problemLines = (entry: (typeof problems)[number] | undefined): Line[] =>
+    entry?.problem
+      ? [
+          ...wrapLine([{ text: `${entry.status}: ${entry.problem.message.split('\n')[0]}`, tone: 'warn' }], columns, 2),
+          ...(entry.problem.fix ? wrapLine([{ text: `fix: ${entry.problem.fix}`, dim: true }], columns, 5) : []),
+        ]
+      : [];
+  // Room for the longest reason any account shows, so the table does not jump as the cursor moves.
+  const problemRoom = useMemo(() => Math.max(0, ...problems.map((p) => problemLines(p).length)), [problems, columns]);
+  // The rows left for the table: the screen less the heading lines, two blanks, the table's heading, the reason,
+  // the summary, the position and keys lines (two at most), and one spare line. Table rows wider than the screen are
+  // cut, as a pager cuts them; every other line wraps.
+  const height = Math.max(3, rows - headLines.length - 3 - problemRoom - summaryLines.length - 3 - 1);
   useInput(
     (input, key) => {
       if (choice !== undefined) return;
@@ -87,7 +102,7 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
   const live = interactive && choice === undefined;
   const selected = problems[state.cursor];
   const lines: Line[] = [
-    ...head.map((text, i): Line => [{ text, bold: i === 0 }]),
+    ...headLines,
     [{ text: '' }],
     [{ text: `  ${table.heading}`, bold: true }],
     ...table.rows.slice(windowTop, windowTop + height).map((text, i): Line => {
@@ -98,14 +113,11 @@ export function AccountListView({ doc, cursor, color, onChoose }: AccountListVie
     }),
     [{ text: '' }],
   ];
-  if (live && selected?.problem) {
-    lines.push([{ text: `${selected.status}: ${selected.problem.message.split('\n')[0]}`, tone: 'warn' }]);
-    if (selected.problem.fix) lines.push([{ text: `fix: ${selected.problem.fix}`, dim: true }]);
-  }
-  lines.push([{ text: organizationSummaryLine(doc), bold: true }]);
+  if (live) lines.push(...problemLines(selected));
+  lines.push(...summaryLines);
   if (live) {
     lines.push([{ text: `account ${state.cursor + 1} of ${doc.accounts.length}`, dim: true }]);
-    lines.push([{ text: `keys: up/down j/k move · enter open ${selected?.hasPlan ? "the account's plan" : '(no plan: see above)'} · g/G first/last · q quit`, dim: true }]);
+    lines.push(...wrapLine([{ text: `keys: up/down j/k move · enter open ${selected?.hasPlan ? "the account's plan" : '(no plan: see above)'} · g/G first/last · q quit`, dim: true }], columns, 6));
   }
   return (
     <ColorContext.Provider value={color}>

@@ -7,7 +7,7 @@ import type { PlanDocument } from '../../src/plan/document.js';
 import { AccountListView, reduceAccountList } from '../../src/ui/AccountListView.js';
 import { browseOrganization } from '../../src/ui/run.js';
 import { desiredState, documentOf, liveState, liveUser, profile } from '../support/builders.js';
-import { cursorLine, fakeUi, KEY, keysReady, text } from './support.js';
+import { cursorLine, fakeUi, KEY, keysReady, resize, text } from './support.js';
 
 afterEach(cleanup);
 
@@ -96,6 +96,20 @@ describe('the account list of an organization plan', () => {
     expect(frame).not.toContain('more detail');
     expect(frame).toContain('fix: let the caller assume the role');
     expect(frame).toContain('enter open (no plan: see above)');
+  });
+
+  it('wraps the summary and an account\'s reason at 60 columns instead of cutting them', async () => {
+    const view = render(<AccountListView doc={organization()} cursor={1} color={false} onChoose={() => {}} />);
+    resize(view.stdout, { rows: 30, columns: 60 });
+    await vi.waitFor(() => expect(text(view.lastFrame()).split('\n').every((l) => l.length <= 60)).toBe(true));
+    const frame = text(view.lastFrame());
+    // Only the table's rows, wider than 60 columns, are cut; every other line wraps.
+    expect(frame.split('\n').filter((l) => l.includes('…'))).toEqual(frame.split('\n').filter((l) => /^[ >] +(ACCOUNT|\d{12})/.test(l)));
+    const joined = frame.replace(/\s*\n\s*/g, ' ');
+    expect(joined).toContain('unreachable: AssumeRole of arn:aws:iam::333333333333:role/R failed: AccessDenied');
+    expect(joined).toContain('fix: let the caller assume the role');
+    expect(joined).toContain('keys: up/down j/k move · enter open (no plan: see above) · g/G first/last · q quit');
+    expect(joined).toMatch(/3 accounts: 1 in sync, 1 with changes, 0 errors, 1 unreachable.*Plan: 1 to add, 0 to change, 0 to destroy\./);
   });
 
   it('chooses the account under the cursor with enter, and nothing with q', async () => {

@@ -12,6 +12,7 @@ import type { Plan, ProfileAction } from '../model/plan.js';
 import type { EncryptionKey } from '../apply/pgp.js';
 import { isCi, type Environment } from './environment.js';
 import { UserError } from '../util/user-error.js';
+import { nothingChanged } from './errors.js';
 
 type SettingAction = Extract<ProfileAction, { kind: 'create-login-profile' | 'update-login-profile' }>;
 
@@ -43,7 +44,7 @@ export async function checkSuppliedPasswords(plan: Plan, environment: Environmen
   if (problems.length > 0) {
     throw new UserError(
       `${problems.length} supplied password${problems.length === 1 ? '' : 's'} cannot be used:\n${problems.join('\n')}\n` +
-        '  fix: set the variable or file to a password that meets the policy (it is checked, never shown)\nNothing was changed.',
+        '  fix: set the variable or file to a password that meets the policy (it is checked, never shown)',
     );
   }
 }
@@ -70,7 +71,7 @@ export async function preparePasswords(
 ): Promise<PreparedPasswords> {
   const actions = passwordSettingActions(plan);
   if (actions.length === 0) return { handling: null, reveal: null };
-  await checkSuppliedPasswords(plan, environment);
+  await checkSuppliedPasswords(plan, environment).catch(nothingChanged);
 
   // --reveal needs a person at a terminal: never refused twice, never suggested where it would be refused.
   const canReveal = interactive && !isCi(environment);
@@ -91,7 +92,7 @@ export async function preparePasswords(
   }
 
   const keyPaths = [...new Set(actions.flatMap((a) => (a.delivery?.kind === 'pgp' ? [a.delivery.key] : [])))];
-  const keys = new Map([...loaded, ...(await loadKeys(keyPaths.filter((p) => !loaded.has(p))))]);
+  const keys = new Map([...loaded, ...(await loadKeys(keyPaths.filter((p) => !loaded.has(p))).catch(nothingChanged))]);
   const folders = [
     ...(keyPaths.length > 0 ? [flags.deliveryDir ?? 'iampass-delivery'] : []),
     ...(undelivered.length > 0 && flags.passwordDir ? [flags.passwordDir] : []),
@@ -149,7 +150,7 @@ export async function loadKeys(paths: readonly string[]): Promise<Map<string, En
     }
   }
   if (problems.length > 0) {
-    throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key\nNothing was changed.`);
+    throw new UserError(`OpenPGP key problems:\n${problems.join('\n')}\n  fix: give each user a valid public key`);
   }
   return keys;
 }

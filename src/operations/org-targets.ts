@@ -72,22 +72,22 @@ async function readOuTree(gateway: OrganizationsGateway, tree: OrganizationTree)
 }
 
 function organizationReadError(error: unknown, callerArn: string): unknown {
-  if (error instanceof PaginationError) return new UserError(`Reading the organization failed: ${error.message}\nNothing was changed.`);
+  if (error instanceof PaginationError) return new UserError(`Reading the organization failed: ${error.message}`);
   if (!(error instanceof IamError)) return error;
   if (error.code === 'AWSOrganizationsNotInUseException') {
     return new UserError(
       `error: the file has an \`organization\` section, but the caller's account is not in an AWS Organization (${callerArn})\n` +
-        '  fix: run with credentials of the organization\'s management account (or a delegated administrator), or remove `organization` to govern one account\nNothing was changed.',
+        '  fix: run with credentials of the organization\'s management account (or a delegated administrator), or remove `organization` to govern one account',
     );
   }
   if (error.code === 'AccessDeniedException' || error.code === 'AccessDenied') {
     return new UserError(
       `error: ${callerArn} may not read the organization: ${error.code}: ${error.message}\n` +
         '  fix: run from the management account or a delegated administrator, with organizations:DescribeOrganization, organizations:ListAccounts, ' +
-        'organizations:ListRoots, organizations:ListChildren, organizations:ListOrganizationalUnitsForParent and organizations:ListTagsForResource\nNothing was changed.',
+        'organizations:ListRoots, organizations:ListChildren, organizations:ListOrganizationalUnitsForParent and organizations:ListTagsForResource',
     );
   }
-  return new UserError(`Reading the organization failed: ${error.code}: ${error.message}\nNothing was changed.`);
+  return new UserError(`Reading the organization failed: ${error.code}: ${error.message}`);
 }
 
 export interface TargetOptions {

@@ -86,9 +86,9 @@ export async function readAccount(session: Session, desired: DesiredState, file:
 /** A read that failed at IAM, or was interrupted, or any other AWS call that failed, as the error a person gets. */
 export async function asUserError(error: unknown): Promise<never> {
   const [{ ReadError }, { IamError }] = await Promise.all([import('../iam/read.js'), import('../iam/errors.js')]);
-  if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM. Nothing was changed.');
-  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}${fixLine(error.error.fix)}\nNothing was changed.`);
-  if (error instanceof IamError) throw new UserError(`An AWS call failed: ${error.code}: ${error.message}${fixLine(error.fix)}\nNothing was changed.`);
+  if (error instanceof ReadError && error.error.code === 'Interrupted') throw new UserError('Interrupted while reading live IAM.');
+  if (error instanceof ReadError) throw new UserError(`Reading live IAM failed: ${error.message}${fixLine(error.error.fix)}`);
+  if (error instanceof IamError) throw new UserError(`An AWS call failed: ${error.code}: ${error.message}${fixLine(error.fix)}`);
   throw error;
 }
 

@@ -14,8 +14,12 @@ const SAFETY_NET_MS = 170_000;
 
 /** Runs `plan` of the example file; `killed` is true only if the safety net had to stop it. */
 function plan(env: NodeJS.ProcessEnv, args: string[] = []): Promise<CliResult & { killed: boolean }> {
+  return iampass(env, ['plan', '-c', 'examples/iampass.yaml', ...args]);
+}
+
+function iampass(env: NodeJS.ProcessEnv, args: string[]): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'plan', '-c', 'examples/iampass.yaml', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -57,8 +61,8 @@ describe('plan against an endpoint that never answers, with the default deadline
     expect(result.stderr).toMatch(
       new RegExp(
         `\nReading live IAM failed: GetCallerIdentity failed: Timeout: no reply within 20 s after the request was sent to STS at ${origin} \\(from --endpoint-url\\) \\(3 attempts in [\\d.]+ s\\)\\n` +
-          '  fix: check that the endpoint is up and answering, or correct --endpoint-url \\(unset it to use AWS\\); a proxy or firewall may be holding the connection\\n' +
-          'Nothing was changed\\.\\n$',
+          // plan never writes: it does not say that nothing was changed (apply does, see "nothing listening" below)
+          '  fix: check that the endpoint is up and answering, or correct --endpoint-url \\(unset it to use AWS\\); a proxy or firewall may be holding the connection\\n$',
       ),
     );
     expect(silent.connections()).toBeGreaterThanOrEqual(1);
@@ -72,6 +76,11 @@ describe('plan against endpoints that fail fast', () => {
     expectCleanFailure(result);
     expect(result.stderr).toContain(`GetCallerIdentity failed: ConnectionRefused: nothing is listening at ${url} (from AWS_ENDPOINT_URL) (3 attempts in`);
     expect(result.stderr).toContain('  fix: start the endpoint (for a local one: iampass sandbox), or correct AWS_ENDPOINT_URL (unset it to use AWS)');
+    // Only apply, which could have written, says that it did not.
+    expect(result.stderr).not.toContain('Nothing was changed');
+    const applied = await iampass(baseEnv(url), ['apply', '-c', 'examples/iampass.yaml', '--auto-approve']);
+    expectCleanFailure(applied);
+    expect(applied.stderr).toMatch(/GetCallerIdentity failed: ConnectionRefused: nothing is listening at .*\n {2}fix: .*\nNothing was changed\.\n$/);
   });
 
   it('an endpoint URL without a scheme is named with its variable before any call', async () => {

@@ -15,7 +15,7 @@ import { connectionSettings, type AwsFlags } from '../aws-options.js';
 import { loadConfiguration } from '../config.js';
 import { refuseOrganizationFlags, type OrganizationFlags } from '../organization-options.js';
 import type { Environment } from '../environment.js';
-import { EXIT } from '../errors.js';
+import { EXIT, nothingChanged } from '../errors.js';
 import { UserError } from '../../util/user-error.js';
 import { enforceFailOn, resolveFailOn } from '../fail-on.js';
 import { loadKeys, preparePasswords, type DeliveryFlags, type PreparedPasswords } from '../passwords.js';
@@ -60,13 +60,13 @@ export async function applyCommand(
   }
   refuseOrganizationFlags(flags, config);
   const { desired } = loaded;
-  const keys = await loadKeys(configuredKeys(desired));
+  const keys = await loadKeys(configuredKeys(desired)).catch(nothingChanged);
   const shown = presentation(environment, flags);
   const session = await connect(connectionSettings(flags, environment));
   const context: ApplyContext = { desired, keys, session, flags: { ...flags, config }, environment, shown, stop };
   const refresh = () => followRefresh((view) => refreshAccount(session, desired, config, view), session, environment, shown, stop);
   // Read without the lock: an apply with nothing to do, or one its gates refuse, writes nothing at all.
-  const first = await refresh();
+  const first = await refresh().catch(nothingChanged);
   const ready = await gates(first.plan, context);
   if (ready === null) return EXIT.ok;
   const applied = await applyAccount(
@@ -81,7 +81,7 @@ export async function applyCommand(
       const stale = await liveStaleness(planDocument(first.plan, { file: config, sha256: '' }, basis, [], environment.cwd), session, () => stop.requested());
       if (stale.changes.length > 0) {
         environment.stderr.write(`Live IAM changed since it was read (${stale.changes.join('; ')}): reading it again.\n`);
-        refreshed = await refresh();
+        refreshed = await refresh().catch(nothingChanged);
         const again = await gates(refreshed.plan, context);
         if (again === null) return null;
         passwords = again;
@@ -137,17 +137,17 @@ async function applySavedPlan(file: string, flags: ApplyFlags, environment: Envi
   const configFile = flags.config ?? doc.config.file;
   const shown = presentation(environment, flags);
   environment.stderr.write(`Checking the saved plan ${file} against ${configFile} and live IAM...\n`);
-  const { configDir, keys } = await verifySavedPlanOffline(file, doc, configFile, environment.cwd, loadKeys);
+  const { configDir, keys } = await verifySavedPlanOffline(file, doc, configFile, environment.cwd, loadKeys).catch(nothingChanged);
   const plan = planOf(doc, configDir);
   const passwords = await preparePasswords(plan, flags, environment, shown.interactive, keys);
   const session = await connect(connectionSettings(flags, environment));
   // Checked once before the lock (a stale plan is refused without a single write), and again under it.
-  const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested());
+  const { notes } = await verifySavedPlanLive(file, doc, session, () => stop.requested()).catch(nothingChanged);
   const applied = await applyAccount(
     session,
     doc.account,
     async () => {
-      await verifySavedPlanLive(file, doc, session, () => stop.requested());
+      await verifySavedPlanLive(file, doc, session, () => stop.requested()).catch(nothingChanged);
       for (const note of notes) environment.stderr.write(`note: ${note}\n`);
       environment.stderr.write('The saved plan still holds.\n\n');
       environment.stdout.write(renderTextPlan(plan, shown.style));

@@ -25,7 +25,7 @@ import { renderTextPlan } from '../../render/text.js';
 import { UserError } from '../../util/user-error.js';
 import { applyAccount, applyFailed, type ApplyOutput, type ReadyToApply } from '../apply-account.js';
 import type { Environment } from '../environment.js';
-import { EXIT } from '../errors.js';
+import { EXIT, nothingChanged } from '../errors.js';
 import { resolveFailOn } from '../fail-on.js';
 import { runAccounts, startOrganizationRun, type OrganizationRun } from '../organization.js';
 import type { OrganizationFlags } from '../organization-options.js';
@@ -67,8 +67,8 @@ interface Context {
 export async function organizationApplyCommand(org: OrganizationDesired, config: ConfigFingerprint, flags: Flags, environment: Environment, stop: StopSignal): Promise<number> {
   // Each account's output is gathered, so there is no live view; a terminal still gets the approval prompt.
   const shown = presentation(environment, flags);
-  const context: Context = { org, config, keys: await organizationKeys(org), flags, environment, shown, stop, configDir: dirname(resolve(environment.cwd, config.file)) };
-  const run = await startOrganizationRun(org, config, flags, environment);
+  const context: Context = { org, config, keys: await organizationKeys(org).catch(nothingChanged), flags, environment, shown, stop, configDir: dirname(resolve(environment.cwd, config.file)) };
+  const run = await startOrganizationRun(org, config, flags, environment).catch(nothingChanged);
   try {
     const planned = await planOrganization(run, org, config, context.keys, flags, environment, stop);
     await writeReport(textOrganizationChunks(planned, shown.style), undefined, environment);
@@ -235,9 +235,9 @@ export async function organizationApplySaved(
   const shown = presentation(environment, flags);
   environment.stderr.write(`Checking the saved organization plan ${file} against ${config.file} and live IAM...\n`);
   refuseChangedFiles(file, doc, org, config);
-  const context: Context = { org, config, keys: await organizationKeys(org), flags, environment, shown, stop, configDir: dirname(resolve(environment.cwd, config.file)) };
+  const context: Context = { org, config, keys: await organizationKeys(org).catch(nothingChanged), flags, environment, shown, stop, configDir: dirname(resolve(environment.cwd, config.file)) };
   const ready = await verifyOrganizationPlanOffline(file, doc, context);
-  const run = await startOrganizationRun(org, config, { ...flags, account: [], shard: undefined }, environment);
+  const run = await startOrganizationRun(org, config, { ...flags, account: [], shard: undefined }, environment).catch(nothingChanged);
   try {
     if (run.header.organization.id !== doc.organization.id) {
       throw new UserError(`error: saved plan ${file} is for organization ${doc.organization.id}, but the caller is in ${run.header.organization.id}\n  fix: apply it with credentials of that organization\nNothing was changed.`);

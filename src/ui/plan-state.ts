@@ -99,22 +99,7 @@ function reduceList(state: PlanUiState, key: KeyPress, ctx: PlanUiContext, stop:
   const page = Math.max(1, ctx.pageSize - 1);
 
   if (state.typingFilter) {
-    const refilter = (filter: string): Step => none({ ...state, filter, cursor: 0, details: false });
-    switch (key.kind) {
-      case 'char':
-        return refilter(state.filter + key.char);
-      case 'backspace':
-        return refilter(state.filter.slice(0, -1));
-      case 'enter':
-      case 'escape':
-        return none({ ...state, typingFilter: false });
-      case 'up':
-        return move(state.cursor - 1);
-      case 'down':
-        return move(state.cursor + 1);
-      default:
-        return none(state);
-    }
+    return typing(key, state, state.filter, (filter) => none({ ...state, filter, cursor: 0, details: false }), (by) => move(state.cursor + by));
   }
 
   switch (key.kind) {
@@ -175,22 +160,7 @@ function reducePane(state: PlanUiState, key: KeyPress, ctx: PlanUiContext, stop:
   const close = (): Step => none({ ...state, details: false, warnings: false, detailsTop: 0, warningFilter: '', typingFilter: false });
 
   if (state.typingFilter) {
-    const refilter = (warningFilter: string): Step => none({ ...state, warningFilter, detailsTop: 0 });
-    switch (key.kind) {
-      case 'char':
-        return refilter(state.warningFilter + key.char);
-      case 'backspace':
-        return refilter(state.warningFilter.slice(0, -1));
-      case 'enter':
-      case 'escape':
-        return none({ ...state, typingFilter: false });
-      case 'up':
-        return scroll(state.detailsTop - 1);
-      case 'down':
-        return scroll(state.detailsTop + 1);
-      default:
-        return none(state);
-    }
+    return typing(key, state, state.warningFilter, (warningFilter) => none({ ...state, warningFilter, detailsTop: 0 }), (by) => scroll(state.detailsTop + by));
   }
 
   switch (key.kind) {
@@ -235,6 +205,28 @@ function reducePane(state: PlanUiState, key: KeyPress, ctx: PlanUiContext, stop:
         default:
           return none(state);
       }
+    default:
+      return none(state);
+  }
+}
+
+/**
+ * A key while a filter is being typed, in the plan or the warnings: characters and backspace edit it, enter or
+ * escape end the typing (the filter stays), up and down still move.
+ */
+function typing(key: KeyPress, state: PlanUiState, filter: string, refilter: (filter: string) => Step, move: (by: number) => Step): Step {
+  switch (key.kind) {
+    case 'char':
+      return refilter(filter + key.char);
+    case 'backspace':
+      return refilter(filter.slice(0, -1));
+    case 'enter':
+    case 'escape':
+      return none({ ...state, typingFilter: false });
+    case 'up':
+      return move(-1);
+    case 'down':
+      return move(1);
     default:
       return none(state);
   }

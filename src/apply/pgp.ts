@@ -2,6 +2,8 @@
  * OpenPGP encryption of delivered passwords (the `openpgp` library, loaded only when a key is used). A key is
  * checked when loaded, so an apply with a key that cannot encrypt stops before its first write to IAM.
  */
+import type * as OpenPgp from 'openpgp';
+import { requireCjs } from '../util/cjs.js';
 import { FILE_LIMITS, FileError, readRegularTextFile } from '../util/files.js';
 import { printable } from '../util/printable.js';
 
@@ -18,7 +20,7 @@ export class KeyError extends Error {
 }
 
 export async function loadEncryptionKey(path: string): Promise<EncryptionKey> {
-  const openpgp = await import('openpgp');
+  const openpgp = requireCjs('openpgp') as typeof OpenPgp;
   let armored: string;
   try {
     // a regular file of at most 1 MiB: a FIFO or device is refused by name, never waited on

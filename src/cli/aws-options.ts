@@ -1,5 +1,5 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { InvalidArgumentError } from './commander.js';
 import { EndpointError, resolveEndpoints, type EndpointChoices } from '../iam/endpoints.js';
 import type { ConnectionSettings } from '../operations/session.js';
 import type { Environment } from './environment.js';

@@ -3,7 +3,7 @@
  * entry for every command that reads accounts; kept apart from the organization run so `--help` stays light.
  */
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option } from './commander.js';
 import type { Shard } from '../model/organization-tree.js';
 import { parseShard } from '../plan/targets.js';
 import { UserError } from '../util/user-error.js';

@@ -2,7 +2,7 @@
  * The iampass program (main.ts starts it): argument parsing, exit codes, signals. The only module that touches `process`.
  * Commands are imported on demand so `validate` and `--help` start without loading the AWS SDK or Ink.
  */
-import { Argument, Command, Option } from '@commander-js/extra-typings';
+import { Argument, Command, Option } from './commander.js';
 import { addAwsOptions, duration, positiveInt } from './aws-options.js';
 import { addOrganizationOptions } from './organization-options.js';
 import { nodeSupportNote, type Environment } from './environment.js';

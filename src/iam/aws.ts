@@ -16,6 +16,7 @@ import { createTransport, type TransportOptions } from './http/transport.js';
 import { describeDestination } from './http/transport-error.js';
 import type { Caller } from './retry.js';
 import type { CredentialsProvider } from './sdk-options.js';
+import { directQuery, type DirectQuery } from './direct-query.js';
 import { clientConfig, tuneClient, withCallDeadline } from './sdk-client.js';
 import { iam as iamSdk, sts as stsSdk } from './sdk.js';
 
@@ -100,6 +101,8 @@ function safeJson(value: unknown): string {
 /** The two clients of a run, over one transport, and how each endpoint is named in messages. */
 interface Clients {
   iam: InstanceType<typeof IAMClient>;
+  /** IAM's per-user reads, sent without the SDK's middleware once a call has shown how (see direct-query.ts). */
+  direct: DirectQuery;
   sts: InstanceType<typeof STSClient>;
   /** `http://127.0.0.1:4566 (from AWS_ENDPOINT_URL)`; absent for AWS's own endpoint. */
   iamWhere: string | undefined;
@@ -125,8 +128,10 @@ function createClients(options: ConnectionOptions): Clients {
     ...(options.sdkLog ? { logger: redactingLogger(options.sdkLog, sent) } : {}),
   };
   const where = (e: EndpointChoice | undefined) => (e ? describeDestination({ origin: originOf(e.url), ...(e.source ? { source: e.source } : {}) }) : undefined);
+  const iam = tuneClient(new IAMClient(clientConfig({ ...common, ...(iamEndpoint ? { endpoint: iamEndpoint.url } : {}) })), { fastReplies: true });
   return {
-    iam: tuneClient(new IAMClient(clientConfig({ ...common, ...(iamEndpoint ? { endpoint: iamEndpoint.url } : {}) })), { fastReplies: true }),
+    iam,
+    direct: directQuery(iam, { enabled: options.sdkLog === undefined }),
     sts: tuneClient(new STSClient(clientConfig({ ...common, ...(stsEndpoint ? { endpoint: stsEndpoint.url } : {}) }))),
     iamWhere: where(iamEndpoint),
     stsWhere: where(stsEndpoint),
@@ -166,7 +171,7 @@ export function createAwsGateway(options: ConnectionOptions, caller: Caller): Ia
 
 type ReadCalls = Pick<IamGateway, 'callerIdentity' | 'listUsers' | 'getUser' | 'listUserTags' | 'getLoginProfile' | 'getPasswordPolicy'>;
 
-function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): ReadCalls {
+function readCalls({ iam, direct, sts, iamWhere, stsWhere }: Clients, caller: Caller): ReadCalls {
   const at = { ...(iamWhere ? { where: iamWhere } : {}) };
   return {
     async callerIdentity() {
@@ -216,7 +221,14 @@ function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): R
         {
           operation: 'ListUserTags',
           fetch: (marker) =>
-            caller.run('ListUserTags', (a) => iam.send(withCallDeadline(new ListUserTagsCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)), { user, ...at }),
+            caller.run(
+              'ListUserTags',
+              (a) =>
+                direct.send('ListUserTags', { UserName: user, Marker: marker }, a.deadlineAt, () =>
+                  iam.send(withCallDeadline(new ListUserTagsCommand({ UserName: user, ...(marker ? { Marker: marker } : {}) }), a.deadlineAt)),
+                ),
+              { user, ...at },
+            ),
           next: iamNext('ListUserTags'),
           // IAM allows 50 tags a user.
           count: (page) => page.Tags?.length ?? 0,
@@ -231,7 +243,11 @@ function readCalls({ iam, sts, iamWhere, stsWhere }: Clients, caller: Caller): R
 
     async getLoginProfile(user) {
       try {
-        const out = await caller.run('GetLoginProfile', (a) => iam.send(withCallDeadline(new GetLoginProfileCommand({ UserName: user }), a.deadlineAt)), { user, ...at });
+        const out = await caller.run(
+          'GetLoginProfile',
+          (a) => direct.send('GetLoginProfile', { UserName: user }, a.deadlineAt, () => iam.send(withCallDeadline(new GetLoginProfileCommand({ UserName: user }), a.deadlineAt))),
+          { user, ...at },
+        );
         if (!out.LoginProfile?.CreateDate) throw invalid('IAM', 'GetLoginProfile', `a LoginProfile for user ${user}`);
         return { createDate: out.LoginProfile.CreateDate.toISOString(), passwordResetRequired: out.LoginProfile.PasswordResetRequired ?? false } satisfies LoginProfile;
       } catch (error) {

@@ -3,7 +3,8 @@
  * first, `N/A` where a credential does not exist, `no_information` for a password never used,
  * `not_supported` on the root row, timestamps as `2026-11-27T08:00:00+00:00`.
  */
-import { parse } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
+import { requireCjs } from '../util/cjs.js';
 import type { CredentialReport, UserCredentials } from '../model/facts.js';
 
 /** The columns iampass reads; IAM has more (certificates, key regions), which are ignored. */
@@ -36,6 +37,7 @@ export function parseCredentialReport(csv: string, generatedTime: string): Crede
   if (missing.length > 0) throw new CredentialReportFormatError(`the report has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
   let rows: UserCredentials[];
   try {
+    const { parse } = requireCjs('csv-parse/sync') as typeof CsvParse;
     rows = parse(csv, {
       columns: true,
       skip_empty_lines: true,

@@ -278,7 +278,7 @@ function installFastReplies(protocol: QueryProtocol): void {
 }
 
 /** The `IamError` `toIamError` makes of the SDK's `NoSuchEntityException` for the same reply. */
-function noSuchEntity(message: string, $metadata: { httpStatusCode?: number; requestId?: string }): IamError {
+export function noSuchEntity(message: string, $metadata: { httpStatusCode?: number; requestId?: string }): IamError {
   const error = toIamError({ name: 'NoSuchEntityException', message, $metadata });
   // The SDK's deserializer middleware decorates errors without `$metadata` (and rewrites their message).
   return Object.assign(error, { $metadata });

@@ -111,9 +111,10 @@ class SimpleXmlParser {
       else if (Array.isArray(existing)) existing.push(child.value);
       else children[child.name] = [existing, child.value];
     }
-    const close = `</${name}>`;
-    if (!this.x.startsWith(close, this.i)) decline();
-    this.i += close.length;
+    // `</name>`: the name, then `>` right after it.
+    const end = this.i + 2 + name.length;
+    if (this.x.charCodeAt(end) !== 0x3e || !this.x.startsWith(name, this.i + 2)) decline();
+    this.i = end + 1;
     // The SDK's rule: whitespace-only text that holds a line break is layout, not content.
     const layout = text.trim() === '' && text.includes('\n');
     if (children === undefined) return layout ? '' : text;
@@ -121,16 +122,25 @@ class SimpleXmlParser {
     return children;
   }
 
+  // Char codes rather than one-character strings: these two loops run over every name and every gap.
   private scanName(): number {
+    const x = this.x;
     let j = this.i;
-    while (j < this.x.length && !' \t\r\n>/'.includes(this.x[j] as string)) j += 1;
+    for (; j < x.length; j++) {
+      const c = x.charCodeAt(j);
+      if (c === 0x3e /* > */ || c === 0x2f /* / */ || isSpace(c)) break;
+    }
     return j;
   }
 
   private skipSpace(): void {
-    while (this.i < this.x.length && ' \t\r\n'.includes(this.x[this.i] as string)) this.i += 1;
+    const x = this.x;
+    while (this.i < x.length && isSpace(x.charCodeAt(this.i))) this.i += 1;
   }
 }
+
+/** XML's white space as the scanner meets it: space, tab, CR, LF. */
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

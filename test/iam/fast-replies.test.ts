@@ -14,7 +14,7 @@ import {
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toIamError } from '../../src/iam/errors.js';
-import { readError, readOutput } from '../../src/iam/fast-replies.js';
+import { parseSimpleXml, readError, readOutput } from '../../src/iam/fast-replies.js';
 import { createTransport } from '../../src/iam/http/transport.js';
 import { clientConfig, tuneClient } from '../../src/iam/sdk-client.js';
 import { ENDPOINT, expectCall } from '../support/iam-nock.js';
@@ -173,5 +173,26 @@ describe('GetAccountAuthorizationDetails pages', () => {
     expect(readOutput('GetAccountAuthorizationDetails', body) !== undefined).toBe(fast);
     const { sdk, fast: ours } = await both('GetAccountAuthorizationDetails', () => new GetAccountAuthorizationDetailsCommand({ Filter: ['User', 'Group', 'LocalManagedPolicy'] }), body);
     expect(ours).toEqual(sdk);
+  });
+});
+
+describe('the scanner', () => {
+  // Each malformed document is declined (undefined), never read as something else; each well-formed one is read.
+  it.each([
+    { name: 'a closing tag with a longer name', doc: '<R><a>x</ab></R>', read: false },
+    { name: 'a closing tag with a shorter name', doc: '<R><ab>x</a></R>', read: false },
+    { name: 'a closing tag with another name of the same length', doc: '<R><ab>x</ba></R>', read: false },
+    { name: 'a closing tag with space before >', doc: '<R><a>x</a ></R>', read: false },
+    { name: 'an unclosed root', doc: '<R><a>x</a>', read: false },
+    { name: 'text after the root', doc: '<R></R>x', read: false },
+    { name: 'names ended by tab, CR and LF before the root\'s attribute', doc: '<R\txmlns="n"\r\n><a>x</a></R>', read: true },
+    { name: 'space, tab and line breaks around the root', doc: ' \t\n<R><a>1</a><a>2</a></R>\r\n', read: true },
+  ])('$name', ({ doc, read }) => {
+    const parsed = parseSimpleXml(doc);
+    expect(parsed !== undefined).toBe(read);
+  });
+
+  it('reads repeated elements as a list and nested ones as objects', () => {
+    expect(parseSimpleXml('<R>\n  <a>1</a>\n  <a>2</a>\n  <b><c>3</c></b>\n</R>')).toEqual({ root: 'R', value: { a: ['1', '2'], b: { c: '3' } } });
   });
 });

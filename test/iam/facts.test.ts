@@ -182,6 +182,24 @@ describe('parseCredentialReport', () => {
     expect(r.users.get('alice')?.arn).toBe('arn:aws:iam::123456789012:user/staff/alice');
     expect(r.users.has('<root_account>')).toBe(false);
   });
+  it('reads every field by its column, wherever the header puts it', () => {
+    const [head, ...rows] = CSV.trim().split('\n');
+    // The same report with its first two columns swapped, row by row.
+    const swap = (line: string) => {
+      const f = line.split(',');
+      return [f[1], f[0], ...f.slice(2)].join(',');
+    };
+    const swapped = [swap(head as string), ...rows.map(swap)].join('\n');
+    expect(parseCredentialReport(swapped, 'x').users).toEqual(parseCredentialReport(CSV, 'x').users);
+  });
+
+  it.each([
+    { name: 'a row with a field missing', edit: (csv: string) => csv.replace(/,N\/A\nbob/, '\nbob'), message: /the report is not valid CSV \(Invalid Record Length/ },
+    { name: 'every row a field short of the header', edit: (csv: string) => csv.replace(/,N\/A$/gm, (m, at: number) => (at < csv.indexOf('\n') ? m : '')), message: /line 2 of the report has 21 fields where the header names 22/ },
+    { name: 'an unclosed quote', edit: (csv: string) => csv.replace('arn:aws:iam::123456789012:user/staff/alice', '"arn:aws:iam'), message: /the report is not valid CSV/ },
+  ])('refuses $name, naming it', ({ edit, message }) => {
+    expect(() => parseCredentialReport(edit(CSV), 'x')).toThrow(message);
+  });
 });
 
 describe('readAccountFacts: at most one extra call per governed user', () => {

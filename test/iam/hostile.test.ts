@@ -15,7 +15,7 @@ import { readLiveState, ReadError } from '../../src/iam/read.js';
 import { Caller, type RetryPolicy } from '../../src/iam/retry.js';
 import { desiredState } from '../support/builders.js';
 import { refusedUrl, startHostileEndpoint, type Behaviour, type HostileEndpoint, type SeenRequest } from '../support/hostile-endpoint.js';
-import { loginProfile, user, xmlError, xmlOk } from '../support/iam-nock.js';
+import { loginProfile, user, xmlError, xmlOk } from '../support/iam-xml.js';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 2, fewAttempts: 3, budgetMs: 20_000 };
 const DEADLINES = { connectMs: 400, firstByteMs: 250, chunkMs: 200, attemptMs: 800 };

@@ -12,7 +12,7 @@ import { TransportError } from '../../src/iam/http/transport-error.js';
 import { toIamError } from '../../src/iam/errors.js';
 import { clientConfig, tuneClient, withCallDeadline } from '../../src/iam/sdk-client.js';
 import { refusedUrl, startHostileEndpoint, startSilentServer, type Behaviour, type HostileEndpoint } from '../support/hostile-endpoint.js';
-import { user, xmlError, xmlOk } from '../support/iam-nock.js';
+import { user, xmlError, xmlOk } from '../support/iam-xml.js';
 
 const DEADLINES = { connectMs: 400, firstByteMs: 300, chunkMs: 200, attemptMs: 900 };
 const SECRET_BODY_TEXT = 'do-not-print-this-body';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsGateway, type ConnectionOptions } from '../../src/iam/aws.js';
 import { IamError } from '../../src/iam/errors.js';
+import { nodeHttpInstrumented } from '../../src/iam/http/transport.js';
 import { readRequestOf } from '../../src/model/read-request.js';
 import { readLiveState, ReadError } from '../../src/iam/read.js';
 import { Caller, type RetryPolicy } from '../../src/iam/retry.js';
@@ -75,6 +76,10 @@ async function readError(promise: Promise<unknown>): Promise<ReadError> {
 }
 
 const desired = desiredState({ users: [{ name: 'alice' }] });
+
+it('these calls go through the socket engine: nothing in this file instruments node:http', () => {
+  expect(nodeHttpInstrumented()).toBe(false);
+});
 
 describe('timeouts are transient: retried with backoff, then reported with the call, the user and the attempts', () => {
   it('a GetLoginProfile that times out twice and then answers is read, and the retries are counted', async () => {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { xmlOk } from '../support/iam-nock.js';
+import { xmlOk } from '../support/iam-xml.js';
 import { refusedUrl, startHostileEndpoint, startSilentServer } from '../support/hostile-endpoint.js';
 import { baseEnv, BIN, ROOT, type CliResult } from './harness.js';
 

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsGateway, type ConnectionOptions } from '../../src/iam/aws.js';
 import { IamError } from '../../src/iam/errors.js';
+import { nodeHttpInstrumented } from '../../src/iam/http/transport.js';
 import { readRequestOf } from '../../src/model/read-request.js';
 import { readLiveState, ReadError } from '../../src/iam/read.js';
 import { Caller, type RetryPolicy } from '../../src/iam/retry.js';
 import { desiredState } from '../support/builders.js';
 import { refusedUrl, startHostileEndpoint, type Behaviour, type HostileEndpoint, type SeenRequest } from '../support/hostile-endpoint.js';
-import { loginProfile, user, xmlError, xmlOk } from '../support/iam-nock.js';
+import { loginProfile, user, xmlError, xmlOk } from '../support/iam-xml.js';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 2, fewAttempts: 3, budgetMs: 20_000 };
 const DEADLINES = { connectMs: 400, firstByteMs: 250, chunkMs: 200, attemptMs: 800 };
@@ -75,6 +76,10 @@ async function readError(promise: Promise<unknown>): Promise<ReadError> {
 }
 
 const desired = desiredState({ users: [{ name: 'alice' }] });
+
+it('these calls go through the socket engine: nothing in this file instruments node:http', () => {
+  expect(nodeHttpInstrumented()).toBe(false);
+});
 
 describe('timeouts are transient: retried with backoff, then reported with the call, the user and the attempts', () => {
   it('a GetLoginProfile that times out twice and then answers is read, and the retries are counted', async () => {

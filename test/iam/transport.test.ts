@@ -7,12 +7,13 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTransport, type Transport } from '../../src/iam/http/transport.js';
+import { engineStats } from '../../src/iam/http/pool.js';
+import { createTransport, nodeHttpInstrumented, type Transport } from '../../src/iam/http/transport.js';
 import { TransportError } from '../../src/iam/http/transport-error.js';
 import { toIamError } from '../../src/iam/errors.js';
 import { clientConfig, tuneClient, withCallDeadline } from '../../src/iam/sdk-client.js';
 import { refusedUrl, startHostileEndpoint, startSilentServer, type Behaviour, type HostileEndpoint } from '../support/hostile-endpoint.js';
-import { user, xmlError, xmlOk } from '../support/iam-nock.js';
+import { user, xmlError, xmlOk } from '../support/iam-xml.js';
 
 const DEADLINES = { connectMs: 400, firstByteMs: 300, chunkMs: 200, attemptMs: 900 };
 const SECRET_BODY_TEXT = 'do-not-print-this-body';
@@ -215,5 +216,13 @@ describe('connections', () => {
     const out = await iamAt(endpoint.url).send(new ListUsersCommand({}));
     expect(out.Users?.map((u) => u.UserName)).toEqual(['alice']);
     expect(out.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('these calls go through the socket engine: nothing in this file instruments node:http', async () => {
+    expect(nodeHttpInstrumented()).toBe(false);
+    endpoint = await startHostileEndpoint(() => ({ kind: 'reply', body: listUsersPage }));
+    const before = engineStats.requests;
+    await iamAt(endpoint.url).send(new ListUsersCommand({}));
+    expect(engineStats.requests - before).toBe(1);
   });
 });

@@ -3,23 +3,13 @@
  * error parsing. Each interceptor matches one `Action` (and optionally more form fields).
  */
 import nock from 'nock';
+import { loginProfile, requestId, user, xmlError, xmlOk } from './iam-xml.js';
+
+export { loginProfile, user, xmlError, xmlOk };
 
 export const ENDPOINT = 'https://iam.nock.test';
-const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export type Form = Record<string, string>;
-
-let requestCounter = 0;
-const requestId = () => `req-${(++requestCounter).toString().padStart(4, '0')}`;
-
-export function xmlOk(action: string, result: string): string {
-  const inner = result === '' ? '' : `<${action}Result>${result}</${action}Result>`;
-  return `<${action}Response xmlns="${NS}">${inner}<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`;
-}
-
-export function xmlError(code: string, message: string, type = 'Sender'): string {
-  return `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`;
-}
 
 /** An interceptor for one call: `expect('GetLoginProfile', { UserName: 'alice' })`. */
 export function expectCall(action: string, fields: Form = {}): nock.Interceptor {
@@ -35,12 +25,6 @@ export function replyError(interceptor: nock.Interceptor, status: number, code: 
     'content-type': 'text/xml',
   });
 }
-
-export const user = (name: string, path = '/', extra = '') =>
-  `<member><Path>${path}</Path><UserName>${name}</UserName><UserId>AIDA${name.toUpperCase()}</UserId><Arn>arn:aws:iam::123456789012:user${path}${name}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>${extra}</member>`;
-
-export const loginProfile = (name: string, reset: boolean) =>
-  `<LoginProfile><UserName>${name}</UserName><CreateDate>2025-02-03T04:05:06Z</CreateDate><PasswordResetRequired>${reset}</PasswordResetRequired></LoginProfile>`;
 
 export function mockIdentity(account = '123456789012'): nock.Scope {
   return replyOk(

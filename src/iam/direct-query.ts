@@ -18,8 +18,10 @@
  * through the SDK, which reads anything AWS may send: only reads are sent directly, so asking twice is safe.
  */
 import { readError, readOutput } from './fast-replies.js';
+import { prepareFormSigner, type FormSigner } from './http/sigv4.js';
+import { describeRequest, REQUEST_INFO, type RequestInfo } from './http/request-info.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
-import { noSuchEntity } from './sdk-client.js';
+import { isSdkSigner, noSuchEntity } from './sdk-client.js';
 import { protocols, smithyTransport } from './sdk.js';
 
 const { HttpRequest } = protocols;
@@ -38,10 +40,14 @@ interface Template {
   headers: Record<string, string>;
   version: string;
   authScheme: unknown;
-  /** The client's signer for that scheme, once made (the client keeps one per scheme: see `reuseSigner`). */
-  signer?: Signer;
   signingRegion: string | undefined;
   signingName: string | undefined;
+  /** The service as messages name it (`IAM`), read from the watched call's signature. */
+  service: string;
+  /** Signs a body with the template's headers, made from the client's signer on the first direct call. */
+  form?: FormSigner;
+  /** What the transport is told each direct call is, by operation. */
+  infos: Map<string, RequestInfo>;
 }
 
 /** The parts of a tuned client the direct path reads. */
@@ -54,10 +60,6 @@ export interface DirectClient {
   };
 }
 type Handler = (args: { input: object; request?: unknown }) => Promise<unknown>;
-
-interface Signer {
-  signRequest(request: unknown, options: { signingDate: Date; signingRegion?: string; signingService?: string }): Promise<unknown>;
-}
 
 /** Headers the SDK computes for each call; everything else it sets is the same for every call of the client. */
 const PER_CALL = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'content-length', 'amz-sdk-invocation-id', 'amz-sdk-request', 'date']);
@@ -82,12 +84,13 @@ export interface DirectQuery {
  */
 export function directQuery(client: DirectClient, options: { enabled: boolean }): DirectQuery {
   let template: Template | undefined;
+  let unusable = false;
   const transport = client.config.requestHandler as Transport | undefined;
   if (options.enabled && transport && typeof transport.handle === 'function') {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        if (template === undefined) template = learn(args.request, context, (result as { response?: { statusCode?: number } }).response?.statusCode);
+        if (template === undefined && !unusable) template = learn(args.request, context, (result as { response?: { statusCode?: number } }).response?.statusCode);
         return result;
       },
       { name: 'iampassWatchQuery', step: 'deserialize', priority: 'low' },
@@ -100,23 +103,33 @@ export function directQuery(client: DirectClient, options: { enabled: boolean })
       const value = params[name];
       if (value !== undefined) body += `&${name}=${encode(String(value))}`;
     }
-    const request = new HttpRequest({
+    if (t.form === undefined) {
+      const form = await formSigner(t);
+      // A client signing some other way than SigV4's `SignatureV4`: every call goes through the SDK.
+      if (form === undefined) {
+        unusable = true;
+        template = undefined;
+        return viaSdk();
+      }
+      t.form = form;
+    }
+    const headers = await t.form.sign(body, new Date(Date.now() + (client.config.systemClockOffset ?? 0)));
+    let info = t.infos.get(operation);
+    if (info === undefined) {
+      info = { operation, service: t.service, protocol: 'query' };
+      t.infos.set(operation, info);
+    }
+    const signed = new HttpRequest({
       protocol: t.protocol,
       hostname: t.hostname,
       ...(t.port !== undefined ? { port: t.port } : {}),
       method: 'POST',
       path: t.path,
-      headers: { ...t.headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers,
       body,
-    });
-    const signer = (t.signer ??= await (client.config.signer as (scheme: unknown) => Promise<Signer>)(t.authScheme));
-    const signingDate = new Date(Date.now() + (client.config.systemClockOffset ?? 0));
-    const signed = (await signer.signRequest(request, {
-      signingDate,
-      ...(t.signingRegion ? { signingRegion: t.signingRegion } : {}),
-      ...(t.signingName ? { signingService: t.signingName } : {}),
-    })) as InstanceType<typeof HttpRequest> & { [CALL_DEADLINE]?: number };
+    }) as InstanceType<typeof HttpRequest> & { [CALL_DEADLINE]?: number; [REQUEST_INFO]?: RequestInfo };
     signed[CALL_DEADLINE] = deadlineAt;
+    signed[REQUEST_INFO] = info;
     const { response } = await (transport as Transport).handle(signed);
     const status = response.statusCode;
     const bytes = response.body as Uint8Array;
@@ -133,6 +146,13 @@ export function directQuery(client: DirectClient, options: { enabled: boolean })
     if (CLOCK_SKEW.has(error.code)) correctClock(client, response.headers.date);
     // As the SDK's Query protocol makes an unmodelled error: the code as its name, the reply's metadata.
     throw Object.assign(new Error(error.message), { name: error.code, $fault: status >= 500 ? 'server' : 'client', $metadata });
+  }
+
+  /** The client's own signer for the template's auth scheme (one per scheme: see `reuseSigner`), prepared for forms. */
+  async function formSigner(t: Template): Promise<FormSigner | undefined> {
+    const signer: unknown = await (client.config.signer as (scheme: unknown) => Promise<unknown>)(t.authScheme);
+    if (!isSdkSigner(signer)) return undefined;
+    return prepareFormSigner(signer, t.headers, t.signingRegion ?? (await signer.regionProvider()), t.signingName ?? signer.service);
   }
 
   return {
@@ -153,7 +173,7 @@ function learn(request: unknown, context: object, status: number | undefined): T
   if (status === undefined || status < 200 || status >= 300) return undefined;
   if (!HttpRequest.isInstance(request)) return undefined;
   const r = request as InstanceType<typeof HttpRequest>;
-  if (r.method !== 'POST' || typeof r.body !== 'string' || !r.body.startsWith('Action=')) return undefined;
+  if (r.method !== 'POST' || r.path !== '/' || typeof r.body !== 'string' || !r.body.startsWith('Action=')) return undefined;
   for (const _ in r.query ?? {}) return undefined;
   if (r.username || r.password || r.fragment) return undefined;
   const version = /(?:^|&)Version=([^&]+)/.exec(r.body)?.[1];
@@ -175,6 +195,8 @@ function learn(request: unknown, context: object, status: number | undefined): T
     authScheme,
     signingRegion: option.signingProperties?.signingRegion,
     signingName: option.signingProperties?.signingName,
+    service: describeRequest(r).service,
+    infos: new Map(),
   };
 }
 

@@ -202,7 +202,7 @@ function reuseSigner(client: TunableClient): void {
   };
 }
 
-function isSdkSigner(value: unknown): value is SdkSigner {
+export function isSdkSigner(value: unknown): value is SdkSigner {
   const v = value as Partial<SdkSigner> | null;
   return typeof v?.signRequest === 'function' && typeof v.credentialProvider === 'function' && typeof v.regionProvider === 'function' && typeof v.service === 'string';
 }

@@ -6,7 +6,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { speedUpSigner, type SdkSigner } from '../../src/iam/http/sigv4.js';
+import { prepareFormSigner, speedUpSigner, type SdkSigner } from '../../src/iam/http/sigv4.js';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -73,5 +73,36 @@ describe('SigV4, fast path against the SDK', () => {
     const before = JSON.stringify(original);
     await fast.sign(original, { signingDate: AT });
     expect(JSON.stringify(original)).toBe(before);
+  });
+});
+
+describe('SigV4 for a run of form POSTs (prepared once, signed per body and time), against the SDK', () => {
+  const fixed = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: 'iam.amazonaws.com', 'user-agent': 'aws-sdk-js/3 app/iampass', 'x-amz-user-agent': 'aws-sdk-js/3' };
+  const cases: Array<{ name: string; creds?: Creds; fixed?: Record<string, string>; body?: string; date?: Date; applyChecksum?: boolean }> = [
+    { name: 'a GetLoginProfile form' },
+    { name: 'with a session token', creds: { accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 'token/with+chars=' } },
+    { name: 'a session token with spaces to fold', creds: { accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: ' a  b ' } },
+    { name: 'fixed headers with folded whitespace and mixed-case names', fixed: { Host: 'iam.amazonaws.com', 'Content-Type': '  a   b\tc ', 'X-Amz-User-Agent': 'x' } },
+    { name: 'stale per-call headers among the fixed ones are replaced', fixed: { ...fixed, 'X-Amz-Date': '20000101T000000Z', Authorization: 'old', 'content-length': '1', 'x-amz-content-sha256': 'x' } },
+    { name: 'a body with characters beyond ASCII', body: 'Action=ListUserTags&Version=2010-05-08&UserName=%C3%A9&Marker=\u00e9' },
+    { name: 'without the payload hash header (applyChecksum off)', applyChecksum: false },
+    { name: 'another day', date: new Date('2027-01-01T00:00:00Z') },
+  ];
+  it.each(cases)('$name', async ({ creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, fixed: headers = fixed, body = 'Action=GetLoginProfile&Version=2010-05-08&UserName=alice', date = AT, applyChecksum = true }) => {
+    const make = () => new SignatureV4({ credentials: async () => creds, region: 'us-east-1', service: 'iam', sha256: Sha256, applyChecksum });
+    const prepared = prepareFormSigner(make() as unknown as SdkSigner, headers, 'us-east-1', 'iam');
+    const actual = await prepared.sign(body, date);
+    // The SDK signs the request as it would leave: the fixed headers without stale per-call ones, and its length.
+    const sdkHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(x-amz-date|authorization|content-length|x-amz-content-sha256)$/i.test(k)));
+    const expected = await make().sign(request({ headers: { ...sdkHeaders, 'content-length': String(Buffer.byteLength(body)) }, body }), { signingDate: date });
+    expect(actual).toEqual(expected.headers);
+  });
+
+  it('reads the credentials on every call, so refreshed ones sign the next request', async () => {
+    let current = { accessKeyId: 'OLD', secretAccessKey: 'one' };
+    const prepared = prepareFormSigner(new SignatureV4({ credentials: async () => current, region: 'us-east-1', service: 'iam', sha256: Sha256 }) as unknown as SdkSigner, fixed, 'us-east-1', 'iam');
+    expect((await prepared.sign('a=1', AT)).authorization).toContain('Credential=OLD/');
+    current = { accessKeyId: 'NEW', secretAccessKey: 'two' };
+    expect((await prepared.sign('a=1', AT)).authorization).toContain('Credential=NEW/');
   });
 });

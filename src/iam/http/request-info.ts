@@ -28,6 +28,12 @@ const SERVICE_NAMES: Readonly<Record<string, string>> = {
   cloudtrail: 'CloudTrail',
 };
 
+/**
+ * Set on a request by a caller that already knows what it is (the direct path of `direct-query.ts` builds thousands
+ * of requests of one kind), so the transport need not read it back from the signature and the body.
+ */
+export const REQUEST_INFO: unique symbol = Symbol.for('iampass.requestInfo');
+
 export function describeRequest(request: RequestLike, method = 'POST', path = '/'): RequestInfo {
   const service = serviceOf(request.headers);
   const target = header(request.headers, 'x-amz-target');

@@ -159,3 +159,71 @@ function signingKey(credentials: Credentials, shortDate: string, region: string,
   }
   return key;
 }
+
+/** What `prepareFormSigner` signs: a POST to `/` whose headers other than length and time never change. */
+export interface FormSigner {
+  /**
+   * The headers to send `body` with (the fixed ones, `content-length`, `x-amz-date`, the session token and payload
+   * hash where the signer sets them, `authorization`), signed as the SDK's `SignatureV4` would sign that request.
+   */
+  sign(body: string, date: Date): Promise<Record<string, string>>;
+}
+
+/**
+ * A signer for a run of form POSTs to `/` that differ only in body and time (per-user reads): the fixed headers'
+ * canonical form is computed once; each call hashes its body, fills in its length and time, and signs. Same output as
+ * `signSimple` for the same request (test/iam/sigv4.test.ts holds both to the SDK's). Credentials are read through
+ * the signer's provider on every call, so refreshed ones are used.
+ */
+export function prepareFormSigner(signer: SdkSigner, fixed: Readonly<Record<string, string>>, region: string, service: string): FormSigner {
+  const keys = new WeakMap<Credentials, Map<string, Buffer>>();
+  const fixedHeaders: Record<string, string> = {};
+  for (const name of Object.keys(fixed)) {
+    const lower = name.toLowerCase();
+    // What the signer writes, and what is filled in per call, never comes from the fixed set.
+    if (GENERATED.has(lower) || lower === 'content-length' || lower === 'x-amz-security-token' || lower === 'x-amz-content-sha256') continue;
+    fixedHeaders[name] = fixed[name] as string;
+  }
+  const fixedCanonical = canonicalHeaders(fixedHeaders);
+  // `null` marks a header filled in per call; the names sorted once, as the canonical request lists them.
+  const slots = new Map<string, string | null>(fixedCanonical);
+  for (const name of ['content-length', 'x-amz-date', ...(signer.applyChecksum ? ['x-amz-content-sha256'] : [])]) slots.set(name, null);
+  const withToken = new Map(slots).set('x-amz-security-token', null);
+  const layouts = [slots, withToken].map((map) => {
+    const names = [...map.keys()].sort();
+    return { names, signed: names.join(';'), values: names.map((n) => map.get(n) ?? null) };
+  });
+  return {
+    async sign(body, date) {
+      const credentials = await signer.credentialProvider();
+      const iso = date.toISOString();
+      const longDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+      const shortDate = longDate.slice(0, 8);
+      const payloadHash = sha256Hex(body);
+      const token = credentials.sessionToken;
+      const perCall: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)), 'x-amz-date': longDate };
+      if (token) perCall['x-amz-security-token'] = token;
+      if (signer.applyChecksum) perCall['x-amz-content-sha256'] = payloadHash;
+      const layout = layouts[token ? 1 : 0] as (typeof layouts)[number];
+      let canonical = '';
+      for (let i = 0; i < layout.names.length; i++) {
+        const name = layout.names[i] as string;
+        canonical += `${name}:${layout.values[i] ?? foldWhitespace(perCall[name] as string)}\n`;
+      }
+      const scope = `${shortDate}/${region}/${service}/aws4_request`;
+      const canonicalRequest = `POST\n/\n\n${canonical}\n${layout.signed}\n${payloadHash}`;
+      const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+      const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service, keys)).update(stringToSign).digest('hex');
+      return {
+        ...fixedHeaders,
+        ...perCall,
+        authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${layout.signed}, Signature=${signature}`,
+      };
+    },
+  };
+}
+
+/** A header value as the canonical request holds it (see `canonicalHeaders`). */
+function foldWhitespace(text: string): string {
+  return /[\r\n\t]| {2}|^ | $/.test(text) ? text.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : text;
+}

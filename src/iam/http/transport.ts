@@ -30,7 +30,7 @@ import { MalformedReplyError, ReplyParser, serializeRequest, type ReplyHandler, 
 import { DEFAULT_DEADLINES, DEFAULT_REPLY_LIMITS, formatBytes, formatDuration, OPERATION_DEADLINES, type Deadlines, type ReplyLimits } from './limits.js';
 import { engineStats, Pool, type Connection, type Lease } from './pool.js';
 import { unexpectedReply } from './reply-check.js';
-import { describeRequest, type RequestInfo } from './request-info.js';
+import { describeRequest, REQUEST_INFO, type RequestInfo } from './request-info.js';
 import { describeDestination, TransportError, type Destination, type TransportFailure } from './transport-error.js';
 import { protocols } from '../sdk.js';
 
@@ -122,7 +122,7 @@ export function createTransport(options: TransportOptions): Transport {
     metadata: { handlerProtocol: 'http/1.1' },
     deadlinesFor,
     handle(request: RequestWithDeadline, handlerOptions?: HttpHandlerOptions) {
-      const info = describeRequest(request, request.method, request.path);
+      const info = (request as { [REQUEST_INFO]?: RequestInfo })[REQUEST_INFO] ?? describeRequest(request, request.method, request.path);
       const { origin, pool } = endpointOf(request);
       const source = options.sources?.[origin];
       const body: unknown = request.body;

@@ -50,6 +50,20 @@ interface Template {
   infos: Map<string, RequestInfo>;
 }
 
+/** A request the direct path sends: the fields of the SDK's `HttpRequest`, and what the transport is told of it. */
+interface RequestLike {
+  protocol: string;
+  hostname: string;
+  port: number | undefined;
+  method: 'POST';
+  path: string;
+  query: Record<string, never>;
+  headers: Record<string, string>;
+  body: string;
+  [CALL_DEADLINE]: number;
+  [REQUEST_INFO]: RequestInfo;
+}
+
 /** The parts of a tuned client the direct path reads. */
 export interface DirectClient {
   middlewareStack: { add(middleware: (next: Handler, context: object) => Handler, options: Record<string, unknown>): void };
@@ -119,25 +133,16 @@ export function directQuery(client: DirectClient, options: { enabled: boolean })
       info = { operation, service: t.service, protocol: 'query' };
       t.infos.set(operation, info);
     }
-    const signed = new HttpRequest({
-      protocol: t.protocol,
-      hostname: t.hostname,
-      ...(t.port !== undefined ? { port: t.port } : {}),
-      method: 'POST',
-      path: t.path,
-      headers,
-      body,
-    }) as InstanceType<typeof HttpRequest> & { [CALL_DEADLINE]?: number; [REQUEST_INFO]?: RequestInfo };
-    signed[CALL_DEADLINE] = deadlineAt;
-    signed[REQUEST_INFO] = info;
-    const { response } = await (transport as Transport).handle(signed);
+    // The request as the SDK's `HttpRequest` holds it; the transport reads nothing else.
+    const signed: RequestLike = { protocol: t.protocol, hostname: t.hostname, port: t.port, method: 'POST', path: t.path, query: {}, headers, body, [CALL_DEADLINE]: deadlineAt, [REQUEST_INFO]: info };
+    const { response } = await (transport as Transport).handle(signed as unknown as InstanceType<typeof HttpRequest>);
     const status = response.statusCode;
     const bytes = response.body as Uint8Array;
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     const $metadata = { httpStatusCode: status, requestId: response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'], attempts: 1, totalRetryDelay: 0 };
     if (status >= 200 && status < 300) {
       const output = readOutput(operation, text);
-      if (output !== undefined) return { ...output, $metadata } as T;
+      if (output !== undefined) return Object.assign(output, { $metadata }) as T;
       return viaSdk();
     }
     const error = readError(text);

@@ -193,32 +193,39 @@ export function prepareFormSigner(signer: SdkSigner, fixed: Readonly<Record<stri
     const names = [...map.keys()].sort();
     return { names, signed: names.join(';'), values: names.map((n) => map.get(n) ?? null) };
   });
+  // The request's time, as `x-amz-date` and as the scope's day: worked out again only when the second changes.
+  let second = Number.NaN;
+  let longDate = '';
+  let shortDate = '';
   return {
     async sign(body, date) {
       const credentials = await signer.credentialProvider();
-      const iso = date.toISOString();
-      const longDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-      const shortDate = longDate.slice(0, 8);
+      const now = Math.floor(date.getTime() / 1000);
+      if (now !== second) {
+        const iso = date.toISOString();
+        second = now;
+        longDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+        shortDate = longDate.slice(0, 8);
+      }
       const payloadHash = sha256Hex(body);
       const token = credentials.sessionToken;
-      const perCall: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)), 'x-amz-date': longDate };
-      if (token) perCall['x-amz-security-token'] = token;
-      if (signer.applyChecksum) perCall['x-amz-content-sha256'] = payloadHash;
+      const headers: Record<string, string> = Object.assign({}, fixedHeaders);
+      headers['content-length'] = String(Buffer.byteLength(body));
+      headers['x-amz-date'] = longDate;
+      if (token) headers['x-amz-security-token'] = token;
+      if (signer.applyChecksum) headers['x-amz-content-sha256'] = payloadHash;
       const layout = layouts[token ? 1 : 0] as (typeof layouts)[number];
       let canonical = '';
       for (let i = 0; i < layout.names.length; i++) {
         const name = layout.names[i] as string;
-        canonical += `${name}:${layout.values[i] ?? foldWhitespace(perCall[name] as string)}\n`;
+        canonical += `${name}:${layout.values[i] ?? foldWhitespace(headers[name] as string)}\n`;
       }
       const scope = `${shortDate}/${region}/${service}/aws4_request`;
       const canonicalRequest = `POST\n/\n\n${canonical}\n${layout.signed}\n${payloadHash}`;
       const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
       const signature = createHmac('sha256', signingKey(credentials, shortDate, region, service, keys)).update(stringToSign).digest('hex');
-      return {
-        ...fixedHeaders,
-        ...perCall,
-        authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${layout.signed}, Signature=${signature}`,
-      };
+      headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${layout.signed}, Signature=${signature}`;
+      return headers;
     },
   };
 }

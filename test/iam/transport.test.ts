@@ -91,7 +91,11 @@ describe('a reply that never comes, or never ends, fails at its deadline', () =>
     const iam = iamAt(endpoint.url, { deadlines: { ...DEADLINES, firstByteMs: 60_000, attemptMs: 60_000 } });
     const error = await failureOf(iam.send(withCallDeadline(new ListUsersCommand({}), Date.now() + 250)));
     expect(error.failure).toBe('first-byte-timeout');
-    expect(error.message).toMatch(/^no reply within (2\d\d|250) ms after the request was sent/);
+    // The limit named is what was left of the call's 250 ms when the attempt began (less on a busy machine), never
+    // the phase's own 60 s.
+    const limit = Number(/^no reply within (\d+) ms after the request was sent/.exec(error.message)?.[1]);
+    expect(limit).toBeGreaterThan(0);
+    expect(limit).toBeLessThanOrEqual(250);
   });
 
   it('a trickle is refused within the attempt deadline however regular its chunks', async () => {

@@ -3,7 +3,6 @@
  * `apply FILE`, which then verifies them against the config and live IAM (operations/verify-plan.ts).
  */
 import { serializePlanDocument, type PlanDocument } from '../plan/document.js';
-import { parsePlanDocument } from '../plan/saved.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { FILE_LIMITS, FileError, readRegularTextFile } from '../util/files.js';
 import { UserError } from '../util/user-error.js';
@@ -25,6 +24,9 @@ export async function readPlanFile(path: string): Promise<PlanDocument> {
     if (!(error instanceof FileError)) throw error;
     throw new UserError(`error: ${error.message}\n  fix: ${error.hint}\nNothing was changed.`);
   }
+  // The saved plan's validator (generated from its schema, 380 KB) is loaded by the commands that read one, not by
+  // every plan.
+  const { parsePlanDocument } = await import('../plan/saved.js');
   const parsed = parsePlanDocument(text);
   if (parsed.ok) return parsed.doc;
   const fix =

@@ -88,8 +88,6 @@ export interface DirectQuery {
    * reply the fast readers decline.
    */
   send<T>(operation: string, params: Readonly<Record<string, QueryValue | undefined>>, deadlineAt: number, viaSdk: () => Promise<T>): Promise<T>;
-  /** Whether the next call will go direct (for tests). */
-  readonly ready: boolean;
 }
 
 /**
@@ -161,9 +159,6 @@ export function directQuery(client: DirectClient, options: { enabled: boolean })
   }
 
   return {
-    get ready() {
-      return template !== undefined;
-    },
     send(operation, params, deadlineAt, viaSdk) {
       return template === undefined ? viaSdk() : sendDirect(template, operation, params, deadlineAt, viaSdk);
     },

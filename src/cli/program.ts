@@ -60,6 +60,18 @@ async function run(action: () => Promise<number>): Promise<void> {
   }
 }
 
+/**
+ * A command that calls AWS and can be interrupted: the Node.js note first, then Ctrl-C asks it to stop (see
+ * `onInterrupt`) while it runs.
+ */
+function runAws(action: () => Promise<number>): Promise<void> {
+  return run(async () => {
+    noteNodeSupport();
+    process.on('SIGINT', onInterrupt);
+    return action();
+  });
+}
+
 const configOption = () =>
   new Option('-c, --config <file>', 'the desired-state file').env('IAMPASS_CONFIG').default('iampass.yaml');
 
@@ -117,11 +129,7 @@ addOrganizationOptions(
       .option('--no-interactive', 'plain text output, no live terminal UI'),
   ),
 ).action((opts) =>
-  run(async () => {
-    noteNodeSupport();
-    process.on('SIGINT', onInterrupt);
-    return (await import('./commands/plan.js')).planCommand(opts, environment, stop);
-  }),
+  runAws(async () => (await import('./commands/plan.js')).planCommand(opts, environment, stop)),
 );
 
 addOrganizationOptions(
@@ -150,11 +158,7 @@ addOrganizationOptions(
       .option('--no-interactive', 'never prompt; refuse instead of asking'),
   ),
 ).action((planfile, opts) =>
-  run(async () => {
-    noteNodeSupport();
-    process.on('SIGINT', onInterrupt);
-    return (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop);
-  }),
+  runAws(async () => (await import('./commands/apply.js')).applyCommand(planfile, opts, environment, stop)),
 );
 
 addAwsOptions(
@@ -188,11 +192,7 @@ addOrganizationOptions(
       .option('--no-color', 'no ANSI colours (also NO_COLOR)'),
   ),
 ).action((opts) =>
-  run(async () => {
-    noteNodeSupport();
-    process.on('SIGINT', onInterrupt);
-    return (await import('./commands/drift.js')).driftCommand(opts, environment, stop);
-  }),
+  runAws(async () => (await import('./commands/drift.js')).driftCommand(opts, environment, stop)),
 );
 
 addOrganizationOptions(
@@ -209,10 +209,7 @@ addOrganizationOptions(
       .option('--no-interactive', 'plain text output, no live terminal table'),
   ),
 ).action((opts) =>
-  run(async () => {
-    process.on('SIGINT', onInterrupt);
-    return (await import('./commands/status.js')).statusCommand(opts, environment, stop);
-  }),
+  runAws(async () => (await import('./commands/status.js')).statusCommand(opts, environment, stop)),
 );
 
 addAwsOptions(
@@ -228,11 +225,7 @@ addAwsOptions(
     .option('--role-name <name>', 'with --account: the role to assume (default OrganizationAccountAccessRole)')
     .option('--external-id <id>', 'with --account: the sts:ExternalId the role requires'),
 ).action((opts) =>
-  run(async () => {
-    noteNodeSupport();
-    process.on('SIGINT', onInterrupt);
-    return (await import('./commands/import.js')).importCommand(opts, environment, stop);
-  }),
+  runAws(async () => (await import('./commands/import.js')).importCommand(opts, environment, stop)),
 );
 
 program

@@ -26,6 +26,8 @@ describe(`the Node.js note on ${process.version}`, () => {
   it.each([
     { args: ['plan'], calls: true },
     { args: ['drift'], calls: true },
+    { args: ['status'], calls: true },
+    { args: ['import'], calls: true },
     { args: ['validate'], calls: false },
     { args: ['lint'], calls: false },
     { args: ['--version'], calls: false },

@@ -94,16 +94,35 @@ class SimpleXmlParser {
   }
 
   private content(name: string): XmlValue {
+    const x = this.x;
+    // Text between child elements: almost always layout (white space with line breaks), so it is looked at in place
+    // and only text with something else in it is kept. What is returned is as if all of it had been joined.
     let text = '';
+    let space = false;
+    let newline = false;
     let children: XmlObject | undefined;
     for (;;) {
-      const lt = this.x.indexOf('<', this.i);
+      const lt = x.indexOf('<', this.i);
       if (lt === -1) decline();
-      if (lt > this.i) text += decodeEntities(this.x.slice(this.i, lt));
+      const next = x.charCodeAt(lt + 1);
+      if (lt > this.i) {
+        if (children === undefined && next === 0x2f /* / */) {
+          // A leaf: its text is all of its content.
+          text = decodeEntities(x.slice(this.i, lt));
+        } else {
+          let j = this.i;
+          for (; j < lt; j++) {
+            const c = x.charCodeAt(j);
+            if (c === 0x0a) newline = true;
+            else if (!isSpace(c)) break;
+          }
+          if (j < lt) text += decodeEntities(x.slice(this.i, lt));
+          else space = true;
+        }
+      }
       this.i = lt;
-      const next = this.x[lt + 1];
-      if (next === '/') break;
-      if (next === '!' || next === '?') decline();
+      if (next === 0x2f /* / */) break;
+      if (next === 0x21 /* ! */ || next === 0x3f /* ? */) decline();
       const child = this.element(false);
       children ??= {};
       const existing = children[child.name];
@@ -113,12 +132,12 @@ class SimpleXmlParser {
     }
     // `</name>`: the name, then `>` right after it.
     const end = this.i + 2 + name.length;
-    if (this.x.charCodeAt(end) !== 0x3e || !this.x.startsWith(name, this.i + 2)) decline();
+    if (x.charCodeAt(end) !== 0x3e || !x.startsWith(name, this.i + 2)) decline();
     this.i = end + 1;
     // The SDK's rule: whitespace-only text that holds a line break is layout, not content.
-    const layout = text.trim() === '' && text.includes('\n');
+    const layout = text.trim() === '' && (newline || text.includes('\n'));
     if (children === undefined) return layout ? '' : text;
-    if (text !== '' && !layout) decline(); // mixed content
+    if ((text !== '' || space) && !layout) decline(); // mixed content
     return children;
   }
 
@@ -165,12 +184,43 @@ function str(v: XmlValue | XmlValue[]): string {
   return typeof v === 'string' ? v : decline();
 }
 
-function timestamp(v: XmlValue | XmlValue[]): Date {
+/**
+ * A time as the SDK reads it (`_parseRfc3339DateTimeWithOffset`). IAM writes whole seconds in UTC
+ * (`2026-11-27T08:00:00Z`, a few per user on every page): those are built from their digits directly when every field
+ * is in range; anything else (a fraction, an offset, `02-30`, second 60) is left to the SDK.
+ */
+export function timestamp(v: XmlValue | XmlValue[]): Date {
+  const text = str(v);
+  if (text.length === 20 && WHOLE_SECONDS_UTC.test(text)) {
+    const year = digits(text, 0, 4);
+    const month = digits(text, 5, 2);
+    const day = digits(text, 8, 2);
+    const hour = digits(text, 11, 2);
+    const minute = digits(text, 14, 2);
+    const second = digits(text, 17, 2);
+    if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59) {
+      return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+    }
+  }
   try {
-    return _parseRfc3339DateTimeWithOffset(str(v)) as Date;
+    return _parseRfc3339DateTimeWithOffset(text) as Date;
   } catch {
     return decline();
   }
+}
+
+const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** The number written by `length` ASCII digits at `at`. */
+function digits(text: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
+  return n;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function bool(v: XmlValue | XmlValue[]): boolean {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsGateway } from '../../src/iam/aws.js';
-import { parseCredentialReport } from '../../src/iam/credential-report.js';
+import { CredentialReportFormatError, csvParseRows, parseCredentialReport, unquotedRows } from '../../src/iam/credential-report.js';
 import { readAccountFacts, readCredentialReport, type FactsOptions } from '../../src/iam/facts.js';
 import { Caller } from '../../src/iam/retry.js';
 import { diff } from '../../src/plan/diff.js';
@@ -194,11 +194,58 @@ describe('parseCredentialReport', () => {
   });
 
   it.each([
-    { name: 'a row with a field missing', edit: (csv: string) => csv.replace(/,N\/A\nbob/, '\nbob'), message: /the report is not valid CSV \(Invalid Record Length/ },
+    { name: 'a row with a field missing', edit: (csv: string) => csv.replace(/,N\/A\nbob/, '\nbob'), message: /line 3 of the report has 21 fields where the header names 22/ },
+    {
+      name: 'a row with a field missing, in a report with a quoted field (read by csv-parse)',
+      edit: (csv: string) => csv.replace(/,N\/A\nbob/, '\nbob').replace('arn:aws:iam::123456789012:user/staff/bob', '"arn:aws:iam::123456789012:user/staff/bob"'),
+      message: /the report is not valid CSV \(Invalid Record Length/,
+    },
     { name: 'every row a field short of the header', edit: (csv: string) => csv.replace(/,N\/A$/gm, (m, at: number) => (at < csv.indexOf('\n') ? m : '')), message: /line 2 of the report has 21 fields where the header names 22/ },
     { name: 'an unclosed quote', edit: (csv: string) => csv.replace('arn:aws:iam::123456789012:user/staff/alice', '"arn:aws:iam'), message: /the report is not valid CSV/ },
   ])('refuses $name, naming it', ({ edit, message }) => {
     expect(() => parseCredentialReport(edit(CSV), 'x')).toThrow(message);
+  });
+});
+
+describe('the credential report without quotes, read line by line: exactly what csv-parse reads', () => {
+  const rows = (csv: string, read: typeof csvParseRows): Array<[number, string[]]> | string => {
+    try {
+      // As parseCredentialReport's own: a row must have the header's number of fields.
+      return read(csv, (raw, line) => {
+        if (raw.length !== 22) throw new CredentialReportFormatError(`line ${line}`);
+        return [line, raw] as [number, string[]];
+      }) as Array<[number, string[]]>;
+    } catch (error) {
+      return (error as Error).name;
+    }
+  };
+  const many = [HEADER, ...Array.from({ length: 300 }, (_, i) => `user-${i},arn:aws:iam::123456789012:user/u${i},${i % 3 === 0 ? 'N/A' : '2026-01-01T00:00:00+00:00'}${',x'.repeat(19)}`)].join('\n');
+  it.each([
+    { name: 'the report as IAM writes it', csv: CSV },
+    { name: 'a trailing line break', csv: `${CSV}\n` },
+    { name: 'empty lines between and after rows', csv: CSV.replace('\nbob', '\n\n\nbob') + '\n\n' },
+    { name: 'a byte order mark', csv: `\uFEFF${CSV}` },
+    { name: 'the header alone', csv: HEADER },
+    { name: 'the header and a line break', csv: `${HEADER}\n` },
+    { name: 'empty fields and a line of commas', csv: `${CSV}\n${','.repeat(21)}` },
+    { name: 'fields with spaces, tabs and non-ASCII', csv: CSV.replace('alice,', ' alice\t,').replace('bob,', 'bøb ,') },
+    { name: 'rows with fewer fields than the header', csv: `${CSV}\na,b\nc,d,e` },
+    { name: 'a row with more fields than the header', csv: `${CSV},extra` },
+    { name: '300 rows', csv: many },
+  ])('$name', ({ csv }) => {
+    const direct = rows(csv, (text, onRecord) => unquotedRows(text, onRecord) ?? expect.unreachable('the line reader declined a report without quotes'));
+    const library = rows(csv, csvParseRows);
+    expect(direct).toEqual(library);
+  });
+
+  it.each([
+    { name: 'a quoted field', csv: CSV.replace('alice,', '"alice",') },
+    { name: 'a quote inside a field', csv: CSV.replace(',N/A\nbob', ',"N/A""x"\nbob') },
+    { name: 'CRLF line ends', csv: CSV.split('\n').join('\r\n') },
+    { name: 'CR line ends', csv: CSV.split('\n').join('\r') },
+  ])('leaves $name to csv-parse', ({ csv }) => {
+    expect(unquotedRows(csv, (raw) => raw)).toBeUndefined();
+    expect(csvParseRows(csv, (raw) => raw).length).toBeGreaterThan(0);
   });
 });
 

@@ -11,10 +11,11 @@ import {
   ListUsersCommand,
   ListUserTagsCommand,
 } from '@aws-sdk/client-iam';
+import { _parseRfc3339DateTimeWithOffset } from '@smithy/core/serde';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toIamError } from '../../src/iam/errors.js';
-import { parseSimpleXml, readError, readOutput } from '../../src/iam/fast-replies.js';
+import { parseSimpleXml, readError, readOutput, timestamp } from '../../src/iam/fast-replies.js';
 import { createTransport } from '../../src/iam/http/transport.js';
 import { clientConfig, tuneClient } from '../../src/iam/sdk-client.js';
 import { ENDPOINT, expectCall } from '../support/iam-nock.js';
@@ -194,5 +195,53 @@ describe('the scanner', () => {
 
   it('reads repeated elements as a list and nested ones as objects', () => {
     expect(parseSimpleXml('<R>\n  <a>1</a>\n  <a>2</a>\n  <b><c>3</c></b>\n</R>')).toEqual({ root: 'R', value: { a: ['1', '2'], b: { c: '3' } } });
+  });
+});
+
+describe('times', () => {
+  const sdk = (text: string) => {
+    try {
+      return (_parseRfc3339DateTimeWithOffset(text) as Date).toISOString();
+    } catch {
+      return 'refused';
+    }
+  };
+  const ours = (text: string) => {
+    try {
+      return timestamp(text).toISOString();
+    } catch {
+      return 'refused';
+    }
+  };
+  it.each([
+    '2026-11-27T08:00:00Z',
+    '2024-02-29T23:59:59Z',
+    '2023-02-29T00:00:00Z',
+    '2026-02-30T00:00:00Z',
+    '2026-04-31T12:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-12-00T00:00:00Z',
+    '2026-12-01T24:00:00Z',
+    '2026-12-01T23:60:00Z',
+    '2026-12-01T23:59:60Z',
+    '0099-01-01T00:00:00Z',
+    '1000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '2026-12-01t10:00:00Z',
+    '2026-12-01T10:00:00z',
+    '2026-12-01T10:00:00.5Z',
+    '2026-12-01T10:00:00+02:00',
+    '2026-12-01 10:00:00Z',
+    '２026-12-01T10:00:00Z',
+  ])('%s is read as the SDK reads it', (text) => {
+    expect(ours(text)).toBe(sdk(text));
+  });
+
+  it('every second of a day and every day of four years, as the SDK reads them', () => {
+    const texts: string[] = [];
+    for (let s = 0; s < 86_400; s += 7) texts.push(`2026-06-15T${new Date(s * 1000).toISOString().slice(11, 19)}Z`);
+    for (let d = Date.UTC(2023, 0, 1); d < Date.UTC(2027, 0, 1); d += 86_400_000) texts.push(new Date(d).toISOString().replace('.000', ''));
+    expect(texts.filter((t) => ours(t) !== sdk(t))).toEqual([]);
   });
 });

@@ -110,14 +110,17 @@ class SimpleXmlParser {
           // A leaf: its text is all of its content.
           text = decodeEntities(x.slice(this.i, lt));
         } else {
-          let j = this.i;
-          for (; j < lt; j++) {
-            const c = x.charCodeAt(j);
-            if (c === 0x0a) newline = true;
-            else if (!isSpace(c)) break;
+          // The regular expressions scan natively: a page's first parse runs before the JIT has compiled this loop.
+          SPACE.lastIndex = this.i;
+          SPACE.test(x);
+          if (SPACE.lastIndex < lt) {
+            text += decodeEntities(x.slice(this.i, lt));
+          } else {
+            space = true;
+            // The gap is all white space, so a line break in it is one reached over white space alone.
+            LINE_BREAK.lastIndex = this.i;
+            if (LINE_BREAK.test(x)) newline = true;
           }
-          if (j < lt) text += decodeEntities(x.slice(this.i, lt));
-          else space = true;
         }
       }
       this.i = lt;
@@ -141,25 +144,25 @@ class SimpleXmlParser {
     return children;
   }
 
-  // Char codes rather than one-character strings: these two loops run over every name and every gap.
+  // Sticky regular expressions rather than loops over characters: they run as native code from the first page on.
   private scanName(): number {
-    const x = this.x;
-    let j = this.i;
-    for (; j < x.length; j++) {
-      const c = x.charCodeAt(j);
-      if (c === 0x3e /* > */ || c === 0x2f /* / */ || isSpace(c)) break;
-    }
-    return j;
+    NAME.lastIndex = this.i;
+    NAME.test(this.x);
+    return NAME.lastIndex;
   }
 
   private skipSpace(): void {
-    const x = this.x;
-    while (this.i < x.length && isSpace(x.charCodeAt(this.i))) this.i += 1;
+    SPACE.lastIndex = this.i;
+    SPACE.test(this.x);
+    this.i = SPACE.lastIndex;
   }
 }
 
-/** XML's white space as the scanner meets it: space, tab, CR, LF. */
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+/** A name runs to `>`, `/` or white space; white space is XML's four characters. Both always match (maybe empty). */
+const NAME = /[^\t\n\r />]*/y;
+const SPACE = /[\t\n\r ]*/y;
+const LINE_BREAK = /[\t\r ]*\n/y;
+
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

@@ -1,4 +1,4 @@
-import { attemptsAllowed, IamError, isThrottling, toIamError } from './errors.js';
+import { attemptsAllowed, IamError, isThrottling, toIamError, type ErrorContext } from './errors.js';
 import { DEFAULT_CALL_BUDGET_MS, formatDuration } from './http/limits.js';
 import type { AdaptiveLimiter } from './limiter.js';
 
@@ -127,7 +127,7 @@ export class Caller {
       const trace = (outcome: string) =>
         this.onAttempt?.({ operation, user: options.user, attempt, outcome, ms: this.clock() - sent });
       try {
-        const result = await this.attempt(() => fn({ deadlineAt, attempt }));
+        const result = await this.attempt(() => fn({ deadlineAt, attempt }), context);
         trace('ok');
         return result;
       } catch (raw) {
@@ -154,8 +154,13 @@ export class Caller {
     return error;
   }
 
-  /** One attempt, holding a limiter slot only while the call is in flight (never while backing off). */
-  private async attempt<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * One attempt, holding a limiter slot only while the call is in flight (never while backing off). An AWS answer
+   * that is an error (a 4xx such as NoSuchEntity for a user without a password, half the calls of a plan) is a round
+   * trip the endpoint served like any other, and widens the window as a success does; throttling narrows it; a 5xx
+   * or a failure below HTTP leaves it as it is.
+   */
+  private async attempt<T>(fn: () => Promise<T>, context: ErrorContext): Promise<T> {
     if (!this.limiter) return fn();
     await this.limiter.acquire();
     const sent = Date.now();
@@ -164,8 +169,10 @@ export class Caller {
       const result = await fn();
       outcome = 'ok';
       return result;
-    } catch (error) {
-      outcome = isThrottling(toIamError(error)) ? 'throttled' : 'error';
+    } catch (raw) {
+      // Converted once, here, with the call's context: `run` gets the IamError back as it is.
+      const error = toIamError(raw, context);
+      outcome = isThrottling(error) ? 'throttled' : answered(error) ? 'ok' : 'error';
       throw error;
     } finally {
       this.limiter.release(outcome, Date.now() - sent);
@@ -178,6 +185,11 @@ export class Caller {
     const ceiling = Math.min(this.policy.maxDelayMs, base * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
+}
+
+/** An error AWS answered with, other than throttling: a 4xx with its error document. */
+function answered(error: IamError): boolean {
+  return error.httpStatus !== undefined && error.httpStatus >= 400 && error.httpStatus < 500 && error.code !== 'UnexpectedReply';
 }
 
 export { IamError };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IamError } from '../../src/iam/errors.js';
+import { AdaptiveLimiter } from '../../src/iam/limiter.js';
 import { Caller, type AttemptContext, type RetryPolicy } from '../../src/iam/retry.js';
 
 const POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, throttleBaseDelayMs: 500, maxDelayMs: 20_000, fewAttempts: 3, budgetMs: 75_000 };
@@ -104,5 +105,36 @@ describe('the call budget', () => {
       { retryCodes: ['EntityTemporarilyUnmodifiable'], retryWindowMs: 120_000 },
     );
     expect(deadline).toBe(start + 120_000);
+  });
+});
+
+describe('what each outcome tells the window of calls in flight', () => {
+  const run = async (error: (() => IamError) | null, calls: number) => {
+    // A window started at 4 of 20: only outcomes counted as served round trips widen it.
+    const limiter = new AdaptiveLimiter(20, () => 1_000, 4);
+    const caller = new Caller({ policy: { ...POLICY, maxAttempts: 1, fewAttempts: 1 }, limiter });
+    for (let i = 0; i < calls; i++) {
+      await caller
+        .run('GetLoginProfile', async () => {
+          if (error) throw error();
+          return 'profile';
+        })
+        .catch(() => undefined);
+    }
+    return limiter.limit;
+  };
+  it.each([
+    { name: 'a success widens it', error: null, widens: true },
+    { name: 'NoSuchEntity (a user without a password) widens it like a success', error: () => new IamError('NoSuchEntity', 'no profile', 404, 'r'), widens: true },
+    { name: 'AccessDenied, an answer too, widens it', error: () => new IamError('AccessDenied', 'no', 403, 'r'), widens: true },
+    { name: 'a 5xx leaves it', error: () => new IamError('ServiceFailure', 'failure', 500, 'r'), widens: false },
+    { name: 'a timeout leaves it', error: () => new IamError('Timeout', 'no reply', undefined, undefined), widens: false },
+    { name: 'an HTML page with a 403 (not an AWS answer) leaves it', error: () => new IamError('UnexpectedReply', 'html', 403, undefined), widens: false },
+  ])('$name', async ({ error, widens }) => {
+    expect((await run(error, 40)) > 4).toBe(widens);
+  });
+
+  it('throttling narrows it', async () => {
+    expect(await run(() => new IamError('Throttling', 'Rate exceeded', 400, 'r'), 1)).toBe(2);
   });
 });

@@ -36,6 +36,17 @@ export interface Lease {
 /** Counts requests the socket engine has taken: lets a test tell which engine served a call. */
 export const engineStats = { requests: 0 };
 
+/** What a plain TCP connection reads at most at once (node:http's streams read 64 KiB). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** A connection's own read buffer and what it is handed to. */
+interface Reads {
+  connection: Connection | undefined;
+  buffer: Buffer;
+  /** Returns true: the socket keeps reading (false would pause it). */
+  callback: (bytes: number, buffer: Uint8Array) => boolean;
+}
+
 /** TCP keep-alive probes on an idle connection, as node:http's keep-alive agent sends them (its `keepAliveMsecs`). */
 const TCP_KEEPALIVE_MS = 1000;
 
@@ -52,7 +63,10 @@ export class Connection {
     readonly socket: Socket,
     pool: Pool,
     secure: boolean,
+    /** Set when the socket reads into one buffer of its own (`onread`) instead of emitting 'data'. */
+    reads?: Reads,
   ) {
+    if (reads) reads.connection = this;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -60,7 +74,7 @@ export class Connection {
       this.lease?.socketConnected();
     });
     // An idle socket that speaks, ends or fails is of no further use.
-    socket.on('data', (data: Buffer) => (this.lease ? this.lease.socketData(data) : socket.destroy()));
+    if (!reads) socket.on('data', (data: Buffer) => this.data(data));
     socket.on('end', () => {
       this.ended = true;
       if (this.lease) this.lease.socketEnd();
@@ -73,6 +87,12 @@ export class Connection {
       pool.forget(this);
       lease?.socketClose();
     });
+  }
+
+  /** Bytes from the endpoint, for the request that holds the connection. */
+  data(data: Buffer): void {
+    if (this.lease) this.lease.socketData(data);
+    else this.socket.destroy();
   }
 
   /** Whether an idle connection can take another request. */
@@ -160,7 +180,6 @@ export class Pool {
 
   private connect(): Connection {
     const { host, port } = this.origin;
-    let socket: Socket;
     const secure = this.origin.protocol === 'https:';
     if (secure) {
       const tls = tlsConnect({
@@ -176,11 +195,21 @@ export class Pool {
       tls.once('error', () => {
         if (!c.connected) this.tlsSession = undefined;
       });
-      socket = tls;
-    } else {
-      socket = netConnect({ host, port });
+      const c = new Connection(tls, this, secure);
+      this.open.add(c);
+      return c;
     }
-    const c = new Connection(socket, this, secure);
+    // Plain TCP reads into one buffer per connection, handed over without the stream machinery of 'data' events
+    // (a Buffer, a stream push and an event per reply). What a reply keeps of it is copied out first.
+    const reads: Reads = {
+      connection: undefined,
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      callback: (bytes: number, buffer: Uint8Array) => {
+        reads.connection?.data(Buffer.from(buffer.subarray(0, bytes)));
+        return true;
+      },
+    };
+    const c = new Connection(netConnect({ host, port, onread: reads }), this, secure, reads);
     this.open.add(c);
     return c;
   }

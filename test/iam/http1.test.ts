@@ -245,6 +245,14 @@ describe('reply framing', () => {
     const viaNodeHttp = await throughNodeHttp(() => send(transportFor(), request(server.port)));
     expect(viaNodeHttp).toEqual(viaEngine);
   });
+
+  it('header names in any case are read as node:http reads them: AWS\'s own casings, others, and a repeated one', async () => {
+    const names = 'x-amzn-RequestId: a\r\nX-AMZN-REQUESTID: b\r\nDate: Wed, 02 Dec 2026 08:00:00 GMT\r\nKEEP-ALIVE: timeout=5\r\nVary: x\r\nvary: y\r\nServer: s1\r\nSERVER: s2\r\n';
+    const server = await rawServer((_r, socket) => socket.write(ok('x', names)));
+    const viaEngine = await send(transportFor(), request(server.port));
+    expect(viaEngine.headers).toMatchObject({ 'x-amzn-requestid': 'a, b', date: 'Wed, 02 Dec 2026 08:00:00 GMT', 'keep-alive': 'timeout=5', vary: 'x, y', server: 's1' });
+    expect(await throughNodeHttp(() => send(transportFor(), request(server.port)))).toEqual(viaEngine);
+  });
 });
 
 describe('the same replies through node:http give the same responses (node:http is the fallback)', () => {

@@ -327,14 +327,20 @@ export class ReplyParser {
 
   /** The head's text (without its final blank line) as a `ReplyHead`; `undefined` for an interim reply. */
   private parseHead(text: string): ReplyHead | undefined {
-    const lines = text.split('\r\n');
-    const status = STATUS_LINE.exec(lines[0] as string);
+    let eol = text.indexOf('\r\n');
+    if (eol === -1) eol = text.length;
+    const status = STATUS_LINE.exec(text.slice(0, eol));
     if (status === null) throw new MalformedReplyError('a malformed status line');
     const code = Number(status[2]);
     if (code === 101) throw new MalformedReplyError('a switch of protocols nobody asked for (101)');
     if (code < 200) return undefined;
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) addHeader(headers, lines[i] as string);
+    for (let at = eol + 2; at <= text.length; ) {
+      let end = text.indexOf('\r\n', at);
+      if (end === -1) end = text.length;
+      addHeader(headers, text.slice(at, end));
+      at = end + 2;
+    }
     const minorVersion = Number(status[1]);
     const connection = headers.connection;
     const keepAlive =
@@ -404,20 +410,43 @@ const FIRST_WINS = new Set([
   'user-agent',
 ]);
 
+/** Header names as AWS endpoints and common servers write them, with their lower-case keys. */
+const KNOWN_NAMES = new Map(
+  [
+    'Content-Type',
+    'Content-Length',
+    'x-amzn-RequestId',
+    'X-Amzn-RequestId',
+    'x-amz-request-id',
+    'x-amz-id-2',
+    'Date',
+    'Connection',
+    'Keep-Alive',
+    'Transfer-Encoding',
+    'Server',
+    'Vary',
+    'Cache-Control',
+  ].flatMap((written) => [written, written.toLowerCase()].map((name) => [name, written.toLowerCase()] as const)),
+);
+
 function addHeader(headers: Record<string, string>, line: string): void {
   const first = line.charCodeAt(0);
   if (first === 0x20 || first === 0x09) throw new MalformedReplyError('a folded header line (obsolete line folding)');
   const colon = line.indexOf(':');
   if (colon <= 0) throw new MalformedReplyError('a header line that is not "name: value"');
   const name = line.slice(0, colon);
-  if (!HEADER_NAME_CHAR.test(name)) throw new MalformedReplyError('a header name that is not a token');
+  // The names AWS sends, as written, map to constant lower-case keys (no case folding, and a key V8 already knows).
+  let lower = KNOWN_NAMES.get(name);
+  if (lower === undefined) {
+    if (!HEADER_NAME_CHAR.test(name)) throw new MalformedReplyError('a header name that is not a token');
+    lower = name.toLowerCase();
+  }
   let start = colon + 1;
   let end = line.length;
   while (start < end && isBlank(line.charCodeAt(start))) start++;
   while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   const value = line.slice(start, end);
   if (BAD_VALUE_CHAR.test(value)) throw new MalformedReplyError('a control character in a header value');
-  const lower = name.toLowerCase();
   // Not a key of any plain object, whatever the endpoint sends.
   if (lower === '__proto__') return;
   const existing = headers[lower];

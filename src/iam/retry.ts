@@ -155,10 +155,11 @@ export class Caller {
   }
 
   /**
-   * One attempt, holding a limiter slot only while the call is in flight (never while backing off). An AWS answer
-   * that is an error (a 4xx such as NoSuchEntity for a user without a password, half the calls of a plan) is a round
-   * trip the endpoint served like any other, and widens the window as a success does; throttling narrows it; a 5xx
-   * or a failure below HTTP leaves it as it is.
+   * One attempt, holding a limiter slot only while the call is in flight (never while backing off). A success widens
+   * the window, throttling narrows it, and any other error leaves it as it is. That includes the 404 of a user without
+   * a password (half the calls of a plan): counting those as successes too made the window grow twice as fast and
+   * overshoot low rate limits (an organization of 50 accounts at 50 calls/s each: 17,000 throttled requests of 67,000
+   * and 1.59x its floor, against 1.28x).
    */
   private async attempt<T>(fn: () => Promise<T>, context: ErrorContext): Promise<T> {
     if (!this.limiter) return fn();
@@ -172,7 +173,7 @@ export class Caller {
     } catch (raw) {
       // Converted once, here, with the call's context: `run` gets the IamError back as it is.
       const error = toIamError(raw, context);
-      outcome = isThrottling(error) ? 'throttled' : answered(error) ? 'ok' : 'error';
+      outcome = isThrottling(error) ? 'throttled' : 'error';
       throw error;
     } finally {
       this.limiter.release(outcome, Date.now() - sent);
@@ -185,11 +186,6 @@ export class Caller {
     const ceiling = Math.min(this.policy.maxDelayMs, base * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
-}
-
-/** An error AWS answered with, other than throttling: a 4xx with its error document. */
-function answered(error: IamError): boolean {
-  return error.httpStatus !== undefined && error.httpStatus >= 400 && error.httpStatus < 500 && error.code !== 'UnexpectedReply';
 }
 
 export { IamError };

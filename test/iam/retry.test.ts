@@ -125,11 +125,11 @@ describe('what each outcome tells the window of calls in flight', () => {
   };
   it.each([
     { name: 'a success widens it', error: null, widens: true },
-    { name: 'NoSuchEntity (a user without a password) widens it like a success', error: () => new IamError('NoSuchEntity', 'no profile', 404, 'r'), widens: true },
-    { name: 'AccessDenied, an answer too, widens it', error: () => new IamError('AccessDenied', 'no', 403, 'r'), widens: true },
+    // Widening on these too overshot low rate limits (see Caller.attempt).
+    { name: 'NoSuchEntity (a user without a password) leaves it', error: () => new IamError('NoSuchEntity', 'no profile', 404, 'r'), widens: false },
+    { name: 'AccessDenied leaves it', error: () => new IamError('AccessDenied', 'no', 403, 'r'), widens: false },
     { name: 'a 5xx leaves it', error: () => new IamError('ServiceFailure', 'failure', 500, 'r'), widens: false },
     { name: 'a timeout leaves it', error: () => new IamError('Timeout', 'no reply', undefined, undefined), widens: false },
-    { name: 'an HTML page with a 403 (not an AWS answer) leaves it', error: () => new IamError('UnexpectedReply', 'html', 403, undefined), widens: false },
   ])('$name', async ({ error, widens }) => {
     expect((await run(error, 40)) > 4).toBe(widens);
   });

@@ -14,7 +14,7 @@
 //   6. `drift --fast` of that 5,000-user account makes at most 10 IAM calls (the credential report lists the users).
 //   7, 8. An organization of 50 accounts x 1,000 users, each account limited to its own rate, within 1.3x of its
 //      floor and under 300 MB (scripts/bench-organization.mjs, run last).
-// Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N --runs 15 --only validate|plan|naive|drift|organization]
+// Usage: npm run bench [-- --users 5000 --rate 400 --latency-ms 20 --concurrency N --runs 15 --plan-runs 3 --only validate|plan|naive|drift|organization]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -60,6 +60,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '20' },
     concurrency: { type: 'string' },
     runs: { type: 'string', default: '15' },
+    'plan-runs': { type: 'string', default: '3' },
     only: { type: 'string' },
   },
 });
@@ -225,38 +226,60 @@ const nodeCpuMs = median(nodeCpus);
 console.log(`node -e 0 costs ${nodeCpuMs.toFixed(0)} ms of CPU now (${load()}); CPU figures below scale with it`);
 
 // 1d. A plan of the example account (examples/iampass.yaml against examples/sandbox/account.yaml): what a command
-// that calls AWS costs to start and finish, in CPU time against `node -e 0`'s, medians of five.
+// that calls AWS costs to start and finish, in CPU time against `node -e 0`'s, medians of nine. The two are measured
+// in turn, so both medians come from the same minutes: the machine's speed drifts by tens of percent.
 if (selected('plan')) {
   const sandbox = await startSandbox({ port: 0, seed: join(root, 'examples', 'sandbox', 'account.yaml'), faults: { failureRate: 0, dropRate: 0 } });
   try {
     const samples = [];
-    for (let i = 0; i < 5; i++) {
+    const nodeSamples = [];
+    for (let i = 0; i < 9; i++) {
+      nodeSamples.push((await measure(['-e', '0'], 'http://unused.invalid')).cpuMs);
       const run = await measure([bin, 'plan', '-c', 'examples/iampass.yaml'], sandbox.url);
       if (run.code !== 0 && run.code !== 2) throw new Error(`plan of the example exited ${run.code}:\n${run.stderr}`);
       samples.push(run.cpuMs);
     }
     const exampleCpuMs = median(samples);
-    console.log(`plan of the example account: ${exampleCpuMs.toFixed(0)} ms of CPU (node -e 0: ${nodeCpuMs.toFixed(0)} ms)`);
-    report('example-account plan CPU / node -e 0 CPU', `${(exampleCpuMs / nodeCpuMs).toFixed(2)}x`, '<= 5x', exampleCpuMs <= 5 * nodeCpuMs);
+    const besideMs = median(nodeSamples);
+    console.log(`plan of the example account: ${exampleCpuMs.toFixed(0)} ms of CPU (node -e 0 in turn with it: ${besideMs.toFixed(0)} ms)`);
+    report('example-account plan CPU / node -e 0 CPU', `${(exampleCpuMs / besideMs).toFixed(2)}x`, '<= 5x', exampleCpuMs <= 5 * besideMs);
   } finally {
     await sandbox.close();
   }
 }
 
-// 2, 3 and 4. A large plan against a rate-limited sandbox with latency.
+// 2, 3 and 4. A large plan against a rate-limited sandbox with latency, `--plan-runs` times (default 3): each run's
+// figures are printed, and the targets are judged on their medians (one run's CPU varies by 20% on a shared machine).
 if (selected('plan')) {
-  const { plan, calls, expectedCalls, validateCpuMs } = await scenario(
-    users,
-    { latencyMs, rate, burst: Math.max(1, Math.round(rate / 20)) },
-    { validate: true },
+  const planRuns = [];
+  for (let i = 0; i < Number(values['plan-runs']); i++) {
+    const r = await scenario(users, { latencyMs, rate, burst: Math.max(1, Math.round(rate / 20)) }, { validate: true });
+    const floorMs = (r.expectedCalls / rate) * 1000;
+    planRuns.push({ ...r, floorMs, ratio: r.plan.wallMs / floorMs, perCallMs: r.plan.cpuMs / r.calls });
+    console.log(r.plan.stderr.trim().split('\n').filter((l) => l.startsWith('Read')).join('\n'));
+    console.log(
+      `plan of ${users} users at ${rate} calls/s, ${latencyMs} ms latency: ${s(r.plan.wallMs)}; floor ${s(floorMs)} for ${r.expectedCalls} calls; ${r.calls} requests answered; ` +
+        `CPU ${s(r.plan.cpuMs)} = ${perCall(r.plan.cpuMs, r.calls)} a call (validate of the same file: ${s(r.validateCpuMs)}); peak RSS ${r.plan.peakMb.toFixed(1)} MB (${load()})`,
+    );
+  }
+  const mid = (pick) => median(planRuns.map(pick));
+  const range = (pick, digits, unit = '') => {
+    const xs = planRuns.map(pick).sort((a, b) => a - b);
+    return xs.length === 1 ? '' : ` (runs: ${xs[0].toFixed(digits)}-${xs[xs.length - 1].toFixed(digits)}${unit})`;
+  };
+  const ratio = mid((r) => r.ratio);
+  const peakMb = mid((r) => r.plan.peakMb);
+  const perCallMs = mid((r) => r.perCallMs);
+  const runs = planRuns.length > 1 ? `median of ${planRuns.length}: ` : '';
+  report('plan time / rate-limit floor', `${runs}${ratio.toFixed(3)}x${range((r) => r.ratio, 3, 'x')}`, '<= 1.15x', ratio <= 1.15);
+  report('plan peak RSS', `${runs}${peakMb.toFixed(1)} MB${range((r) => r.plan.peakMb, 1, ' MB')}`, '< 150 MB', peakMb < 150);
+  report(
+    `CPU per call, ${users}-user plan`,
+    `${runs}${perCallMs.toFixed(3)} ms${range((r) => r.perCallMs, 3, ' ms')} (${((100 * perCallMs) / nodeCpuMs).toFixed(2)}% of a node -e 0)`,
+    '<= 0.6 ms',
+    perCallMs <= 0.6,
   );
-  const floorMs = (expectedCalls / rate) * 1000;
-  console.log(plan.stderr.trim().split('\n').filter((l) => l.startsWith('Read')).join('\n'));
-  console.log(`plan of ${users} users at ${rate} calls/s, ${latencyMs} ms latency: ${s(plan.wallMs)}; floor ${s(floorMs)} for ${expectedCalls} calls; ${calls} requests answered; CPU ${s(plan.cpuMs)} (validate of the same file: ${s(validateCpuMs)})`);
-  report('plan time / rate-limit floor', `${(plan.wallMs / floorMs).toFixed(3)}x`, '<= 1.15x', plan.wallMs / floorMs <= 1.15);
-  report('plan peak RSS', `${plan.peakMb.toFixed(1)} MB`, '< 150 MB', plan.peakMb < 150);
-  report(`CPU per call, ${users}-user plan`, `${perCall(plan.cpuMs, calls)} (${((100 * plan.cpuMs) / calls / nodeCpuMs).toFixed(2)}% of a node -e 0)`, '<= 0.6 ms', plan.cpuMs / calls <= 0.6);
-  console.log(`      the same beyond loading the file (plan CPU - validate CPU): ${perCall(plan.cpuMs - validateCpuMs, calls)}`);
+  console.log(`      the same beyond loading the file (plan CPU - validate CPU): ${runs}${mid((r) => (r.plan.cpuMs - r.validateCpuMs) / r.calls).toFixed(3)} ms`);
 }
 
 // 5. Beside the naive loop, in the same run and against the same endpoint.

@@ -408,13 +408,21 @@ class Attempt implements Lease, ReplyHandler {
     this.arm();
   }
 
-  /** Sets the timer for the earliest deadline, unless it is already set to fire no later. */
+  /**
+   * Sets the timer for the earliest deadline, unless it is already set to fire no later. A wait over a second is
+   * rounded down to a multiple of 256 ms: Node keeps one list per duration, so calls made close together share one
+   * instead of each making (and, once cleared, deleting) its own. Such a timer fires a little early and is set again
+   * for what is left (`onTimer`).
+   */
   private arm(): void {
     const due = Math.min(this.phaseDeadline, this.attemptDeadline);
     if (this.timer !== undefined && this.timerDue <= due) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, due - Date.now()));
+    const now = Date.now();
+    let wait = Math.max(0, due - now);
+    if (wait > 1000) wait -= wait % 256;
+    this.timerDue = now + wait;
+    this.timer = setTimeout(() => this.onTimer(), wait);
   }
 
   private onTimer(): void {

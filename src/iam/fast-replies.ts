@@ -163,7 +163,6 @@ const NAME = /[^\t\n\r />]*/y;
 const SPACE = /[\t\n\r ]*/y;
 const LINE_BREAK = /[\t\r ]*\n/y;
 
-
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** XML's five entities and character references; anything else (which the SDK would drop silently) declines. */

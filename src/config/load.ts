@@ -98,10 +98,11 @@ export const WORKER_THRESHOLD_BYTES = 128 * 1024;
  * yaml library's garbage would otherwise raise the peak memory of a 5,000-user run by tens of MB. The plain reader
  * makes little garbage (the 5,000-user plan of the bench peaked at 126 to 163 MB with it here or in the worker, as
  * before it, run to run) and a worker would cost it a third more time. Parses here when no compiled worker exists
- * (running from TypeScript).
+ * (running from TypeScript). The worker is found as `../config/`, which holds from this module compiled in dist/config/
+ * and from the executable's bundled chunks in dist/chunks/ alike.
  */
 export async function parseConfigSource(source: string, file: string): Promise<LoadResult> {
-  const worker = new URL('./parse-worker.js', import.meta.url);
+  const worker = new URL('../config/parse-worker.js', import.meta.url);
   if (source.length < WORKER_THRESHOLD_BYTES || !existsSync(worker)) return parseConfig(source, file);
   const plain = parsePlainConfig(source, file);
   if (plain !== null) return plain;

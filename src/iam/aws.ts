@@ -18,38 +18,37 @@ import type { Caller } from './retry.js';
 import type { CredentialsProvider } from './sdk-options.js';
 import { directQuery, type DirectQuery } from './direct-query.js';
 import { clientConfig, tuneClient, withCallDeadline } from './sdk-client.js';
-import { iam as iamSdk, sts as stsSdk } from './sdk.js';
-
-const { GetCallerIdentityCommand, STSClient } = stsSdk;
-const {
+import {
   AddUserToGroupCommand,
   CreateGroupCommand,
   CreateLoginProfileCommand,
   CreatePolicyCommand,
-  DeletePolicyCommand,
-  GetGroupCommand,
-  ListPolicyTagsCommand,
-  RemoveUserFromGroupCommand,
-  TagPolicyCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
+  DeletePolicyCommand,
   GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
+  GetCallerIdentityCommand,
+  GetCredentialReportCommand,
+  GetGroupCommand,
+  GetLoginProfileCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  GetAccountPasswordPolicyCommand,
-  GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListPolicyTagsCommand,
   ListUsersCommand,
   ListUserTagsCommand,
+  RemoveUserFromGroupCommand,
+  SimulatePrincipalPolicyCommand,
+  STSClient,
+  TagPolicyCommand,
   TagUserCommand,
   UpdateAccountPasswordPolicyCommand,
-  SimulatePrincipalPolicyCommand,
   UpdateLoginProfileCommand,
-} = iamSdk;
+} from './sdk.js';
 
 export interface ConnectionOptions {
   /** Endpoint overrides by service, as `resolveEndpoints` decided them (with where each came from). */

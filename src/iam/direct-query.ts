@@ -22,10 +22,7 @@ import { prepareFormSigner, type FormSigner } from './http/sigv4.js';
 import { describeRequest, REQUEST_INFO, type RequestInfo } from './http/request-info.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
 import { isSdkSigner, noSuchEntity } from './sdk-client.js';
-import { protocols, smithyTransport } from './sdk.js';
-
-const { HttpRequest } = protocols;
-const { getSmithyContext } = smithyTransport;
+import { getSmithyContext, HttpRequest } from './sdk.js';
 
 /** A flat Query parameter value: the inputs sent directly have no lists or structures. */
 export type QueryValue = string | number | boolean;

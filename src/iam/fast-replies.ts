@@ -10,9 +10,8 @@
  * (comments, CDATA, attributes below the root, unknown entities, repeated singletons, values the SDK would
  * refuse) is declined, and the SDK reads the reply as before. `test/iam/fast-replies.test.ts` holds them to it.
  */
-import { serde } from './sdk.js';
+import { _parseRfc3339DateTimeWithOffset, fromBase64 } from './sdk.js';
 
-const { _parseRfc3339DateTimeWithOffset, fromBase64 } = serde;
 
 /** A parsed element, shaped as the SDK's `parseXML` shapes it: text for a leaf, an object of children otherwise. */
 export type XmlValue = string | XmlObject;

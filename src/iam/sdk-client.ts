@@ -8,10 +8,9 @@ import { IamError, toIamError } from './errors.js';
 import { FAST_OPERATIONS, readError, readOutput } from './fast-replies.js';
 import { speedUpSigner, type SdkSigner } from './http/sigv4.js';
 import { CALL_DEADLINE, type Transport } from './http/transport.js';
-import { smithyTransport } from './sdk.js';
+import { getSmithyContext, HttpResponse, toEndpointV1 } from './sdk.js';
 import type { CredentialsProvider } from './sdk-options.js';
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = smithyTransport;
 
 export interface ClientSettings {
   region: string;

@@ -1,5 +1,5 @@
 /** The binary's offline paths: no endpoint, no nock, just the process a user runs. */
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { WORKER_THRESHOLD_BYTES } from '../../src/config/load.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,8 +61,13 @@ describe('iampass validate (built binary)', () => {
     users[1] = '  user-00001: *on';
     await writeFile(file, `version: 1\nusers:\n${users.join('\n')}\n`);
     expect((await stat(file)).size).toBeGreaterThan(WORKER_THRESHOLD_BYTES);
-    const result = await runCli(['validate', '-c', file], { env });
+    // the executable is a bundle with the worker beside it (scripts/bundle.mjs): a hook says whether a thread started
+    const started = join(dir, 'worker-started');
+    const hook = join(dir, 'hook.mjs');
+    await writeFile(hook, `import { writeFileSync } from 'node:fs';\nprocess.on('worker', () => writeFileSync(${JSON.stringify(started)}, 'yes'));\n`);
+    const result = await runCli(['validate', '-c', file], { env: { ...env, NODE_OPTIONS: `--import ${hook}` } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:4324:26: error: console must be true or false, got "maybe"`);
+    expect(await readFile(started, 'utf8')).toBe('yes');
   });
 });

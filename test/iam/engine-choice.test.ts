@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engineStats } from '../../src/iam/http/pool.js';
 import { createTransport, nodeHttpInstrumented, type Transport } from '../../src/iam/http/transport.js';
-import { protocols } from '../../src/iam/sdk.js';
+import { HttpRequest } from '../../src/iam/sdk.js';
 
 let server: Server;
 let port = 0;
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 const request = (hostname: string, at?: number) =>
-  new protocols.HttpRequest({ protocol: 'http:', hostname, ...(at ? { port: at } : {}), method: 'POST', path: '/', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+  new HttpRequest({ protocol: 'http:', hostname, ...(at ? { port: at } : {}), method: 'POST', path: '/', headers: { 'content-type': 'text/plain' }, body: 'hi' });
 
 async function text(transport: Transport, req: ReturnType<typeof request>): Promise<string> {
   const { response } = await transport.handle(req);

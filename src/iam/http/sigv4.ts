@@ -8,9 +8,8 @@
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import type { HttpRequest } from '@smithy/core/protocols';
-import { protocols } from '../sdk.js';
+import { HttpRequest as SdkHttpRequest } from '../sdk.js';
 
-const SdkHttpRequest = protocols.HttpRequest;
 
 /** The parts of the SDK's `SignatureV4` this reads. */
 export interface SdkSigner {

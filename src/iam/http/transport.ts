@@ -32,9 +32,8 @@ import { engineStats, Pool, type Connection, type Lease } from './pool.js';
 import { unexpectedReply } from './reply-check.js';
 import { describeRequest, REQUEST_INFO, type RequestInfo } from './request-info.js';
 import { describeDestination, TransportError, type Destination, type TransportFailure } from './transport-error.js';
-import { protocols } from '../sdk.js';
+import { buildQueryString, HttpResponse as SdkHttpResponse } from '../sdk.js';
 
-const { buildQueryString, HttpResponse: SdkHttpResponse } = protocols;
 
 /**
  * Set on a request (by `sdk-client.ts`, from the command's input) to the epoch milliseconds by which the whole

@@ -11,7 +11,11 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Base of the exponential backoff for 5xx and network errors. */
   baseDelayMs: number;
-  /** Base of the exponential backoff for throttling (AWS SDKs use a longer one). */
+  /**
+   * Base of the exponential backoff for throttling when no adaptive window paces the calls (the SDKs' 500 ms), and
+   * for the codes a call asks to retry slowly. Under a window, a throttled call pauses as the window says instead
+   * (`AdaptiveLimiter.throttledPause`, from `baseDelayMs`).
+   */
   throttleBaseDelayMs: number;
   maxDelayMs: number;
   /**
@@ -137,7 +141,11 @@ export class Caller {
         const slowRetry = options.retryCodes?.includes(error.code) ?? false;
         const withinWindow = slowRetry && this.clock() - started < (options.retryWindowMs ?? 0);
         const retryable = attempt < attemptsAllowed(error, this.policy.maxAttempts, this.policy.fewAttempts ?? 3) || withinWindow;
-        const delayMs = this.backoff(attempt, isThrottling(error) || slowRetry);
+        // Throttling under an adaptive window: the window's pause, shared by the calls (see AdaptiveLimiter).
+        const delayMs =
+          isThrottling(error) && this.limiter
+            ? this.limiter.throttledPause(this.policy.baseDelayMs, this.policy.maxDelayMs, this.random)
+            : this.backoff(attempt, isThrottling(error) || slowRetry);
         // An attempt left with almost no time would only fail again, with a confusing deadline in its message.
         const left = deadlineAt - (this.clock() + delayMs);
         if (!retryable || left < Math.min(1000, (deadlineAt - started) / 10)) throw this.finalError(error, attempt, started);

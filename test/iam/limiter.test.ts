@@ -43,4 +43,25 @@ describe('AdaptiveLimiter', () => {
     }
     expect(limiter.limit).toBe(1);
   });
+
+  describe('the pause it gives a throttled call (base 100 ms, most 1,000 ms, jitter at its middle)', () => {
+    const cases: Array<{ name: string; outcomes: Array<'ok' | 'throttled'>; pause: number }> = [
+      { name: 'nothing throttled yet: the base', outcomes: [], pause: 75 },
+      { name: 'one narrowing: the base', outcomes: ['ok', 'throttled'], pause: 75 },
+      { name: 'two narrowings with no success between: doubled', outcomes: ['throttled', 'throttled'], pause: 150 },
+      { name: 'three: doubled again', outcomes: ['throttled', 'throttled', 'throttled'], pause: 300 },
+      { name: 'ten: held at the most', outcomes: Array<'throttled'>(10).fill('throttled'), pause: 750 },
+      { name: 'a success between starts again from the base', outcomes: ['throttled', 'throttled', 'throttled', 'ok', 'throttled'], pause: 75 },
+    ];
+    it.each(cases)('$name', ({ outcomes, pause }) => {
+      let now = 0;
+      const limiter = new AdaptiveLimiter(16, () => now);
+      for (const outcome of outcomes) {
+        now += 1_000; // past a round trip: every throttle is a narrowing of its own
+        void limiter.acquire();
+        limiter.release(outcome, 10);
+      }
+      expect(limiter.throttledPause(100, 1_000, () => 0.5)).toBe(pause);
+    });
+  });
 });

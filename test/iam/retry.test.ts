@@ -138,3 +138,42 @@ describe('what each outcome tells the window of calls in flight', () => {
     expect(await run(() => new IamError('Throttling', 'Rate exceeded', 400, 'r'), 1)).toBe(2);
   });
 });
+
+describe('the pause of a throttled call under the window', () => {
+  /** A caller with a window on the same fake clock; every pause it sleeps is recorded. */
+  const windowed = () => {
+    let now = 1_000_000;
+    const pauses: number[] = [];
+    // started at its ceiling: five narrowings still leave room for a second call in flight
+    const limiter = new AdaptiveLimiter(20, () => now);
+    const caller = new Caller({ policy: POLICY, limiter, clock: () => now, sleep: async (ms) => void (pauses.push(ms), (now += ms)), random: () => 0.5 });
+    return { caller, pauses, advance: (ms: number) => void (now += ms) };
+  };
+  const throttled = () => new IamError('Throttling', 'Rate exceeded', 400, 'r');
+
+  it('while other calls succeed, an unlucky call throttled five times pauses the base each time, not 0.5 s doubling', async () => {
+    const { caller, pauses, advance } = windowed();
+    let attempts = 0;
+    await caller.run('GetLoginProfile', async () => {
+      attempts += 1;
+      if (attempts > 5) return 'profile';
+      await caller.run('GetLoginProfile', async () => 'another user, served');
+      advance(200); // a round trip
+      throw throttled();
+    });
+    // baseDelayMs 100 with equal jitter at random 0.5; the call's own backoff would have been 375, 750, 1500, 3000, 6000
+    expect(pauses).toEqual([75, 75, 75, 75, 75]);
+  });
+
+  it('while nothing succeeds, the pause doubles with each narrowing, as patiently as a call\'s own backoff', async () => {
+    const { caller, pauses, advance } = windowed();
+    await expect(
+      caller.run('GetLoginProfile', async () => {
+        advance(200);
+        throw throttled();
+      }),
+    ).rejects.toMatchObject({ code: 'Throttling', attempts: 10 });
+    expect(pauses).toEqual([75, 150, 300, 600, 1200, 2400, 4800, 9600, 15_000]);
+  });
+});
+

@@ -63,9 +63,10 @@ export class AdaptiveLimiter {
   /**
    * How long a throttled call pauses before it asks for a slot again. The window has already slowed the calls down,
    * so while calls still succeed the pause only spreads the retries apart: `baseMs` (with jitter). Each narrowing
-   * with no success since doubles it, up to `maxMs`, so a limit that nothing gets through is waited out as patiently
-   * as by each call's own backoff. A call's own count would not do: with thousands of calls, a few are throttled five
-   * or six times by chance, and an account's read cannot end before its unluckiest call.
+   * with no success since doubles it, up to `maxMs`, so against a limit that nothing gets through the calls still
+   * back off to the same ceiling (the narrowings come once a round trip, so the pause grows with time, whichever call
+   * asks). A call's own count would not do: with thousands of calls, a few are throttled five or six times by
+   * chance, and an account's read cannot end before its unluckiest call.
    */
   throttledPause(baseMs: number, maxMs: number, random: () => number): number {
     const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, this.squeezes - 1));

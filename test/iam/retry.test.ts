@@ -165,7 +165,7 @@ describe('the pause of a throttled call under the window', () => {
     expect(pauses).toEqual([75, 75, 75, 75, 75]);
   });
 
-  it('while nothing succeeds, the pause doubles with each narrowing, as patiently as a call\'s own backoff', async () => {
+  it('while nothing succeeds, the pause doubles with each narrowing, up to the ceiling of a call\'s own backoff', async () => {
     const { caller, pauses, advance } = windowed();
     await expect(
       caller.run('GetLoginProfile', async () => {

@@ -12,7 +12,6 @@
  */
 import { _parseRfc3339DateTimeWithOffset, fromBase64 } from './sdk.js';
 
-
 /** A parsed element, shaped as the SDK's `parseXML` shapes it: text for a leaf, an object of children otherwise. */
 export type XmlValue = string | XmlObject;
 export interface XmlObject {

@@ -11,7 +11,6 @@ import { CALL_DEADLINE, type Transport } from './http/transport.js';
 import { getSmithyContext, HttpResponse, toEndpointV1 } from './sdk.js';
 import type { CredentialsProvider } from './sdk-options.js';
 
-
 export interface ClientSettings {
   region: string;
   profile?: string;

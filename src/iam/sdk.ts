@@ -1,8 +1,9 @@
 /**
- * The parts of the AWS SDK iampass calls, named one by one: the only module that imports its runtime (types come
- * from `import type` anywhere). The executable is a bundle (scripts/bundle.mjs) built from the SDK's ES modules, and
- * naming each export is what lets the bundler leave out the rest of the SDK: of IAM's 160-odd commands, the 27
- * below. Loading the SDK that way costs about 40 ms of CPU against about 60 ms for its whole CommonJS build.
+ * The parts of the IAM and STS clients and of @smithy/core that the IAM adapter calls, named one by one (types come
+ * from `import type` anywhere; the organization's STS, Organizations and CloudTrail adapters, loaded on demand,
+ * import their clients themselves). The executable is a bundle (scripts/bundle.mjs) built from the SDK's ES modules,
+ * and naming each export is what lets the bundler leave out the rest: of IAM's 160-odd commands, the 27 below.
+ * Loading the SDK that way costs about 40 ms of CPU against about 60 ms for its whole CommonJS build.
  */
 export {
   AddUserToGroupCommand,

@@ -10,7 +10,6 @@ import { createHash, createHmac } from 'node:crypto';
 import type { HttpRequest } from '@smithy/core/protocols';
 import { HttpRequest as SdkHttpRequest } from '../sdk.js';
 
-
 /** The parts of the SDK's `SignatureV4` this reads. */
 export interface SdkSigner {
   service: string;

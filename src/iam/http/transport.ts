@@ -34,7 +34,6 @@ import { describeRequest, REQUEST_INFO, type RequestInfo } from './request-info.
 import { describeDestination, TransportError, type Destination, type TransportFailure } from './transport-error.js';
 import { buildQueryString, HttpResponse as SdkHttpResponse } from '../sdk.js';
 
-
 /**
  * Set on a request (by `sdk-client.ts`, from the command's input) to the epoch milliseconds by which the whole
  * call must be over: an attempt never outlives the call's budget.

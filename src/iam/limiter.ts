@@ -14,7 +14,7 @@ export class AdaptiveLimiter {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private lastDecrease = 0;
-  /** Narrowings since the last success. */
+  /** Narrowings since the last call that was not throttled. */
   private squeezes = 0;
   /** Smoothed round-trip time of successful calls, in ms. */
   private rttMs = 100;
@@ -47,12 +47,14 @@ export class AdaptiveLimiter {
     if (outcome === 'ok') {
       this.rttMs = 0.9 * this.rttMs + 0.1 * elapsedMs;
       this.window = Math.min(this.ceiling, this.window + 1 / this.window);
-      this.squeezes = 0;
     } else if (outcome === 'throttled' && now - this.lastDecrease > this.rttMs) {
       this.window = Math.max(1, this.window * 0.7);
       this.lastDecrease = now;
       this.squeezes += 1;
     }
+    // Any outcome but throttling shows calls getting through: a NoSuchEntity too (half a plan's reads, and all of them
+    // in an account where nobody has a password yet), though it does not widen the window.
+    if (outcome !== 'throttled') this.squeezes = 0;
     this.inFlight -= 1;
     while (this.waiting.length > 0 && this.inFlight < this.limit) {
       this.inFlight += 1;
@@ -62,8 +64,8 @@ export class AdaptiveLimiter {
 
   /**
    * How long a throttled call pauses before it asks for a slot again. The window has already slowed the calls down,
-   * so while calls still succeed the pause only spreads the retries apart: `baseMs` (with jitter). Each narrowing
-   * with no success since doubles it, up to `maxMs`, so against a limit that nothing gets through the calls still
+   * so while calls still get through (answered with anything but throttling) the pause only spreads the retries
+   * apart: `baseMs` (with jitter). Each narrowing with no such answer since doubles it, up to `maxMs`, so against a limit that nothing gets through the calls still
    * back off to the same ceiling (the narrowings come once a round trip, so the pause grows with time, whichever call
    * asks). A call's own count would not do: with thousands of calls, a few are throttled five or six times by
    * chance, and an account's read cannot end before its unluckiest call.

@@ -45,13 +45,15 @@ describe('AdaptiveLimiter', () => {
   });
 
   describe('the pause it gives a throttled call (base 100 ms, most 1,000 ms, jitter at its middle)', () => {
-    const cases: Array<{ name: string; outcomes: Array<'ok' | 'throttled'>; pause: number }> = [
+    const cases: Array<{ name: string; outcomes: Array<'ok' | 'throttled' | 'error'>; pause: number }> = [
       { name: 'nothing throttled yet: the base', outcomes: [], pause: 75 },
       { name: 'one narrowing: the base', outcomes: ['ok', 'throttled'], pause: 75 },
       { name: 'two narrowings with no success between: doubled', outcomes: ['throttled', 'throttled'], pause: 150 },
       { name: 'three: doubled again', outcomes: ['throttled', 'throttled', 'throttled'], pause: 300 },
       { name: 'ten: held at the most', outcomes: Array<'throttled'>(10).fill('throttled'), pause: 750 },
       { name: 'a success between starts again from the base', outcomes: ['throttled', 'throttled', 'throttled', 'ok', 'throttled'], pause: 75 },
+      // a NoSuchEntity: answered, not throttled (an account where nobody has a password answers every read so)
+      { name: 'any other answer between starts again from the base', outcomes: ['throttled', 'throttled', 'throttled', 'error', 'throttled'], pause: 75 },
     ];
     it.each(cases)('$name', ({ outcomes, pause }) => {
       let now = 0;

@@ -165,6 +165,23 @@ describe('the pause of a throttled call under the window', () => {
     expect(pauses).toEqual([75, 75, 75, 75, 75]);
   });
 
+  it('the same when the other calls are answered NoSuchEntity (nobody has a password yet): they got through', async () => {
+    const { caller, pauses, advance } = windowed();
+    let attempts = 0;
+    await caller.run('CreateLoginProfile', async () => {
+      attempts += 1;
+      if (attempts > 5) return 'created';
+      await caller
+        .run('GetLoginProfile', async () => {
+          throw new IamError('NoSuchEntity', 'no profile', 404, 'r');
+        })
+        .catch(() => undefined);
+      advance(200);
+      throw throttled();
+    });
+    expect(pauses).toEqual([75, 75, 75, 75, 75]);
+  });
+
   it('while nothing succeeds, the pause doubles with each narrowing, up to the ceiling of a call\'s own backoff', async () => {
     const { caller, pauses, advance } = windowed();
     await expect(

@@ -9,6 +9,27 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { BIN, ROOT, baseEnv, buildAccount, deliveredPasswords, motoAvailable, motoTarget, runCli, sandboxTarget, tempDir, transcript, writeConfig, type CliResult, type Target } from './harness.js';
 import { account, config, expectEveryPasswordValid, names, secrets } from './reliability-fixtures.js';
 
+/**
+ * Two applies that overlap for certain, whatever the machine's speed: the first is stopped at its first password
+ * write (under the lock, its answer held at a proxy) while the second runs to its end against the endpoint itself;
+ * then the write is answered and the first goes on. Started together instead, the first could finish before the
+ * second asked for the lock (it did once, on moto: both exited 0).
+ */
+async function overlapping(upstream: string, args: string[], env: (url: string) => NodeJS.ProcessEnv, cwd: string): Promise<{ first: CliResult; second: CliResult }> {
+  const proxy = await startFaultProxy(upstream, [{ action: 'CreateLoginProfile', fault: 'hold-after', times: 1 }]);
+  try {
+    const writing = new Promise<void>((resolve) => proxy.onRequest((_count, action) => action === 'CreateLoginProfile' && resolve()));
+    const first = runCli(args, { env: env(proxy.url), cwd });
+    // should the first end without writing, the second still runs, and the assertions say what happened
+    await Promise.race([writing, first]);
+    const second = await runCli(args, { env: env(upstream), cwd });
+    proxy.release();
+    return { first: await first, second };
+  } finally {
+    await proxy.close();
+  }
+}
+
 describe('two applies at once (built binary, sandbox)', () => {
   let target: Target;
   let dir: string;
@@ -20,11 +41,8 @@ describe('two applies at once (built binary, sandbox)', () => {
     await buildAccount(target, account(users));
     dir = await tempDir();
     await writeConfig(dir, config(users));
-    const env = baseEnv(target.url);
-    const both = await Promise.all([0, 1].map(() => runCli(['apply', '--auto-approve', '--password-dir', 'pw'], { env, cwd: dir })));
-    const codes = both.map((r) => r.code).sort();
-    expect(codes).toEqual([0, 1]);
-    const loser = both.find((r) => r.code === 1) as CliResult;
+    const { first, second: loser } = await overlapping(target.url, ['apply', '--auto-approve', '--password-dir', 'pw'], baseEnv, dir);
+    expect([first.code, loser.code]).toEqual([0, 1]);
     expect(loser.stderr).toMatch(/error: another apply is running on account 123456789012: lock [0-9a-f]{16}, held by arn:aws:iam::123456789012:user\/admin on .* since /);
     expect(loser.stderr).toContain('Nothing was changed.');
     expect(await expectEveryPasswordValid(target, `${dir}/pw`, users)).toBe(60);
@@ -54,12 +72,12 @@ describe.runIf(motoAvailable())('two applies at once on moto (a second opinion)'
       const dir = await tempDir();
       await writeConfig(dir, config(users));
       // moto answers SimulatePrincipalPolicy 500 (the plan's IP102 check): two attempts keep that short.
-      const env = { ...baseEnv(target.url), AWS_MAX_ATTEMPTS: '2' };
-      const both = await Promise.all([0, 1].map(() => runCli(['apply', '--auto-approve', '--password-dir', 'pw'], { env, cwd: dir })));
-      expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
-      expect((both.find((r) => r.code === 1) as CliResult).stderr).toContain('error: another apply is running on account');
+      const env = (url: string) => ({ ...baseEnv(url), AWS_MAX_ATTEMPTS: '2' });
+      const { first, second } = await overlapping(target.url, ['apply', '--auto-approve', '--password-dir', 'pw'], env, dir);
+      expect([first.code, second.code]).toEqual([0, 1]);
+      expect(second.stderr).toContain('error: another apply is running on account');
       expect((await deliveredPasswords(`${dir}/pw`)).size).toBe(10);
-      expect((await runCli(['plan'], { env, cwd: dir })).stdout).toContain('No changes.');
+      expect((await runCli(['plan'], { env: env(target.url), cwd: dir })).stdout).toContain('No changes.');
     } finally {
       await target.close();
     }

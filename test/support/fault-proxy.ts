@@ -21,7 +21,9 @@ export type Fault =
   /** Forward, then answer 500 ServiceFailure as if IAM had failed (it did not). */
   | 'error-after'
   /** Forward, then hold the answer back until the client gives up (its deadline). */
-  | 'stall-after';
+  | 'stall-after'
+  /** Forward, then hold the whole answer back until `release()`: the client is stopped there, for as long as a test needs. */
+  | 'hold-after';
 
 export interface FaultRule {
   action: string;
@@ -41,6 +43,8 @@ export interface FaultProxy {
   log(): string[];
   /** Called as each request arrives, with how many have arrived; for killing the client at a chosen point. */
   onRequest(listener: ((count: number, action: string) => void) | null): void;
+  /** Sends every answer held by `hold-after` (and those held later, at once). */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
   let listener: ((count: number, action: string) => void) | null = null;
   const sockets = new Set<Socket>();
   const stalled = new Set<ServerResponse>();
+  const held: Array<() => void> = [];
+  let released = false;
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -100,6 +106,15 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
           res.writeHead(answer.status, answer.headers);
           stalled.add(res);
           return;
+        case 'hold-after': {
+          const send = () => {
+            res.writeHead(answer.status, answer.headers);
+            res.end(answer.body);
+          };
+          if (released) send();
+          else held.push(send);
+          return;
+        }
       }
     })().catch(() => req.socket.destroy());
   });
@@ -119,6 +134,10 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
     log: () => [...seen],
     onRequest(next) {
       listener = next;
+    },
+    release() {
+      released = true;
+      for (const send of held.splice(0)) send();
     },
     close() {
       for (const res of stalled) res.destroy();
